@@ -1,0 +1,121 @@
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import selectors, services
+from accounts.models import US_STATES, PatientProfile, User
+from therapy.permissions import IsClinicalUser
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class PatientProfileOutput(serializers.ModelSerializer):
+    class Meta:
+        model = PatientProfile
+        fields = ["date_of_birth", "phone", "state", "time_zone", "preferred_language"]
+
+
+class UserOutput(serializers.ModelSerializer):
+    patient_profile = PatientProfileOutput(read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "first_name", "last_name", "role", "patient_profile"]
+
+
+class SignUpApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []  # a new person has no session to forge; CSRF does not apply
+
+    class SignUpInput(serializers.Serializer):
+        email = serializers.EmailField()
+        password = serializers.CharField(write_only=True, trim_whitespace=False)
+        first_name = serializers.CharField(max_length=150)
+        last_name = serializers.CharField(max_length=150)
+        date_of_birth = serializers.DateField(input_formats=["%Y-%m-%d"])
+        time_zone = serializers.CharField(max_length=64)
+        phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+        state = serializers.ChoiceField(
+            choices=US_STATES, required=False, allow_blank=True, default=""
+        )
+        preferred_language = serializers.ChoiceField(
+            choices=PatientProfile.Language.choices, default=PatientProfile.Language.ENGLISH
+        )
+
+    @extend_schema(
+        request=SignUpInput,
+        responses={201: UserOutput, 400: ErrorSerializer},
+        summary="Create a patient account",
+    )
+    def post(self, request: Request) -> Response:
+        data = self.SignUpInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.patient_sign_up(**data.validated_data)
+        return Response(UserOutput(user).data, status=status.HTTP_201_CREATED)
+
+
+class TokenApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    class TokenInput(serializers.Serializer):
+        email = serializers.EmailField()
+        password = serializers.CharField(trim_whitespace=False)
+
+    class TokenOutput(serializers.Serializer):
+        token = serializers.CharField()
+
+    @extend_schema(
+        request=TokenInput,
+        responses={200: TokenOutput, 400: ErrorSerializer},
+        summary="Exchange email and password for an API token",
+    )
+    def post(self, request: Request) -> Response:
+        data = self.TokenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(
+            request._request,
+            username=data.validated_data["email"].lower(),
+            password=data.validated_data["password"],
+        )
+        if user is None:
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Email or password is not right."]}
+            )
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class MeApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: UserOutput}, summary="The signed-in user")
+    def get(self, request: Request) -> Response:
+        user = User.objects.select_related("patient_profile").get(pk=request.user.pk)
+        return Response(UserOutput(user).data)
+
+
+class PatientListApi(APIView):
+    permission_classes = [IsClinicalUser]
+
+    @extend_schema(responses={200: UserOutput(many=True)}, summary="Patients you may see")
+    def get(self, request: Request) -> Response:
+        patients = selectors.patient_list_for_user(user=request.user)
+        return Response(UserOutput(patients, many=True).data)
+
+
+class PatientDetailApi(APIView):
+    permission_classes = [IsClinicalUser]
+
+    @extend_schema(responses={200: UserOutput, 404: ErrorSerializer}, summary="One patient")
+    def get(self, request: Request, patient_id: int) -> Response:
+        patient = selectors.patient_get_for_user(user=request.user, patient_id=patient_id)
+        return Response(UserOutput(patient).data)

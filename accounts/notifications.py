@@ -1,0 +1,60 @@
+"""The one place in accounts that knows about email. Emails carry no health data."""
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts.models import User
+
+
+def send_templated_email(*, to: str, template: str, context: dict) -> None:
+    """Render templates/<template>_subject.txt, _body.txt and _body.html and send them."""
+    context = {"SITE_NAME": settings.SITE_NAME, **context}
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    text = render_to_string(f"{template}_body.txt", context)
+    html = render_to_string(f"{template}_body.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def welcome_email_send(*, user_id: int) -> bool:
+    """Send the welcome email once. Returns False when it had already gone out."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
+        if user is None or user.welcome_email_sent_at is not None:
+            return False
+        send_templated_email(
+            to=user.email,
+            template="accounts/email/welcome",
+            context={"first_name": user.first_name, "base_url": settings.PUBLIC_BASE_URL},
+        )
+        user.welcome_email_sent_at = timezone.now()
+        user.save(update_fields=["welcome_email_sent_at"])
+    return True
+
+
+def password_reset_email_send(*, user_id: int, base_url: str) -> bool:
+    # The token is made here, in the worker, so it never travels through the broker.
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return False
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    send_templated_email(
+        to=user.email,
+        template="accounts/email/password_reset",
+        context={"first_name": user.first_name, "reset_url": f"{base_url.rstrip('/')}{path}"},
+    )
+    return True

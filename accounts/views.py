@@ -1,0 +1,102 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+
+from accounts import selectors, services
+from accounts.forms import (
+    TIME_ZONE_CHOICES,
+    EmailLoginForm,
+    PatientProfileForm,
+    PatientSignUpForm,
+    QueuedPasswordResetForm,
+)
+from accounts.models import User
+
+
+def sign_up(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = PatientSignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.patient_sign_up(**form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome, {user.first_name}. Your account is ready.")
+            return redirect("home")
+    return render(request, "accounts/signup.html", {"form": form, "time_zones": TIME_ZONE_CHOICES})
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if not user.is_patient:
+        raise Http404("Only patients have a patient profile.")
+    current = user.patient_profile
+    initial = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "date_of_birth": current.date_of_birth,
+        "phone": current.phone,
+        "state": current.state,
+        "time_zone": current.time_zone,
+        "preferred_language": current.preferred_language,
+    }
+    form = PatientProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.patient_profile_update(user=user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form, "time_zones": TIME_ZONE_CHOICES})
+
+
+@login_required
+def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = selectors.patient_get_for_user(user=request.user, patient_id=patient_id)
+    return render(
+        request,
+        "accounts/patient_detail.html",
+        {"patient": patient, "primary_therapist": selectors.primary_therapist_for(patient=patient)},
+    )
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = EmailLoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    form_class = QueuedPasswordResetForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change_form.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+@login_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if not (user.is_therapist or user.is_operations_staff):
+        raise Http404("The caseload is for physical therapists.")
+    patients = selectors.patient_list_for_user(user=user)
+    return render(request, "accounts/caseload.html", {"patients": patients})

@@ -1,0 +1,105 @@
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import redis
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.test import Client
+
+from tests import factories
+from tests.mailbox import Mailbox
+from therapy.celery import app as celery_app
+
+# Tests run on the production engines, never on the embedded defaults.
+assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql", (
+    "Run the tests through `make test`: they need DATABASE_URL pointing at PostgreSQL."
+)
+assert settings.REDIS_URL, "Run the tests through `make test`: they need REDIS_URL."
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A queue of our own, so that a `make run` worker on the same Redis cannot steal our tasks.
+    celery_app.conf.task_default_queue = f"test-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clean_test_redis() -> None:
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+
+
+@pytest.fixture(scope="session")
+def _mailbox_server() -> Iterator[Mailbox]:
+    box = Mailbox()
+    box.start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture(autouse=True)
+def mailbox(_mailbox_server: Mailbox) -> Iterator[Mailbox]:
+    """Every test sends through real SMTP to a local sink it can read."""
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": _mailbox_server.port, "timeout": 5},
+        }
+    }
+    _mailbox_server.clear()
+    yield _mailbox_server
+
+
+@pytest.fixture(scope="session")
+def celery_session_worker(django_db_blocker: object) -> Iterator[object]:
+    """A real Celery worker on the test Redis, in a thread of this process."""
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with (
+        django_db_blocker.unblock(),
+        start_worker(  # type: ignore[attr-defined]
+            celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10
+        ) as worker,
+    ):
+        yield worker
+
+
+# --- the fixed cast: every view test is an access test --------------------------------
+@pytest.fixture
+def pt(db: None) -> factories.TherapistFactory:
+    return factories.TherapistFactory(email="pt@example.test", first_name="Pat")
+
+
+@pytest.fixture
+def pt2(db: None) -> factories.TherapistFactory:
+    return factories.TherapistFactory(email="pt2@example.test", first_name="Quinn")
+
+
+@pytest.fixture
+def patient(pt: object) -> factories.PatientFactory:
+    user = factories.PatientFactory(email="patient@example.test", first_name="Alex")
+    factories.CareTeamLinkFactory(patient=user, therapist=pt)
+    return user
+
+
+@pytest.fixture
+def patient2(pt2: object) -> factories.PatientFactory:
+    user = factories.PatientFactory(email="patient2@example.test", first_name="Blair")
+    factories.CareTeamLinkFactory(patient=user, therapist=pt2)
+    return user
+
+
+@pytest.fixture
+def employer_admin(db: None) -> factories.EmployerAdminFactory:
+    return factories.EmployerAdminFactory(email="employer@example.test")
+
+
+@pytest.fixture
+def staff(db: None) -> factories.StaffFactory:
+    return factories.StaffFactory(email="staff@example.test")
+
+
+def client_for(user: object | None) -> Client:
+    client = Client(enforce_csrf_checks=False)
+    if user is not None:
+        client.force_login(user)
+    return client

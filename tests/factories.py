@@ -1,0 +1,102 @@
+from datetime import date
+
+import factory
+
+from accounts.models import (
+    CareTeamLink,
+    EmployerAdminProfile,
+    PatientProfile,
+    Sponsor,
+    TherapistProfile,
+    User,
+)
+
+PASSWORD = "correct-horse-battery-9"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.test")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    role = User.Role.PATIENT
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            obj.save()
+
+
+class PatientFactory(UserFactory):
+    role = User.Role.PATIENT
+    patient_profile = factory.RelatedFactory(
+        "tests.factories.PatientProfileFactory", factory_related_name="user"
+    )
+
+
+class PatientProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PatientProfile
+
+    user = factory.SubFactory(UserFactory)
+    date_of_birth = date(1985, 6, 15)
+    time_zone = "America/New_York"
+    state = "NY"
+
+
+class TherapistFactory(UserFactory):
+    role = User.Role.THERAPIST
+    therapist_profile = factory.RelatedFactory(
+        "tests.factories.TherapistProfileFactory", factory_related_name="user"
+    )
+
+
+class TherapistProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TherapistProfile
+
+    user = factory.SubFactory(UserFactory, role=User.Role.THERAPIST)
+    license_state = "NY"
+    license_number = factory.Sequence(lambda n: f"PT-{n:06d}")
+
+
+class SponsorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sponsor
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Employer {n}")
+    slug = factory.Sequence(lambda n: f"employer-{n}")
+
+
+class EmployerAdminFactory(UserFactory):
+    role = User.Role.EMPLOYER_ADMIN
+    employer_profile = factory.RelatedFactory(
+        "tests.factories.EmployerAdminProfileFactory", factory_related_name="user"
+    )
+
+
+class EmployerAdminProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EmployerAdminProfile
+
+    user = factory.SubFactory(UserFactory, role=User.Role.EMPLOYER_ADMIN)
+    sponsor = factory.SubFactory(SponsorFactory)
+
+
+class StaffFactory(UserFactory):
+    role = User.Role.STAFF
+    is_staff = True
+
+
+class CareTeamLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CareTeamLink
+
+    patient = factory.SubFactory(PatientFactory)
+    therapist = factory.SubFactory(TherapistFactory)
+    is_primary = True

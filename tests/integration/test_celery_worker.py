@@ -1,0 +1,81 @@
+"""A real Celery worker on Redis runs the tasks that sign-up and password reset enqueue."""
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from tests.mailbox import text_body
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+SIGN_UP = {
+    "first_name": "Kai",
+    "last_name": "Moreno",
+    "email": "kai@example.test",
+    "date_of_birth": "1992-07-01",
+    "time_zone": "Europe/Lisbon",
+    "preferred_language": "en",
+    "password": "long-enough-passphrase-77",
+}
+
+
+def _wait_until(predicate, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError("condition not met in time")
+
+
+def test_worker_sends_the_welcome_email_once_and_records_it(celery_session_worker, client, mailbox):
+    # when: a person signs up through the API; the welcome email is a Celery task
+    assert (
+        client.post("/api/v1/auth/signup/", SIGN_UP, content_type="application/json").status_code
+        == 201
+    )
+    # then: the worker sent it through SMTP and recorded the fact in the database
+    [message] = mailbox.wait_for("kai@example.test")
+    assert "Kai" in text_body(message)
+    _wait_until(
+        lambda: User.objects.get(email="kai@example.test").welcome_email_sent_at is not None
+    )
+
+    # and running the task again (a redelivery) sends nothing more
+    from accounts.tasks import accounts_send_welcome_email_task
+
+    accounts_send_welcome_email_task.delay(User.objects.get(email="kai@example.test").pk)
+    time.sleep(1.0)
+    assert len(mailbox.to("kai@example.test")) == 1
+
+
+def test_worker_sends_a_working_password_reset_link(celery_session_worker, client, mailbox):
+    user = User.objects.create_user(
+        "reset@example.test", "first-password-xyz", first_name="Rae", last_name="L"
+    )
+    response = client.post(reverse("accounts:password_reset"), {"email": "RESET@example.test"})
+    assert response.status_code == 302
+    [message] = mailbox.wait_for("reset@example.test")
+    link = next(line for line in text_body(message).splitlines() if "/password/reset/" in line)
+    path = link.split("testserver", 1)[1]
+    form = client.get(path, follow=True)
+    assert form.status_code == 200
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "second-password-xyz", "new_password2": "second-password-xyz"},
+    )
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("second-password-xyz")
+
+
+def test_reset_for_an_unknown_email_sends_nothing_and_says_the_same(
+    celery_session_worker, client, mailbox
+):
+    response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.test"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_reset_done")
+    time.sleep(1.0)
+    assert mailbox.messages == []

@@ -1,0 +1,74 @@
+"""Who may see which patient. Every view and API that touches patient data goes through here.
+
+A patient reaches only their own records, a therapist only the patients on their active
+caseload, operations staff everyone (each read is audited), an employer admin no one.
+Anything outside that is answered with 404, so that existence does not leak.
+"""
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def caseload_patient_ids(*, therapist: "User") -> QuerySet:
+    from accounts.models import CareTeamLink
+
+    return CareTeamLink.objects.filter(therapist=therapist, ended_at__isnull=True).values(
+        "patient_id"
+    )
+
+
+def scope_patient_records[M: Model](
+    queryset: QuerySet[M], *, user: "User", field: str = "patient"
+) -> QuerySet[M]:
+    """Narrow a queryset of patient-owned rows to those `user` may see.
+
+    `field` names the path to the patient's user id: "patient", "plan__patient", or "id"
+    for a queryset of patients themselves.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_patient:
+        return queryset.filter(**{field: user.pk})
+    if user.is_therapist:
+        return queryset.filter(**{f"{field}__in": caseload_patient_ids(therapist=user)})
+    if user.is_operations_staff:
+        return queryset
+    return queryset.none()
+
+
+def get_patient_record_or_404[M: Model](
+    queryset: QuerySet[M], *, user: "User", field: str = "patient", **lookup: object
+) -> M:
+    """Fetch one patient-owned row and check access in the same query; 404 when either fails."""
+    try:
+        return scope_patient_records(queryset, user=user, field=field).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404("No such record.") from exc
+
+
+class IsPatient(BasePermission):
+    def has_permission(self, request: Request, view: object) -> bool:
+        return bool(request.user.is_authenticated and request.user.is_patient)
+
+
+class IsTherapist(BasePermission):
+    def has_permission(self, request: Request, view: object) -> bool:
+        return bool(request.user.is_authenticated and request.user.is_therapist)
+
+
+class IsClinicalUser(BasePermission):
+    """Patients, therapists and staff. Employer admins get 404: no clinical data exists for them."""
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        user = request.user
+        if user.is_authenticated and user.is_employer_admin:
+            raise NotFound()
+        return bool(user.is_authenticated)
