@@ -35,7 +35,6 @@ def run() -> bool:
         },
         {
             "query count does not grow with the caseload": queries[1] == queries[50],
-            "API at most 2.0x a bare Django view with .values()": ratio
-            <= 2.0,
+            "API at most 2.0x a bare Django view with .values()": ratio <= 2.0,
         },
     )

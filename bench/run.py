@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import benchmark_database, setup_django  # noqa: E402
+from bench.harness import benchmark_database, setup_django
 
 
 def main(argv: list[str]) -> int:
