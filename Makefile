@@ -65,7 +65,7 @@ test: $(VENV)/.dev browser-deps lint
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=True \
 	  $(VPY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=True \
-	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(VPY) -m pytest $(PYTEST_ARGS)
+	  $(VPY) -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=True \
