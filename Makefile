@@ -62,8 +62,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .
 
 test: $(VENV)/.dev browser-deps lint
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=True \
-	  $(VPY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=sqlite://:memory: $(VPY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=True \
 	  $(VPY) -m pytest $(PYTEST_ARGS)
 
