@@ -51,7 +51,7 @@ run: $(VENV)/.runtime
 	$(VPY) manage.py seed_demo
 	@echo ""
 	@echo "Starting web, Celery worker and Celery beat. Open http://$(HOST):$(PORT)/  (Ctrl-C stops all three)"
-	@trap 'kill 0' INT TERM EXIT; \
+	@trap 'kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
 	  $(VENV)/bin/celery -A therapy worker --loglevel=INFO --concurrency=2 & \
 	  $(VENV)/bin/celery -A therapy beat --loglevel=INFO & \
 	  $(VENV)/bin/gunicorn therapy.wsgi --bind $(HOST):$(PORT) --worker-class gthread --workers 2 --threads 4 --access-logfile - & \

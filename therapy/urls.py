@@ -7,6 +7,7 @@ from therapy import health, views
 
 api_v1 = [
     path("", include("accounts.api_urls")),
+    path("", include("programs.api_urls")),
 ]
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("caseload/", account_views.caseload, name="caseload"),
     path("patients/<int:patient_id>/", account_views.patient_detail, name="patient-detail"),
+    path("", include("programs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
