@@ -1,0 +1,92 @@
+"""The one place in programs that knows about email. No health data and no message text here:
+an email only says that something is waiting, and asks the person to log in."""
+
+import zoneinfo
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.notifications import send_templated_email
+from programs.models import Message, ThreadReadState, VisitReminder
+from programs.selectors.visits import viewer_time_zone
+
+
+def _login_url(next_path: str) -> str:
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}{reverse('accounts:login')}?next={next_path}"
+
+
+def message_notification_send(*, message_id: int) -> int:
+    """Email each other participant that a message is waiting, at most once per gap.
+
+    The claim is a conditional UPDATE of the recipient's read state, so a burst of messages
+    (or a redelivered task) sends one email. Returns how many emails went out.
+    """
+    message = Message.objects.filter(pk=message_id).select_related("patient").first()
+    if message is None:
+        return 0
+    now = timezone.now()
+    quiet_since = now - timedelta(seconds=settings.MESSAGE_EMAIL_MIN_GAP_SECONDS)
+    recipients = ThreadReadState.objects.filter(patient_id=message.patient_id).exclude(
+        user_id=message.sender_id
+    )
+    sent = 0
+    for state in recipients.select_related("user"):
+        with transaction.atomic():
+            claimed = ThreadReadState.objects.filter(
+                Q(notified_at__isnull=True) | Q(notified_at__lte=quiet_since),
+                pk=state.pk,
+                last_read_message_id__lt=message.pk,
+                user__is_active=True,
+            ).update(notified_at=now)
+            if not claimed:
+                continue
+            user: User = state.user
+            path = (
+                reverse("programs:messages")
+                if user.is_patient
+                else reverse("programs:thread", args=[message.patient_id])
+            )
+            # Sent inside the claim's transaction: an SMTP failure undoes the claim for a retry.
+            send_templated_email(
+                to=user.email,
+                template="programs/email/new_message",
+                context={"first_name": user.first_name, "login_url": _login_url(path)},
+            )
+        sent += 1
+    return sent
+
+
+def visit_reminder_send(*, reminder_id: int) -> bool:
+    """Send one claimed reminder; False when it had already gone out or the visit is off."""
+    with transaction.atomic():
+        reminder = (
+            VisitReminder.objects.select_for_update(of=("self",))
+            .select_related("visit", "recipient")
+            .filter(pk=reminder_id, sent_at__isnull=True, claimed_at__isnull=False)
+            .first()
+        )
+        if reminder is None or reminder.visit.status != reminder.visit.Status.BOOKED:
+            return False
+        recipient = User.objects.select_related("patient_profile", "therapist_profile").get(
+            pk=reminder.recipient_id
+        )
+        zone = zoneinfo.ZoneInfo(viewer_time_zone(user=recipient))
+        local = reminder.visit.starts_at.astimezone(zone)
+        send_templated_email(
+            to=recipient.email,
+            template="programs/email/visit_reminder",
+            context={
+                "first_name": recipient.first_name,
+                "when": f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M} "
+                f"({local.tzname()}, {zone.key})",
+                "login_url": _login_url(reverse("programs:visits")),
+            },
+        )
+        reminder.sent_at = timezone.now()
+        reminder.save(update_fields=["sent_at"])
+    return True
