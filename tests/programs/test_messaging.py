@@ -139,3 +139,29 @@ def test_an_ended_care_team_link_ends_the_pts_access(pt, patient):
     patient.care_team_links.update(ended_at=timezone.now())
     assert client_for(pt).get(reverse("programs:thread", args=[patient.pk])).status_code == 404
     assert unread_count_for_user(user=pt) == 0
+
+
+def test_the_inbox_and_nav_count_take_the_same_queries_for_3_or_30_threads(pt):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests import factories
+
+    client = client_for(pt)
+
+    def add_threads(n: int) -> None:
+        for _ in range(n):
+            p = factories.PatientFactory()
+            factories.CareTeamLinkFactory(patient=p, therapist=pt)
+            message_post(sender=p, patient=p, body="hello")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("programs:messages")).status_code == 200
+        return len(ctx.captured_queries)
+
+    add_threads(3)
+    few = queries()
+    add_threads(27)
+    assert queries() == few
+    assert unread_count_for_user(user=pt) == 30
