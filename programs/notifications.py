@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.notifications import send_templated_email
 from programs.models import Message, ThreadReadState, VisitReminder
 from programs.selectors.visits import viewer_time_zone
+from programs.services.messaging import thread_participant_ids
 
 
 def _login_url(next_path: str) -> str:
@@ -31,9 +32,11 @@ def message_notification_send(*, message_id: int) -> int:
         return 0
     now = timezone.now()
     quiet_since = now - timedelta(seconds=settings.MESSAGE_EMAIL_MIN_GAP_SECONDS)
-    recipients = ThreadReadState.objects.filter(patient_id=message.patient_id).exclude(
-        user_id=message.sender_id
-    )
+    # Participants now, not whoever once had a read state: a PT whose link ended gets nothing.
+    participants = thread_participant_ids(patient=message.patient)
+    recipients = ThreadReadState.objects.filter(
+        patient_id=message.patient_id, user_id__in=participants
+    ).exclude(user_id=message.sender_id)
     sent = 0
     for state in recipients.select_related("user"):
         with transaction.atomic():

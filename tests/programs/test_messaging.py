@@ -165,3 +165,21 @@ def test_the_inbox_and_nav_count_take_the_same_queries_for_3_or_30_threads(pt):
     add_threads(27)
     assert queries() == few
     assert unread_count_for_user(user=pt) == 30
+
+
+def test_a_pt_who_left_the_care_team_is_not_emailed(pt, pt2, patient, mailbox):
+    from django.utils import timezone
+
+    from programs.notifications import message_notification_send
+    from tests import factories
+
+    # given: pt2 joined the care team, read the thread, then left it
+    link = factories.CareTeamLinkFactory(patient=patient, therapist=pt2, is_primary=False)
+    message_post(sender=pt2, patient=patient, body="Covering for Pat this week.")
+    link.ended_at = timezone.now()
+    link.save()
+    # when: the patient writes
+    message = message_post(sender=patient, patient=patient, body="Thanks!")
+    # then: only the current PT is told (the task's function, run here directly)
+    assert message_notification_send(message_id=message.pk) == 1
+    assert [m["To"] for m in mailbox.messages] == [pt.email]
