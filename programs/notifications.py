@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.notifications import send_templated_email
-from programs.models import Message, ThreadReadState, VisitReminder
+from programs.models import Message, ThreadReadState, Visit, VisitReminder
 from programs.selectors.visits import viewer_time_zone
 from programs.services.messaging import thread_participant_ids
 
@@ -64,6 +64,49 @@ def message_notification_send(*, message_id: int) -> int:
     return sent
 
 
+def _when(*, visit: Visit, recipient: User) -> str:
+    zone = zoneinfo.ZoneInfo(viewer_time_zone(user=recipient))
+    local = visit.starts_at.astimezone(zone)
+    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M} ({local.tzname()}, {zone.key})"
+
+
+_NOTICE_FIELDS = {"booked": "booking_notice_sent_at", "cancelled": "cancel_notice_sent_at"}
+
+
+def visit_notice_send(*, visit_id: int, change: str) -> bool:
+    """Tell the participant who did not act that a visit was booked, moved or cancelled. Once."""
+    field = _NOTICE_FIELDS[change]
+    with transaction.atomic():
+        visit = (
+            Visit.objects.select_for_update(of=("self",))
+            .select_related("rescheduled_from")
+            .filter(pk=visit_id, **{f"{field}__isnull": True})
+            .first()
+        )
+        if visit is None:
+            return False
+        actor_id = visit.booked_by_id if change == "booked" else visit.cancelled_by_id
+        other_id = visit.therapist_id if actor_id == visit.patient_id else visit.patient_id
+        recipient = User.objects.select_related("patient_profile", "therapist_profile").get(
+            pk=other_id
+        )
+        moved_from = visit.rescheduled_from if change == "booked" else None
+        send_templated_email(
+            to=recipient.email,
+            template="programs/email/visit_notice",
+            context={
+                "first_name": recipient.first_name,
+                "change": "moved" if moved_from else change,
+                "when": _when(visit=visit, recipient=recipient),
+                "was": _when(visit=moved_from, recipient=recipient) if moved_from else "",
+                "login_url": _login_url(reverse("programs:visits")),
+            },
+        )
+        setattr(visit, field, timezone.now())
+        visit.save(update_fields=[field])
+    return True
+
+
 def visit_reminder_send(*, reminder_id: int) -> bool:
     """Send one claimed reminder; False when it had already gone out or the visit is off."""
     with transaction.atomic():
@@ -78,15 +121,12 @@ def visit_reminder_send(*, reminder_id: int) -> bool:
         recipient = User.objects.select_related("patient_profile", "therapist_profile").get(
             pk=reminder.recipient_id
         )
-        zone = zoneinfo.ZoneInfo(viewer_time_zone(user=recipient))
-        local = reminder.visit.starts_at.astimezone(zone)
         send_templated_email(
             to=recipient.email,
             template="programs/email/visit_reminder",
             context={
                 "first_name": recipient.first_name,
-                "when": f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M} "
-                f"({local.tzname()}, {zone.key})",
+                "when": _when(visit=reminder.visit, recipient=recipient),
                 "login_url": _login_url(reverse("programs:visits")),
             },
         )

@@ -20,3 +20,8 @@ def visit_reminders_sweep_task() -> None:
 def visit_reminders_send_task(reminder_ids: list[int]) -> None:
     for reminder_id in reminder_ids:
         notifications.visit_reminder_send(reminder_id=reminder_id)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def visit_notice_task(visit_id: int, change: str) -> None:
+    notifications.visit_notice_send(visit_id=visit_id, change=change)

@@ -99,6 +99,9 @@ class Visit(models.Model):
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # When the other participant was told of the booking / the cancellation: each goes once.
+    booking_notice_sent_at = models.DateTimeField(null=True, blank=True)
+    cancel_notice_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -114,6 +114,9 @@ def _create_visit(
         raise ValidationError(
             {"starts_at": ["Someone has just booked that time. Choose another time."]}
         ) from exc
+    from programs.tasks import visit_notice_task
+
+    transaction.on_commit(lambda: visit_notice_task.delay(visit.pk, "booked"))
     VisitReminder.objects.bulk_create(
         VisitReminder(visit=visit, recipient_id=uid, lead=lead, due_at=starts_at - before)
         for lead, before in REMINDER_LEADS.items()
@@ -159,6 +162,10 @@ def visit_cancel(*, visit: Visit, by: User, now: datetime | None = None) -> Visi
     locked.cancelled_by = by
     locked.cancelled_at = now
     locked.save(update_fields=["status", "cancelled_by", "cancelled_at"])
+
+    from programs.tasks import visit_notice_task
+
+    transaction.on_commit(lambda: visit_notice_task.delay(locked.pk, "cancelled"))
     return locked
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from accounts.selectors import primary_therapist_for
 from programs.models import VisitSchedule, Weekday
 from programs.selectors import visits as selectors
 from programs.services import visits as services
@@ -112,8 +113,6 @@ def visits_home(
         "now": timezone.now(),
     }
     if user.is_patient:
-        from accounts.selectors import primary_therapist_for
-
         therapist = primary_therapist_for(patient=user)
         groups = _slot_groups(user=user, patient=user, therapist=therapist)
         context |= {
@@ -142,8 +141,6 @@ def visit_book(request: HttpRequest) -> HttpResponse:
     user = _visit_user(request)
     if not user.is_patient:
         raise Http404("Only patients book visits here.")
-    from accounts.selectors import primary_therapist_for
-
     groups = _slot_groups(user=user, patient=user, therapist=primary_therapist_for(patient=user))
     form = SlotForm(request.POST, slot_groups=groups)
     if form.is_valid():

@@ -1,6 +1,7 @@
 """A real Celery worker sends the care-team emails: new-message notices and visit reminders."""
 
 import time
+import zoneinfo
 from datetime import timedelta
 
 import pytest
@@ -75,6 +76,16 @@ def test_no_email_when_the_recipient_has_already_read_it(
     assert len(mailbox.to(pt.email)) == 1
 
 
+def _reminders(mailbox, address: str, *, count: int = 0):
+    """Reminder emails to `address`, waiting until there are `count` of them."""
+    deadline = time.monotonic() + 15
+    while True:
+        found = [m for m in mailbox.to(address) if m["Subject"].startswith("Reminder")]
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
 def test_reminders_go_once_at_24_hours_and_once_at_1_hour(
     celery_session_worker, mailbox, pt, patient
 ):
@@ -90,18 +101,18 @@ def test_reminders_go_once_at_24_hours_and_once_at_1_hour(
     day_ahead = start - timedelta(hours=24) + timedelta(seconds=30)
     assert len(visit_reminders_sweep(now=day_ahead)) == 2
     assert visit_reminders_sweep(now=day_ahead) == []
-    mailbox.wait_for(patient.email)
-    mailbox.wait_for(pt.email)
+    assert len(_reminders(mailbox, patient.email, count=1)) == 1
+    assert len(_reminders(mailbox, pt.email, count=1)) == 1
     assert visit_reminders_sweep(now=start - timedelta(hours=2)) == []
     # at the hour mark, the same
     hour_ahead = start - timedelta(minutes=59)
     assert len(visit_reminders_sweep(now=hour_ahead)) == 2
     assert visit_reminders_sweep(now=hour_ahead) == []
-    patient_mail = mailbox.wait_for(patient.email, count=2)
-    pt_mail = mailbox.wait_for(pt.email, count=2)
+    patient_mail = _reminders(mailbox, patient.email, count=2)
+    pt_mail = _reminders(mailbox, pt.email, count=2)
     time.sleep(1.0)
-    assert len(mailbox.to(patient.email)) == 2
-    assert len(mailbox.to(pt.email)) == 2
+    assert len(_reminders(mailbox, patient.email)) == 2
+    assert len(_reminders(mailbox, pt.email)) == 2
     assert not VisitReminder.objects.filter(sent_at__isnull=True).exists()
 
     # each reads the time in their own zone, and no join link or health data travels by email
@@ -126,4 +137,35 @@ def test_a_cancelled_visit_is_not_reminded(celery_session_worker, mailbox, pt, p
     visit_cancel(visit=visit, by=pt, now=booked_at)
     assert visit_reminders_sweep(now=start - timedelta(minutes=59)) == []
     time.sleep(0.5)
-    assert mailbox.messages == []
+    assert _reminders(mailbox, patient.email) == []
+    assert _reminders(mailbox, pt.email) == []
+
+
+def test_the_other_participant_hears_of_a_booking_a_move_and_a_cancellation_once(
+    celery_session_worker, mailbox, pt, patient
+):
+    from programs.notifications import visit_notice_send
+    from programs.services.visits import visit_reschedule
+
+    open_every_day(pt)
+    # when: the patient books, the PT is told (in Los Angeles time); the patient is not
+    visit = visit_book(patient=patient, booked_by=patient, starts_at=a_slot(pt))
+    [booked] = mailbox.wait_for(pt.email)
+    assert booked["Subject"].startswith("A video visit was booked")
+    local = visit.starts_at.astimezone(zoneinfo.ZoneInfo(pt.therapist_profile.time_zone))
+    assert f"at {local:%H:%M} ({local.tzname()}, America/Los_Angeles)" in text_body(booked)
+    assert visit.room_name not in text_body(booked)
+    # a redelivered task sends nothing more
+    assert visit_notice_send(visit_id=visit.pk, change="booked") is False
+    # when: the PT moves it, the patient is told once, in New York time
+    moved = visit_reschedule(visit=visit, by=pt, starts_at=a_slot(pt, after=timedelta(days=1)))
+    [notice] = mailbox.wait_for(patient.email)
+    assert notice["Subject"].startswith("A video visit was moved")
+    assert "America/New_York" in text_body(notice)
+    # when: the patient cancels, the PT is told
+    visit_cancel(visit=moved, by=patient)
+    cancelled = mailbox.wait_for(pt.email, count=2)[1]
+    assert cancelled["Subject"].startswith("A video visit was cancelled")
+    time.sleep(1.0)
+    assert len(mailbox.to(patient.email)) == 1
+    assert len(mailbox.to(pt.email)) == 2
