@@ -1,3 +1,22 @@
-from django.urls import path  # noqa: F401 - API routes of the therapy itself are added here
+from django.urls import path
 
-urlpatterns: list = []
+from programs.apis import plans, today
+
+urlpatterns = [
+    path("today/", today.TodayPlanApi.as_view(), name="api-today"),
+    path("today/completions/", today.CompletionCreateApi.as_view(), name="api-completion-create"),
+    path("today/finish/", today.SessionFinishApi.as_view(), name="api-session-finish"),
+    path("progress/", today.ProgressApi.as_view(), name="api-progress"),
+    path("patients/<int:patient_id>/plan/", plans.PlanDetailApi.as_view(), name="api-plan"),
+    path(
+        "patients/<int:patient_id>/plan/assign/",
+        plans.PlanAssignApi.as_view(),
+        name="api-plan-assign",
+    ),
+    path("patients/<int:patient_id>/plan/swap/", plans.PlanSwapApi.as_view(), name="api-plan-swap"),
+    path(
+        "patients/<int:patient_id>/plan/versions/",
+        plans.PlanVersionListApi.as_view(),
+        name="api-plan-versions",
+    ),
+]

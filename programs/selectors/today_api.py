@@ -17,6 +17,7 @@ from programs.models import Completion, Plan, PlanItem
 
 ITEM_FIELDS = (
     "version__plan_id",
+    "version__plan__created_at",
     "version__number",
     "exercise_id",
     "exercise__slug",
@@ -48,7 +49,8 @@ def _dosage_text(row: dict[str, Any]) -> str:
 
 def today_plan_rows(*, patient: User, now: datetime | None = None) -> dict[str, Any]:
     """What `today_for_patient` says, as JSON-ready dicts."""
-    local = schedule.local_today(patient.patient_profile.time_zone, now)
+    zone = patient.patient_profile.time_zone
+    local = schedule.local_today(zone, now)
     rows = list(
         PlanItem.objects.filter(
             version__plan__patient=patient,
@@ -73,10 +75,11 @@ def today_plan_rows(*, patient: User, now: datetime | None = None) -> dict[str, 
         if c["session__local_date"] == local:
             today_done[c["exercise_id"]] = {"pain": c["pain"], "difficulty": c["difficulty"]}
             finished = c["session__finished_at"] is not None
+    since = schedule.plan_start_day(rows[0]["version__plan__created_at"], zone)
     items = []
     for row in rows:
         days = done_days.get(row["exercise_id"], set())
-        due = schedule.is_due(local, row["sessions_per_week"], days)
+        due = schedule.is_due(local, row["sessions_per_week"], days, since)
         items.append(
             {
                 "exercise": {

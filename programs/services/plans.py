@@ -153,6 +153,20 @@ def _validate_specs(specs: list[ItemSpec]) -> dict[int, str]:
     return names
 
 
+def _check_version(current: PlanVersion | None, expected_version: int) -> None:
+    if current is None or current.number != expected_version:
+        who = current.created_by.get_full_name() if current else "someone"
+        when = timezone.localtime(current.created_at).strftime("%Y-%m-%d %H:%M") if current else ""
+        raise PlanConflict(
+            f"{who} changed this plan (version {current.number if current else 0}) at {when} "
+            "while you were editing. Your changes are below; review them against the new "
+            "version and save again.",
+            errors={
+                "expected_version": [f"Current version is {current.number if current else 0}."]
+            },
+        )
+
+
 @transaction.atomic
 def plan_assign_template(*, therapist: User, patient: User, template: ProgramTemplate) -> Plan:
     """Start the patient on a program template, ending any plan they had."""
@@ -198,17 +212,7 @@ def plan_tailor(
     current = plan.current_version
     if plan.status != Plan.Status.ACTIVE:
         raise ApplicationError("This plan has ended; assign a new program instead.")
-    if current is None or current.number != expected_version:
-        who = current.created_by.get_full_name() if current else "someone"
-        when = timezone.localtime(current.created_at).strftime("%Y-%m-%d %H:%M") if current else ""
-        raise PlanConflict(
-            f"{who} changed this plan (version {current.number if current else 0}) at {when} "
-            "while you were editing. Your changes are below; review them against the new "
-            "version and save again.",
-            errors={
-                "expected_version": [f"Current version is {current.number if current else 0}."]
-            },
-        )
+    _check_version(current, expected_version)
     names = _validate_specs(items)
     old = [ItemSpec.from_item(i) for i in current.items.order_by("order")]
     names.update(
@@ -245,9 +249,12 @@ def plan_swap_exercise(
     *, therapist: User, plan: Plan, expected_version: int, exercise_id: int, direction: str
 ) -> PlanVersion:
     """Swap one exercise for its regression ("easier") or progression ("harder") in one click."""
+    plan.refresh_from_db(fields=["current_version"])
     current = plan.current_version
     if current is None:
         raise ApplicationError("This plan has no content yet.")
+    # A stale click is a conflict, not "that exercise is not in the plan" of someone else's version.
+    _check_version(current, expected_version)
     specs = [ItemSpec.from_item(i) for i in current.items.order_by("order")]
     return plan_tailor(
         therapist=therapist,
