@@ -18,6 +18,7 @@ from programs.models import Completion, Plan, PlanItem
 ITEM_FIELDS = (
     "version__plan_id",
     "version__plan__created_at",
+    "version__plan__patient__patient_profile__time_zone",
     "version__number",
     "exercise_id",
     "exercise__slug",
@@ -49,8 +50,6 @@ def _dosage_text(row: dict[str, Any]) -> str:
 
 def today_plan_rows(*, patient: User, now: datetime | None = None) -> dict[str, Any]:
     """What `today_for_patient` says, as JSON-ready dicts."""
-    zone = patient.patient_profile.time_zone
-    local = schedule.local_today(zone, now)
     rows = list(
         PlanItem.objects.filter(
             version__plan__patient=patient,
@@ -61,7 +60,11 @@ def today_plan_rows(*, patient: User, now: datetime | None = None) -> dict[str, 
         .values(*ITEM_FIELDS)
     )
     if not rows:
+        local = schedule.local_today(patient.patient_profile.time_zone, now)
         return {"local_date": local, "plan": None, "session_finished": False, "items": []}
+    # The zone comes with the rows: one query fewer than reading the profile first.
+    zone = rows[0]["version__plan__patient__patient_profile__time_zone"]
+    local = schedule.local_today(zone, now)
     completions = Completion.objects.filter(
         session__patient=patient,
         session__local_date__gte=schedule.week_start(local),
