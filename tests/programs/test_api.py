@@ -322,3 +322,14 @@ def test_schema_lists_the_programs_endpoints_with_path_parameters(client):
     put = paths["/api/v1/patients/{patient_id}/plan/"]["put"]
     assert "409" in put["responses"]
     assert put["parameters"][0]["name"] == "patient_id"
+
+
+@pytest.mark.django_db
+def test_exercise_library_for_pts_only(pt, patient, employer_admin):
+    body = api(pt).get("/api/v1/exercises/").json()
+    bridge = next(e for e in body if e["slug"] == "glute-bridge")
+    assert bridge["progression"] == Exercise.objects.get(slug="single-leg-glute-bridge").pk
+    assert bridge["instructions"]
+    assert api(patient).get("/api/v1/exercises/").status_code == 404
+    assert api(employer_admin).get("/api/v1/exercises/").status_code == 404
+    assert api().get("/api/v1/exercises/").status_code == 403
