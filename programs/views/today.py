@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -82,7 +83,12 @@ def completion_create(request: HttpRequest, exercise_id: int) -> HttpResponse:
             return HttpResponse("That exercise is not in your current plan.", status=400)
         return redirect("programs:today")
     if request.htmx:  # htmx swaps 2xx only: an invalid form is still a page to show
-        return render(request, "programs/today.html#exercise-card", {"card": card})
+        response = render(request, "programs/today.html#exercise-card", {"card": card})
+        count = render_to_string(
+            "programs/today.html#done-count", {"day": context["day"], "oob": True}, request
+        )
+        response.content += count.encode()  # the heading's count, swapped out of band
+        return response
     if form.is_valid():
         messages.success(request, f"{card['row'].exercise.name}: marked done. Nice work.")
         return redirect(reverse("programs:today") + f"#exercise-{exercise_id}")

@@ -94,6 +94,7 @@ def test_pt_tailors_the_psoas_program_and_the_patient_follows_it(live_server, br
         "Marked done: pain 3 out of 10, about right."
     )
     assert page.url == url_before  # swapped in place, no page load
+    expect(page.locator("#done-count")).to_have_text("(1 done)")
     assert Completion.objects.get(exercise=bridge).pain == 3
 
     # The PT sees the completion on the patient's page

@@ -83,6 +83,7 @@ def test_mark_done_with_htmx_returns_only_the_card(plan, patient, bridge):
     assert body.lstrip().startswith(f'<li class="card exercise-card" id="exercise-{bridge.pk}"')
     assert "<html" not in body
     assert "Marked done: pain 4 out of 10" in body
+    assert '<span class="count" id="done-count" hx-swap-oob="true">(1 done)</span>' in body
 
 
 @pytest.mark.django_db
