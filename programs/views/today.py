@@ -49,7 +49,10 @@ def today(request: HttpRequest) -> HttpResponse:
     patient = _patient(request)
     context = _today_context(patient)
     plan = context["day"].plan
-    context["changes"] = plan_mark_changes_seen(patient=patient, plan=plan) if plan else []
+    # Versions are marked seen together, so a seen current version means nothing is unseen:
+    # skip the locking transaction on the ordinary visit.
+    unseen = plan is not None and plan.current_version.seen_by_patient_at is None
+    context["changes"] = plan_mark_changes_seen(patient=patient, plan=plan) if unseen else []
     return render(request, "programs/today.html", context)
 
 

@@ -215,3 +215,20 @@ def test_a_patient_only_ever_reaches_their_own_plan(plan, patient, patient2, pt2
     ):
         assert client_for(patient2).get(url).status_code == 404
     assert client_for(patient2).post(f"/patients/{patient.pk}/plan/assign/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_change_after_the_last_visit_is_shown_next_time(plan, patient, pt, bridge):
+    client = client_for(patient)
+    assert "started you on" in client.get(TODAY).content.decode()  # version 1, seen now
+    assert "What changed" not in client.get(TODAY).content.decode()
+    specs = [
+        ItemSpec(**{**ItemSpec.from_item(i).__dict__, "sets": 3})
+        if i.exercise_id == bridge.pk
+        else ItemSpec.from_item(i)
+        for i in plan.current_version.items.order_by("order")
+    ]
+    plan_tailor(therapist=pt, plan=plan, expected_version=1, items=specs)
+    page = client.get(TODAY).content.decode()
+    assert "Glute bridge: now 3 x 10" in page
+    assert "started you on" not in page
