@@ -31,4 +31,27 @@ def patient_list_floor(request: HttpRequest) -> JsonResponse:
     return JsonResponse(rows, safe=False)
 
 
-urlpatterns = [path("patients/", patient_list_floor)]
+@login_required
+def today_plan_floor(request: HttpRequest) -> JsonResponse:
+    """The rows the today-plan API reads, straight from .values(): no schedule, no DRF."""
+    from django.db.models import F
+
+    from programs.models import PlanItem
+    from programs.selectors.today_api import ITEM_FIELDS
+
+    rows = list(
+        PlanItem.objects.filter(
+            version__plan__patient=request.user,
+            version__plan__status="active",
+            version__plan__current_version=F("version"),
+        )
+        .order_by("order")
+        .values(*ITEM_FIELDS)
+    )
+    return JsonResponse(rows, safe=False)
+
+
+urlpatterns = [
+    path("patients/", patient_list_floor),
+    path("today/", today_plan_floor),
+]

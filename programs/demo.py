@@ -46,7 +46,7 @@ def seed_program(*, patient: User, therapist: User) -> Plan:
                 finished_at=datetime.combine(day, time(18, 20), tzinfo=zone),
             )
             for item in items:
-                if schedule.is_due(day, item.sessions_per_week, done_days[item.exercise_id]):
+                if schedule.is_due(day, item.sessions_per_week, done_days[item.exercise_id], start):
                     done_days[item.exercise_id].add(day)
                     Completion.objects.create(
                         session=session,
