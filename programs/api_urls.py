@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401 - API routes of the therapy itself are added here
+from django.urls import path
 
-urlpatterns: list = []
+from programs.apis import reminders
+
+urlpatterns: list = [
+    path(
+        "reminders/settings/",
+        reminders.ReminderSettingsApi.as_view(),
+        name="api-reminder-settings",
+    ),
+    path("reminders/log/", reminders.ReminderLogApi.as_view(), name="api-reminder-log"),
+]

@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401 - pages of the therapy itself are added here
+from django.urls import path
+
+from programs.views import reminders
 
 app_name = "programs"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("reminders/", reminders.reminder_settings, name="reminders"),
+    path("reminders/log/", reminders.reminder_log, name="reminders-log"),
+    path(
+        "reminders/unsubscribe/<str:token>/",
+        reminders.reminder_unsubscribe,
+        name="reminders-unsubscribe",
+    ),
+]

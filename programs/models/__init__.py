@@ -16,8 +16,16 @@ from programs.models.core import (
     ProgramTemplate,
     ProgramTemplateItem,
 )
+from programs.models.reminders import (
+    ALL_WEEKDAYS,
+    ReminderChannel,
+    ReminderDelivery,
+    ReminderSchedule,
+    ReminderSettings,
+)
 
 __all__ = [
+    "ALL_WEEKDAYS",
     "MAX_HOLD_SECONDS",
     "MAX_REPS",
     "MAX_SETS",
@@ -33,4 +41,8 @@ __all__ = [
     "PlanVersion",
     "ProgramTemplate",
     "ProgramTemplateItem",
+    "ReminderChannel",
+    "ReminderDelivery",
+    "ReminderSchedule",
+    "ReminderSettings",
 ]

@@ -1,0 +1,72 @@
+"""The one place in programs that knows email and SMS. Reminders carry no health data:
+only the first name, a link to Today and a way to stop them."""
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from accounts.models import User
+from programs.sms import sms_backend
+
+UNSUBSCRIBE_SALT = "programs.reminders.unsubscribe"
+
+
+def unsubscribe_token(*, patient_id: int) -> str:
+    return signing.dumps(patient_id, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_patient_id(token: str) -> int | None:
+    """The patient a token was made for, or None when it was tampered with."""
+    try:
+        value = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, int) else None
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}{path}"
+
+
+def reminder_context(*, patient: User) -> dict:
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "first_name": patient.first_name,
+        "today_url": _absolute("/today/"),
+        "unsubscribe_url": _absolute(
+            reverse(
+                "programs:reminders-unsubscribe",
+                args=[unsubscribe_token(patient_id=patient.pk)],
+            )
+        ),
+        "settings_url": _absolute(reverse("programs:reminders")),
+    }
+
+
+def reminder_email_send(*, patient: User) -> None:
+    """Raises OSError (smtplib's errors are OSErrors) when the mail server does not take it."""
+    context = reminder_context(patient=patient)
+    template = "programs/email/reminder"
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject,
+        render_to_string(f"{template}_body.txt", context),
+        settings.DEFAULT_FROM_EMAIL,
+        [patient.email],
+        headers={
+            # RFC 8058 one-click: mail providers POST to the link; no login needed.
+            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(render_to_string(f"{template}_body.html", context), "text/html")
+    message.send()
+
+
+def reminder_sms_send(*, patient: User, phone: str) -> None:
+    """Raises programs.sms.SmsProviderError when the provider does not take it."""
+    context = reminder_context(patient=patient)
+    body = render_to_string("programs/email/reminder_sms.txt", context).strip()
+    sms_backend().send(to=phone, body=body)
