@@ -1,6 +1,8 @@
 """The one place in programs that knows email and SMS. Reminders carry no health data:
 only the first name, a link to Today and a way to stop them."""
 
+import email.policy
+
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
@@ -11,6 +13,13 @@ from accounts.models import User
 from programs.sms import sms_backend
 
 UNSUBSCRIBE_SALT = "programs.reminders.unsubscribe"
+
+
+class _ReminderEmail(EmailMultiAlternatives):
+    def message(self, *, policy: email.policy.Policy = email.policy.default) -> object:
+        # Folding at 78 characters would turn the long List-Unsubscribe URL into an encoded
+        # word that mail providers cannot use; RFC 5322 allows lines of up to 998.
+        return super().message(policy=policy.clone(max_line_length=998))
 
 
 def unsubscribe_token(*, patient_id: int) -> str:
@@ -50,7 +59,7 @@ def reminder_email_send(*, patient: User) -> None:
     context = reminder_context(patient=patient)
     template = "programs/email/reminder"
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    message = EmailMultiAlternatives(
+    message = _ReminderEmail(
         subject,
         render_to_string(f"{template}_body.txt", context),
         settings.DEFAULT_FROM_EMAIL,
