@@ -2,6 +2,7 @@
 only the first name, a link to Today and a way to stop them."""
 
 import email.policy
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -54,7 +55,14 @@ def reminder_context(*, patient: User) -> dict:
     }
 
 
-def reminder_email_send(*, patient: User) -> None:
+def delivery_key(*, delivery_id: int) -> str:
+    """The same for every attempt at one delivery: the Message-ID of its email and the
+    Idempotency-Key of its SMS, so that a resend after a crash can be recognised downstream."""
+    host = urlsplit(settings.PUBLIC_BASE_URL).hostname or "localhost"
+    return f"reminder-{delivery_id}@{host}"
+
+
+def reminder_email_send(*, patient: User, delivery_id: int) -> None:
     """Raises OSError (smtplib's errors are OSErrors) when the mail server does not take it."""
     context = reminder_context(patient=patient)
     template = "programs/email/reminder"
@@ -68,14 +76,15 @@ def reminder_email_send(*, patient: User) -> None:
             # RFC 8058 one-click: mail providers POST to the link; no login needed.
             "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Message-ID": f"<{delivery_key(delivery_id=delivery_id)}>",
         },
     )
     message.attach_alternative(render_to_string(f"{template}_body.html", context), "text/html")
     message.send()
 
 
-def reminder_sms_send(*, patient: User, phone: str) -> None:
+def reminder_sms_send(*, patient: User, phone: str, delivery_id: int) -> None:
     """Raises programs.sms.SmsProviderError when the provider does not take it."""
     context = reminder_context(patient=patient)
     body = render_to_string("programs/email/reminder_sms.txt", context).strip()
-    sms_backend().send(to=phone, body=body)
+    sms_backend().send(to=phone, body=body, key=delivery_key(delivery_id=delivery_id))

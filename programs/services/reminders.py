@@ -358,6 +358,9 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> bool:
 
     The row stays locked while sending, so a redelivered task waits and then finds it sent.
     Each channel is marked as it succeeds, so a retry after a failed SMS does not email twice.
+    One window remains, as with any provider that has no transactions: a worker killed after
+    the provider accepted a message but before this transaction committed sends it again on
+    redelivery. That resend carries the same Message-ID / Idempotency-Key (delivery_key).
     """
     with transaction.atomic():
         delivery = (
@@ -382,10 +385,12 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> bool:
         phone = patient.patient_profile.phone
         try:
             if prefs.channel != ReminderChannel.SMS and delivery.email_sent_at is None:
-                notifications.reminder_email_send(patient=patient)
+                notifications.reminder_email_send(patient=patient, delivery_id=delivery.pk)
                 delivery.email_sent_at = timezone.now()
             if prefs.channel != ReminderChannel.EMAIL and delivery.sms_sent_at is None and phone:
-                notifications.reminder_sms_send(patient=patient, phone=phone)
+                notifications.reminder_sms_send(
+                    patient=patient, phone=phone, delivery_id=delivery.pk
+                )
                 delivery.sms_sent_at = timezone.now()
         except (OSError, SmsProviderError) as exc:
             delivery.attempts += 1

@@ -93,6 +93,7 @@ def test_send_emails_once_with_first_name_link_and_unsubscribe_header(reminded, 
     for exercise in today_for_patient(patient=reminded).items:  # no health data
         assert exercise.exercise.name not in body
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["Message-ID"] == f"<reminder-{delivery.pk}@127.0.0.1>"
     url = "".join(str(message["List-Unsubscribe"]).split()).strip("<>")  # unfold the header
     delivery.refresh_from_db()
     assert (delivery.status, delivery.channel, delivery.attempts) == ("sent", "email", 1)
