@@ -89,3 +89,33 @@ def wait_until(predicate, *, timeout: float = 60.0, interval: float = 0.05) -> N
             return
         time.sleep(interval)
     raise AssertionError("condition not met in time")
+
+
+def start_redis(port: int) -> subprocess.Popen:
+    """A private Redis that a test may kill and restart without disturbing anyone else."""
+    process = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+    def answers() -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return True
+        except OSError:
+            return False
+
+    wait_until(answers, timeout=10)
+    return process

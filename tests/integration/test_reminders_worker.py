@@ -19,6 +19,7 @@ from tests.integration.processes import (
     free_port,
     kill,
     process_env,
+    start_redis,
     start_worker,
     stop,
     sweep_in_process,
@@ -222,6 +223,56 @@ def test_worker_killed_mid_batch_and_restarted_sends_each_reminder_exactly_once(
     resent = len(mailbox.messages) - count
     print(f"killed after {sent_before_restart} sends; raw resends: {resent}")
     assert resent <= 2, Counter(m["To"] for m in mailbox.messages).most_common(3)
+
+
+def test_redis_restarted_mid_batch_loses_queued_messages_and_the_sweep_requeues_them(
+    pt, mailbox, tmp_path
+):
+    count = 120
+    patients = _patients_with_due_reminders(count, pt)
+    redis_port = free_port()
+    redis = start_redis(redis_port)
+    env = process_env(
+        queue=f"redis-{uuid.uuid4().hex[:8]}",
+        redis_url=f"redis://127.0.0.1:{redis_port}/0",
+        email_port=mailbox.port,
+        REMINDERS_SEND_BATCH="20",
+        REMINDERS_REQUEUE_AFTER_SECONDS="2",
+    )
+    worker = None
+    try:
+        sweep = sweep_in_process(env)
+        out, err = sweep.communicate(timeout=60)
+        assert sweep.returncode == 0, err
+        assert json.loads(out)["created"] == count
+        worker = start_worker(env, tmp_path / "worker.log")
+        wait_until(lambda: len(mailbox.messages) >= 10, timeout=60, interval=0.005)
+        # when: Redis dies mid-batch (no persistence: the queued messages are gone) and returns
+        kill(redis)
+        sent_at_restart = len(mailbox.messages)
+        redis = start_redis(redis_port)
+        assert sent_at_restart < count, "the batch finished before Redis was restarted"
+
+        # then: the next sweeps (beat runs one a minute) enqueue what is still unsent
+        def swept_and_done() -> bool:
+            again = sweep_in_process(env)
+            again.communicate(timeout=60)
+            return not ReminderDelivery.objects.filter(status="pending").exists()
+
+        wait_until(swept_and_done, timeout=120, interval=2.5)
+    finally:
+        if worker is not None:
+            stop(worker)
+        stop(redis)
+    ids_per_address: dict[str, set[str]] = defaultdict(set)
+    for message in mailbox.messages:
+        ids_per_address[message["To"]].add(message["Message-ID"])
+    assert set(ids_per_address) == {p.email for p in patients}
+    assert {len(ids) for ids in ids_per_address.values()} == {1}
+    assert ReminderDelivery.objects.filter(status="sent").count() == count
+    resent = len(mailbox.messages) - count
+    print(f"Redis restarted after {sent_at_restart} sends; raw resends: {resent}")
+    assert resent <= 2
 
 
 def test_two_sweeps_in_two_processes_at_once_create_each_delivery_once(db, mailbox):
