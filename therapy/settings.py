@@ -8,6 +8,7 @@ REDIS_URL set, the same code runs on PostgreSQL and Redis (tests always do).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -132,7 +133,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     # One static entry sweeps every patient's due reminders; no beat entry per patient.
-    "reminders-sweep": {"task": "programs.tasks.reminders_sweep_task", "schedule": 60.0},
+    # crontab(): at the start of every minute, so an 08:00 reminder leaves at 08:00, not 08:00:59.
+    "reminders-sweep": {"task": "programs.tasks.reminders_sweep_task", "schedule": crontab()},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(RUN_DIR / "celerybeat-schedule")
 

@@ -309,3 +309,16 @@ def test_two_sweeps_in_two_processes_at_once_create_each_delivery_once(db, mailb
     assert ReminderDelivery.objects.count() == 3000
     assert ReminderDelivery.objects.values("patient").distinct().count() == 3000
     assert not ReminderSchedule.objects.filter(next_due_at__lte=now).exists()
+
+
+def test_beat_entry_runs_the_sweep_task_on_the_worker(celery_session_worker, reminded, mailbox):
+    from django.conf import settings
+
+    from therapy.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["reminders-sweep"]
+    assert entry["task"] in app.tasks
+    make_due(reminded)
+    app.tasks[entry["task"]].delay()
+    mailbox.wait_for(reminded.email)
+    wait_until(lambda: ReminderDelivery.objects.filter(patient=reminded, status="sent").exists())
