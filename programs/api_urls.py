@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programs.apis import library, messaging, plans, today, visits
+from programs.apis import library, messaging, plans, reminders, today, visits
 
 urlpatterns = [
     path("today/", today.TodayPlanApi.as_view(), name="api-today"),
@@ -41,4 +41,10 @@ urlpatterns = [
         visits.VisitRescheduleApi.as_view(),
         name="api-visit-reschedule",
     ),
+    path(
+        "reminders/settings/",
+        reminders.ReminderSettingsApi.as_view(),
+        name="api-reminder-settings",
+    ),
+    path("reminders/log/", reminders.ReminderLogApi.as_view(), name="api-reminder-log"),
 ]

@@ -1,9 +1,10 @@
 """Celery entry points of programs: thin, idempotent, ids only."""
 
 from celery import shared_task
+from django.conf import settings
 
 from programs import notifications
-from programs.services import visits
+from programs.services import reminders, visits
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -25,3 +26,18 @@ def visit_reminders_send_task(reminder_ids: list[int]) -> None:
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def visit_notice_task(visit_id: int, change: str) -> None:
     notifications.visit_notice_send(visit_id=visit_id, change=change)
+
+
+@shared_task
+def reminders_sweep_task() -> None:
+    reminders.reminders_sweep()
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def reminders_send_task(self, delivery_ids: list[int]) -> None:
+    """Idempotent: each delivery is locked and sent only while pending. The retry limit is
+    kept on the delivery rows (REMINDERS_MAX_ATTEMPTS), so it also holds across redeliveries."""
+    retry_ids = reminders.deliveries_send(delivery_ids=delivery_ids)
+    if retry_ids:
+        countdown = settings.REMINDERS_RETRY_BASE_SECONDS * 2**self.request.retries
+        raise self.retry(args=[retry_ids], countdown=min(countdown, 3600))

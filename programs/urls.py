@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programs.views import messaging, plans, today, visits
+from programs.views import messaging, plans, reminders, today, visits
 
 app_name = "programs"
 
@@ -28,4 +28,11 @@ urlpatterns = [
     path("patients/<int:patient_id>/plan/", plans.plan_edit, name="plan-edit"),
     path("patients/<int:patient_id>/plan/assign/", plans.plan_assign, name="plan-assign"),
     path("patients/<int:patient_id>/plan/versions/", plans.plan_versions, name="plan-versions"),
+    path("reminders/", reminders.reminder_settings, name="reminders"),
+    path("reminders/log/", reminders.reminder_log, name="reminders-log"),
+    path(
+        "reminders/unsubscribe/<str:token>/",
+        reminders.reminder_unsubscribe,
+        name="reminders-unsubscribe",
+    ),
 ]

@@ -16,8 +16,16 @@ from programs.models.core import (
     ProgramTemplate,
     ProgramTemplateItem,
 )
+from programs.models.reminders import (
+    ALL_WEEKDAYS,
+    ReminderChannel,
+    ReminderDelivery,
+    ReminderSchedule,
+    ReminderSettings,
+)
 
 __all__ = [
+    "ALL_WEEKDAYS",
     "MAX_HOLD_SECONDS",
     "MAX_REPS",
     "MAX_SETS",
@@ -33,6 +41,10 @@ __all__ = [
     "PlanVersion",
     "ProgramTemplate",
     "ProgramTemplateItem",
+    "ReminderChannel",
+    "ReminderDelivery",
+    "ReminderSchedule",
+    "ReminderSettings",
 ]
 from programs.models.messaging import MESSAGE_MAX_LENGTH, Message, ThreadReadState
 from programs.models.visits import (

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from programs import selectors
-from programs.forms import PlanEditForm, PlanItemFormSet
+from programs.forms.plans import PlanEditForm, PlanItemFormSet
 from programs.models import Plan, ProgramTemplate
 from programs.selectors.clinic import patient_for_plan_editor
 from programs.services.plans import (

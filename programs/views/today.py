@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from programs import selectors
-from programs.forms import CompletionForm
+from programs.forms.today import CompletionForm
 from programs.models import Article
 from programs.pain_chart import pain_chart
 from programs.services.plans import plan_mark_changes_seen
