@@ -5,6 +5,7 @@ broker on the local filesystem, so `make run` needs no server. With DATABASE_URL
 REDIS_URL set, the same code runs on PostgreSQL and Redis (tests always do).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -36,11 +37,16 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "accounts",
     "programs",
 ]
 
 MIDDLEWARE = [
+    "therapy.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -48,9 +54,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "therapy.middleware.SessionIdleTimeoutMiddleware",
+    "therapy.middleware.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "therapy.urls"
@@ -123,7 +134,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "accounts-erase-closed-accounts": {
+        "task": "accounts.tasks.accounts_erase_closed_accounts_task",
+        "schedule": 60 * 60 * 24,
+    },
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(RUN_DIR / "celerybeat-schedule")
 
 # --- Accounts and passwords -----------------------------------------------------------
@@ -145,6 +161,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out account is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# --- Sign-in security (docs/security.md) -----------------------------------------------
+# Roles that must pass a second factor (TOTP) before reaching anything. Patients may opt in.
+MFA_REQUIRED_ROLES = env.list(
+    "MFA_REQUIRED_ROLES", default=["therapist", "staff", "employer_admin"]
+)
+OTP_TOTP_ISSUER = SITE_NAME
+SESSION_IDLE_MINUTES_STAFF_ROLES = env.int("SESSION_IDLE_MINUTES_STAFF_ROLES", default=15)
+SESSION_IDLE_MINUTES_PATIENT = env.int("SESSION_IDLE_MINUTES_PATIENT", default=60)
+# django-axes: failures are counted in PostgreSQL, which every app process shares, per account
+# and per client IP (either one reaching the limit locks). The IP is the TCP peer unless
+# TRUSTED_PROXY_COUNT trusted proxies are declared, so a spoofed X-Forwarded-For changes nothing.
+# A lock lifts by itself after the cool-off and failures during a lockout do not extend it, so
+# no one can lock an account for good.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "therapy.client_ip.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+# Patient rights: a closed account's data is kept this long, then erased (docs/security.md).
+CLOSED_ACCOUNT_RETENTION_DAYS = env.int("CLOSED_ACCOUNT_RETENTION_DAYS", default=30)
 
 
 # --- Email ----------------------------------------------------------------------------
