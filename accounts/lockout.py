@@ -24,3 +24,10 @@ def lockout_response(
         {"cooloff_timedelta": settings.AXES_COOLOFF_TIME, "cooloff_minutes": minutes},
         status=429,
     )
+
+
+def lockout_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The account a login attempt names, case-folded so `A@x` and `a@x` share one count.
+    Both the login page and the token API pass it to authenticate() as `username`."""
+    value = (credentials or {}).get("username") or request.POST.get("username") or ""
+    return str(value).strip().lower() or None

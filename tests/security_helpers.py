@@ -36,6 +36,14 @@ def totp_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
+def totp_last_used_code(device: TOTPDevice) -> str:
+    """The code that was last accepted: sending it again is a replay."""
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, 0)
+    totp.time = device.t0 + device.last_t * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
 def recovery_code_for(user: User) -> str:
     device, _ = StaticDevice.objects.get_or_create(
         user=user, name=RECOVERY_NAME, defaults={"confirmed": True}
