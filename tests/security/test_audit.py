@@ -24,9 +24,12 @@ def test_the_database_refuses_to_update_or_delete_audit_rows(patient):
         "UPDATE accounts_auditevent SET action = 'delete' WHERE id = %s",
         "DELETE FROM accounts_auditevent WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(statement, [event.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [event.pk])
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).update(action=Action.DELETE)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
