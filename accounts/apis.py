@@ -128,7 +128,10 @@ class MeApi(APIView):
 class PatientListApi(APIView):
     permission_classes = [IsClinicalUser]
 
-    @extend_schema(responses={200: UserOutput(many=True)}, summary="Patients you may see")
+    @extend_schema(
+        responses={200: UserOutput(many=True), 404: ErrorSerializer},
+        summary="Patients you may see (404 for employer admins)",
+    )
     def get(self, request: Request) -> Response:
         patients = list(selectors.patient_list_for_user(user=request.user))
         audit_read_many(request, objects=patients, patient_attr="pk")

@@ -1,6 +1,7 @@
 """API for the audit trail and a patient's own data. Outside a role's reach: 404."""
 
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -64,6 +65,13 @@ class AuditEventListApi(APIView):
         since = serializers.DateField(required=False)
         until = serializers.DateField(required=False)
         page = serializers.IntegerField(required=False, min_value=1)
+
+        def to_internal_value(self, data: Any) -> dict:
+            # "?until=" is not a date: refuse it rather than read it as "no filter".
+            empty = {k: ["This field may not be blank."] for k, v in data.items() if v == ""}
+            if empty:
+                raise serializers.ValidationError(empty)
+            return super().to_internal_value(data)
 
     @extend_schema(
         parameters=[AuditFilterInput],

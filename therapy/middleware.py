@@ -98,7 +98,10 @@ class MfaRequiredMiddleware:
             return self.get_response(request)
         if request.path.startswith("/api/"):
             return JsonResponse(
-                {"detail": "Multi-factor verification is required. Log in again with your code."},
+                {
+                    "detail": "Multi-factor verification is required. Log in again with your code.",
+                    "errors": {},
+                },
                 status=403,
             )
         target = "security:mfa-verify" if user_has_confirmed_device(user) else "security:mfa-setup"
