@@ -300,9 +300,25 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # Replaces Django's error email (tracebacks with locals and POST data): see
+        # therapy/error_reports.py.
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "therapy.error_reports.NoDataAdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # axes logs every sign-in with the email at INFO: keep only its warnings.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+        # axes logs every sign-in with the email at INFO: keep only its warnings.
+        "axes": {"level": "WARNING"},
+    },
 }
+# Who receives error emails (comma-separated addresses); none by default.
+ADMINS = env.list("ADMINS", default=[])
