@@ -32,6 +32,10 @@ def add_common_error_responses(result: dict[str, Any], **_: Any) -> dict[str, An
         for operation in operations.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            if "requestBody" in operation:
+                operation["responses"].setdefault(
+                    "415", {"description": "Unsupported content type.", "content": ref}
+                )
             requires_auth = {} not in operation.get("security", [{}])
             if requires_auth:
                 for status, description in COMMON.items():

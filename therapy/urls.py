@@ -25,5 +25,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
+handler400 = "therapy.views.bad_request"
 handler404 = "therapy.views.not_found"
 handler500 = "therapy.views.server_error"

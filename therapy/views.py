@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -11,6 +13,21 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Not found.", "errors": {}}, status=404)
     return render(request, "404.html", status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400 raised before any view ran: a body over the size limit, a malformed request."""
+    if isinstance(exception, RequestDataTooBig):
+        detail = (
+            f"The request is too large: the limit is {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."
+        )
+    elif isinstance(exception, TooManyFieldsSent):
+        detail = "The request has too many fields."
+    else:
+        detail = "The request could not be read."
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail, "errors": {}}, status=400)
+    return render(request, "400.html", {"detail": detail}, status=400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

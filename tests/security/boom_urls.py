@@ -4,10 +4,10 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
 from accounts.selectors import patient_get_for_user
-from therapy.urls import handler404, handler500
+from therapy.urls import handler400, handler404, handler500
 from therapy.urls import urlpatterns as project_urlpatterns
 
-__all__ = ["handler404", "handler500", "urlpatterns"]
+__all__ = ["handler400", "handler404", "handler500", "urlpatterns"]
 
 
 def boom(request: HttpRequest, patient_id: int) -> HttpResponse:
