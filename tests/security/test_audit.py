@@ -164,3 +164,17 @@ def test_sign_ins_are_recorded(patient):
     )
     actions = [e.action for e in _events()]
     assert actions == [Action.LOGIN_FAILED, Action.LOGIN]
+
+
+def test_staff_reads_in_the_admin_site_are_audited_too(patient, patient2):
+    from tests.factories import StaffFactory
+
+    admin_staff = StaffFactory(email="root@example.test", is_superuser=True)
+    client = client_for(admin_staff)
+    profile = patient.patient_profile
+    assert client.get(f"/admin/accounts/patientprofile/{profile.pk}/change/").status_code == 200
+    assert client.get("/admin/accounts/user/").status_code == 200
+    reads = {(e.object_type, e.patient_id) for e in _events(action=Action.READ, actor=admin_staff)}
+    assert ("accounts.patientprofile", patient.pk) in reads
+    assert {("accounts.user", patient.pk), ("accounts.user", patient2.pk)} <= reads
+    assert client.get(f"/admin/accounts/auditevent/{_events()[0].pk}/change/").status_code == 200
