@@ -100,3 +100,12 @@ def mfa_verify(request: HttpRequest, *, token: str) -> bool:
 def mfa_check_token(*, user: User, token: str) -> bool:
     """For the token API: does `token` match one of the user's devices?"""
     return django_otp.match_token(user, token.strip().replace(" ", "")) is not None
+
+
+def mfa_retry_wait_message(*, user: User) -> str | None:
+    """When django-otp is throttling after wrong codes, say so rather than "wrong code"."""
+    for device in TOTPDevice.objects.filter(user=user):
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            return "Too many wrong codes in a row. Wait a few seconds, then type the new code."
+    return None

@@ -58,8 +58,13 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     device = mfa.totp_device_start(user=user)
     form = TotpConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = mfa.totp_device_confirm(
-            request, device=device, token=form.cleaned_data["otp_token"]
+        wait = mfa.mfa_retry_wait_message(user=user)
+        codes = (
+            None
+            if wait
+            else mfa.totp_device_confirm(
+                request, device=device, token=form.cleaned_data["otp_token"]
+            )
         )
         if codes is not None:
             return render(
@@ -67,7 +72,9 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
                 "accounts/security/recovery_codes.html",
                 {"codes": codes, "next": _next_url(request), "first_time": True},
             )
-        form.add_error("otp_token", "That code is not right. Check the app and try the new code.")
+        form.add_error(
+            "otp_token", wait or "That code is not right. Check the app and try the new code."
+        )
     return render(
         request,
         "accounts/security/mfa_setup.html",
@@ -89,9 +96,10 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         return redirect("security:mfa-setup")
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if mfa.mfa_verify(request, token=form.cleaned_data["otp_token"]):
+        wait = mfa.mfa_retry_wait_message(user=user)
+        if wait is None and mfa.mfa_verify(request, token=form.cleaned_data["otp_token"]):
             return redirect(_next_url(request))
-        form.add_error("otp_token", "That code is not right, or was already used.")
+        form.add_error("otp_token", wait or "That code is not right, or was already used.")
     return render(
         request, "accounts/security/mfa_verify.html", {"form": form, "next": _next_url(request)}
     )

@@ -63,7 +63,10 @@ def test_therapist_enrols_logs_out_and_logs_in_with_a_code(pt, patient):
     # the same code again is a replay and is refused; the next step's code is accepted
     replay = client.post(reverse("security:mfa-verify"), {"otp_token": totp_last_used_code(device)})
     assert replay.status_code == 200
-    time.sleep(1.1)
+    assert "not right, or was already used" in replay.content.decode()
+    too_soon = client.post(reverse("security:mfa-verify"), {"otp_token": "123456"})
+    assert "Wait a few seconds" in too_soon.content.decode()
+    time.sleep(2.1)  # the second wrong code doubled the throttle to 2 s
     response = client.post(
         reverse("security:mfa-verify") + "?next=/caseload/",
         {"otp_token": totp_code(device, steps_ahead=1), "next": "/caseload/"},
