@@ -1,7 +1,12 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
 
+from accounts.audit import Action, audit_read_many, audit_record
 from accounts.models import (
+    AuditEvent,
     CareTeamLink,
     EmployerAdminProfile,
     PatientProfile,
@@ -11,8 +16,55 @@ from accounts.models import (
 )
 
 
+class AuditedAdminMixin:
+    """Staff see everything, and every admin read or change of patient data is audited too."""
+
+    def audit_patient_id(self, obj: Model) -> int | None:
+        return getattr(obj, "patient_id", None) or getattr(obj, "user_id", None)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        response = super().changelist_view(request, extra_context)  # type: ignore[misc]
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            shown = [o for o in changelist.result_list if self.audit_patient_id(o)]
+            for obj in shown:
+                obj.audit_patient_id = self.audit_patient_id(obj)
+            audit_read_many(request, objects=shown, patient_attr="audit_patient_id")
+        return response
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+        obj = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]
+        patient_id = self.audit_patient_id(obj) if obj is not None else None
+        if patient_id and response.status_code in (200, 302):
+            changed = request.method == "POST" and response.status_code == 302
+            action = Action.UPDATE if changed else Action.READ
+            audit_record(request_or_actor=request, patient_id=patient_id, action=action, obj=obj)
+        return response
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        if patient_id := self.audit_patient_id(obj):
+            audit_record(
+                request_or_actor=request, patient_id=patient_id, action=Action.DELETE, obj=obj
+            )
+        super().delete_model(request, obj)  # type: ignore[misc]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset:
+            if patient_id := self.audit_patient_id(obj):
+                audit_record(
+                    request_or_actor=request, patient_id=patient_id, action=Action.DELETE, obj=obj
+                )
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
+    def audit_patient_id(self, obj: Model) -> int | None:
+        return obj.pk if getattr(obj, "is_patient", False) else None
+
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "role", "is_active"]
     list_filter = ["role", "is_active", "is_staff"]
@@ -35,7 +87,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(PatientProfile)
-class PatientProfileAdmin(admin.ModelAdmin):
+class PatientProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "time_zone", "state", "preferred_language"]
     raw_id_fields = ["user"]
 
@@ -47,7 +99,7 @@ class TherapistProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(CareTeamLink)
-class CareTeamLinkAdmin(admin.ModelAdmin):
+class CareTeamLinkAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["patient", "therapist", "is_primary", "started_at", "ended_at"]
     raw_id_fields = ["patient", "therapist"]
 
@@ -62,3 +114,20 @@ class SponsorAdmin(admin.ModelAdmin):
 class EmployerAdminProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "sponsor"]
     raw_id_fields = ["user"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the table refuses changes anyway; search and export live at /audit/."""
+
+    list_display = ["at", "actor", "actor_role", "patient_id", "action", "object_type", "object_id"]
+    list_filter = ["action", "actor_role"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False

@@ -7,7 +7,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors, services
+from accounts import mfa, selectors, services
+from accounts.audit import Action, audit_read, audit_read_many, audit_record
 from accounts.models import US_STATES, PatientProfile, User
 from therapy.permissions import IsClinicalUser
 
@@ -59,6 +60,7 @@ class SignUpApi(APIView):
         data = self.SignUpInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.patient_sign_up(**data.validated_data)
+        audit_record(request_or_actor=user, patient_id=user.pk, action=Action.CREATE, obj=user)
         return Response(UserOutput(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -69,14 +71,21 @@ class TokenApi(APIView):
     class TokenInput(serializers.Serializer):
         email = serializers.EmailField()
         password = serializers.CharField(trim_whitespace=False)
+        otp_token = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            max_length=16,
+            help_text="Code from the authenticator app (or a recovery code); required for "
+            "therapists, staff, employer admins and anyone who turned on two-step sign-in.",
+        )
 
     class TokenOutput(serializers.Serializer):
         token = serializers.CharField()
 
     @extend_schema(
         request=TokenInput,
-        responses={200: TokenOutput, 400: ErrorSerializer},
-        summary="Exchange email and password for an API token",
+        responses={200: TokenOutput, 400: ErrorSerializer, 429: ErrorSerializer},
+        summary="Exchange email, password (and a code when two-step sign-in is on) for a token",
     )
     def post(self, request: Request) -> Response:
         data = self.TokenInput(data=request.data)
@@ -90,6 +99,17 @@ class TokenApi(APIView):
             raise serializers.ValidationError(
                 {"non_field_errors": ["Email or password is not right."]}
             )
+        if mfa.mfa_required_for(user):
+            code = data.validated_data.get("otp_token") or ""
+            if not mfa.user_has_confirmed_device(user):
+                raise serializers.ValidationError(
+                    {"otp_token": ["Set up two-step sign-in on the website first."]}
+                )
+            if not code or not mfa.mfa_check_token(user=user, token=code):
+                audit_record(request_or_actor=user, patient_id=None, action=Action.MFA_FAILED)
+                raise serializers.ValidationError(
+                    {"otp_token": ["A valid code from your authenticator app is required."]}
+                )
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
@@ -100,15 +120,21 @@ class MeApi(APIView):
     @extend_schema(responses={200: UserOutput}, summary="The signed-in user")
     def get(self, request: Request) -> Response:
         user = User.objects.select_related("patient_profile").get(pk=request.user.pk)
+        if user.is_patient:
+            audit_read(request, patient_id=user.pk, obj=user)
         return Response(UserOutput(user).data)
 
 
 class PatientListApi(APIView):
     permission_classes = [IsClinicalUser]
 
-    @extend_schema(responses={200: UserOutput(many=True)}, summary="Patients you may see")
+    @extend_schema(
+        responses={200: UserOutput(many=True), 404: ErrorSerializer},
+        summary="Patients you may see (404 for employer admins)",
+    )
     def get(self, request: Request) -> Response:
-        patients = selectors.patient_list_for_user(user=request.user)
+        patients = list(selectors.patient_list_for_user(user=request.user))
+        audit_read_many(request, objects=patients, patient_attr="pk")
         return Response(UserOutput(patients, many=True).data)
 
 
@@ -118,4 +144,5 @@ class PatientDetailApi(APIView):
     @extend_schema(responses={200: UserOutput, 404: ErrorSerializer}, summary="One patient")
     def get(self, request: Request, patient_id: int) -> Response:
         patient = selectors.patient_get_for_user(user=request.user, patient_id=patient_id)
+        audit_read(request, patient_id=patient.pk, obj=patient)
         return Response(UserOutput(patient).data)

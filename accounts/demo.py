@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import (
     CareTeamLink,
@@ -14,6 +15,10 @@ from accounts.models import (
 )
 
 DEMO_PASSWORD = "demo-pass-1234"  # noqa: S105 - printed for demo logins on purpose
+# The RFC 6238 test key ("12345678901234567890"): the demo's staff roles need a second factor,
+# and this published secret lets anyone demoing add it to an authenticator app.
+DEMO_TOTP_KEY_HEX = "3132333435363738393031323334353637383930"
+DEMO_TOTP_SECRET_BASE32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # noqa: S105 - demo only
 
 
 def _user(email: str, first: str, last: str, role: str, **extra: object) -> User:
@@ -72,6 +77,12 @@ def seed_people() -> dict[str, User]:
     staff = _user(
         "staff@demo.test", "Sam", "Okafor", User.Role.STAFF, is_staff=True, is_superuser=True
     )
+    for user in (pt, pt2, employer, staff):
+        TOTPDevice.objects.get_or_create(
+            user=user,
+            confirmed=True,
+            defaults={"name": "Demo authenticator", "key": DEMO_TOTP_KEY_HEX},
+        )
     return {
         "pt": pt,
         "pt2": pt2,

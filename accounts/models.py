@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 _STATE_CODES = (
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
@@ -72,6 +73,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     date_joined = models.DateTimeField(default=timezone.now)
     welcome_email_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Bumped by "log out everywhere": it is part of the session hash, so every session ends.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+    # Set when the person asks for their account to be closed; erased after the retention period.
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -100,6 +105,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django's hash covers the password; ours also covers the session generation.
+        return salted_hmac(
+            "accounts.User.session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def is_patient(self) -> bool:
@@ -226,3 +240,65 @@ class EmployerAdminProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Admin of {self.sponsor_id}"
+
+
+class AuditEvent(models.Model):
+    """One read or change of health data, or one sign-in event. Append-only.
+
+    The database refuses UPDATE and DELETE on this table (a trigger, see migration 0003), so
+    no code path, admin action or SQL session can rewrite history. References to people are
+    plain ids without a foreign-key constraint: erasing a closed account removes the person,
+    and the audit keeps the fact (who, which patient id, what, when) without their data.
+    """
+
+    class Action(models.TextChoices):
+        READ = "read", "Read"
+        CREATE = "create", "Create"
+        UPDATE = "update", "Update"
+        DELETE = "delete", "Delete"
+        EXPORT = "export", "Export"
+        LOGIN = "login", "Log in"
+        LOGIN_FAILED = "login_failed", "Failed log in"
+        LOGOUT = "logout", "Log out"
+        LOGOUT_EVERYWHERE = "logout_everywhere", "Log out everywhere"
+        MFA_ENROLLED = "mfa_enrolled", "MFA enrolled"
+        MFA_VERIFIED = "mfa_verified", "MFA verified"
+        MFA_FAILED = "mfa_failed", "MFA code refused"
+        LOCKED_OUT = "locked_out", "Locked out"
+        UNLOCK = "unlock", "Unlocked"
+        ACCOUNT_CLOSED = "account_closed", "Account closed"
+        ERASED = "erased", "Data erased"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_role = models.CharField(max_length=20, blank=True)
+    patient = models.ForeignKey(
+        User,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(max_length=32, choices=Action.choices)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["patient", "-at"], name="accounts_audit_patient_idx"),
+            models.Index(fields=["actor", "-at"], name="accounts_audit_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_id} {self.action} {self.object_type}"

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
 from accounts import selectors, services
+from accounts.audit import Action, audit_read, audit_read_many, audit_record
 from accounts.forms import (
     TIME_ZONE_CHOICES,
     EmailLoginForm,
@@ -28,6 +29,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            audit_record(request_or_actor=user, patient_id=user.pk, action=Action.CREATE, obj=user)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome, {user.first_name}. Your account is ready.")
             return redirect("home")
@@ -50,12 +52,17 @@ def profile(request: HttpRequest) -> HttpResponse:
         "preferred_language": current.preferred_language,
     }
     form = PatientProfileForm(request.POST or None, initial=initial)
+    if request.method != "POST":
+        audit_read(request, patient_id=user.pk, obj=current)
     if request.method == "POST" and form.is_valid():
         try:
-            services.patient_profile_update(user=user, **form.cleaned_data)
+            updated = services.patient_profile_update(user=user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            audit_record(
+                request_or_actor=request, patient_id=user.pk, action=Action.UPDATE, obj=updated
+            )
             messages.success(request, "Your profile is saved.")
             return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form, "time_zones": TIME_ZONE_CHOICES})
@@ -64,6 +71,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = selectors.patient_get_for_user(user=request.user, patient_id=patient_id)
+    audit_read(request, patient_id=patient.pk, obj=patient)
     return render(
         request,
         "accounts/patient_detail.html",
@@ -98,5 +106,6 @@ def caseload(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if not (user.is_therapist or user.is_operations_staff):
         raise Http404("The caseload is for physical therapists.")
-    patients = selectors.patient_list_for_user(user=user)
+    patients = list(selectors.patient_list_for_user(user=user))
+    audit_read_many(request, objects=patients, patient_attr="pk")
     return render(request, "accounts/caseload.html", {"patients": patients})

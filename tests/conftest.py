@@ -11,6 +11,7 @@ from django.test import Client
 
 from tests import factories
 from tests.mailbox import Mailbox
+from tests.security_helpers import MfaClient
 from therapy.celery import app as celery_app
 
 # Tests run on the production engines, never on the embedded defaults.
@@ -134,8 +135,16 @@ def staff(db: None) -> factories.StaffFactory:
     return factories.StaffFactory(email="staff@example.test")
 
 
-def client_for(user: object | None) -> Client:
-    client = Client(enforce_csrf_checks=False)
+@pytest.fixture
+def client() -> Client:
+    """pytest-django's client, but force_login also passes the second factor (see
+    tests/security_helpers.py)."""
+    return MfaClient()
+
+
+def client_for(user: object | None, *, enforce_csrf_checks: bool = False) -> Client:
+    """A client signed in as `user` (None: anonymous), second factor already passed."""
+    client = MfaClient(enforce_csrf_checks=enforce_csrf_checks)
     if user is not None:
         client.force_login(user)
     return client

@@ -60,3 +60,41 @@ def test_pages_carry_security_headers(client):
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_every_response_has_a_request_id_and_mfa_pages_are_not_cached(pt):
+    from tests.conftest import client_for
+
+    for response in (
+        client_for(None).get("/accounts/login/"),
+        client_for(None).get("/api/v1/me/"),
+        client_for(pt).get("/accounts/mfa/setup/"),
+    ):
+        assert len(response["X-Request-ID"]) >= 8
+    setup = client_for(pt).get("/accounts/mfa/setup/")
+    assert "no-store" in setup["Cache-Control"] or "no-cache" in setup["Cache-Control"]
+    # the QR code is a data: image, which the CSP's img-src allows; no inline script anywhere
+    assert "img-src 'self' data:" in setup["Content-Security-Policy"]
+    assert "<script>" not in setup.content.decode()
+
+
+def test_production_profile_sends_hsts_and_secure_cookies():
+    env = _production_env()
+    code = (
+        "import django; django.setup();"
+        "from django.conf import settings as s;"
+        "print(s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
+        " s.SECURE_SSL_REDIRECT, s.DEBUG)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "therapy.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.split()[-5:] == ["31536000", "True", "True", "True", "False"], (
+        result.stdout + result.stderr
+    )

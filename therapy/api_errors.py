@@ -34,4 +34,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             else {"non_field_errors": response.data}
         )
         response.data = {"detail": "Some fields are not valid.", "errors": data}
+    elif isinstance(response.data, dict):
+        response.data.setdefault("errors", {})
     return response

@@ -5,6 +5,7 @@ broker on the local filesystem, so `make run` needs no server. With DATABASE_URL
 REDIS_URL set, the same code runs on PostgreSQL and Redis (tests always do).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -37,11 +38,16 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "accounts",
     "programs",
 ]
 
 MIDDLEWARE = [
+    "therapy.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -49,9 +55,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "therapy.middleware.SessionIdleTimeoutMiddleware",
+    "therapy.middleware.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "therapy.urls"
@@ -139,6 +150,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     # One static entry sweeps every patient's due reminders; no beat entry per patient.
     # crontab(): at the start of every minute, so an 08:00 reminder leaves at 08:00, not 08:00:59.
     "reminders-sweep": {"task": "programs.tasks.reminders_sweep_task", "schedule": crontab()},
+    "accounts-erase-closed-accounts": {
+        "task": "accounts.tasks.accounts_erase_closed_accounts_task",
+        "schedule": 60 * 60 * 24,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(RUN_DIR / "celerybeat-schedule")
 
@@ -166,6 +181,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out account is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# --- Sign-in security (docs/security.md) -----------------------------------------------
+# Roles that must pass a second factor (TOTP) before reaching anything. Patients may opt in.
+MFA_REQUIRED_ROLES = env.list(
+    "MFA_REQUIRED_ROLES", default=["therapist", "staff", "employer_admin"]
+)
+OTP_TOTP_ISSUER = SITE_NAME
+SESSION_IDLE_MINUTES_STAFF_ROLES = env.int("SESSION_IDLE_MINUTES_STAFF_ROLES", default=15)
+SESSION_IDLE_MINUTES_PATIENT = env.int("SESSION_IDLE_MINUTES_PATIENT", default=60)
+# django-axes: failures are counted in PostgreSQL, which every app process shares, per account
+# and per client IP (either one reaching the limit locks). The IP is the TCP peer unless
+# TRUSTED_PROXY_COUNT trusted proxies are declared, so a spoofed X-Forwarded-For changes nothing.
+# A lock lifts by itself after the cool-off and failures during a lockout do not extend it, so
+# no one can lock an account for good.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "therapy.client_ip.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+# Patient rights: a closed account's data is kept this long, then erased (docs/security.md).
+CLOSED_ACCOUNT_RETENTION_DAYS = env.int("CLOSED_ACCOUNT_RETENTION_DAYS", default=30)
 
 
 # --- Email ----------------------------------------------------------------------------
@@ -224,9 +270,10 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / ".run" / "media")))
 
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: an anonymous request is then answered 401 with WWW-Authenticate, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -245,6 +292,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "therapy.api_schema.add_common_error_responses",
+    ],
 }
 
 # --- Security headers -----------------------------------------------------------------
@@ -280,8 +331,25 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # Replaces Django's error email (tracebacks with locals and POST data): see
+        # therapy/error_reports.py.
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "therapy.error_reports.NoDataAdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+        # axes logs every sign-in with the email at INFO: keep only its warnings.
+        "axes": {"level": "WARNING"},
+    },
 }
+# Who receives error emails (comma-separated addresses); none by default.
+ADMINS = env.list("ADMINS", default=[])

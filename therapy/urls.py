@@ -7,6 +7,7 @@ from therapy import health, views
 
 api_v1 = [
     path("", include("accounts.api_urls")),
+    path("", include("accounts.security_api_urls")),
     path("", include("programs.api_urls")),
 ]
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("", include("accounts.security_urls")),
     path("caseload/", account_views.caseload, name="caseload"),
     path("patients/<int:patient_id>/", account_views.patient_detail, name="patient-detail"),
     path("", include("programs.urls")),
@@ -22,3 +24,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+handler400 = "therapy.views.bad_request"
+handler404 = "therapy.views.not_found"
+handler500 = "therapy.views.server_error"

@@ -22,6 +22,14 @@ def test_seed_demo_creates_the_demo_cast_and_is_idempotent(settings, capsys):
     ]:
         assert email in out
         assert User.objects.get(email=email).check_password("demo-pass-1234")
+    # staff roles have the published demo authenticator; patients have none
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with_mfa = set(TOTPDevice.objects.filter(confirmed=True).values_list("user__email", flat=True))
+    assert with_mfa == {"pt@demo.test", "pt2@demo.test", "employer@demo.test", "staff@demo.test"}
+    assert "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ" in out
+    call_command("demo_codes")
+    assert "pt@demo.test" in capsys.readouterr().out
     patient = User.objects.get(email="patient@demo.test")
     assert patient.care_team_links.get(ended_at=None).therapist.email == "pt@demo.test"
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import DEMO_PASSWORD, seed_people
+from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET_BASE32, seed_people
 from programs.demo import seed_program
 from programs.demo_care_team import seed_care_team
 
@@ -26,3 +26,8 @@ class Command(BaseCommand):
         }
         for key, label in roles.items():
             self.stdout.write(f"  {people[key].email:<22} {DEMO_PASSWORD}   {label}")
+        self.stdout.write(
+            "Therapists, staff and the employer admin also need a code (two-step sign-in).\n"
+            f"  Add the secret {DEMO_TOTP_SECRET_BASE32} to an authenticator app, or run\n"
+            "  `python manage.py demo_codes` for the current code."
+        )

@@ -1,0 +1,136 @@
+"""Every route of the project, found from the URL resolver and the OpenAPI schema, with a rule
+for filling each path parameter. A route added later is found here without anyone listing it.
+
+Teaching a new path parameter: add it to PARAMS. A filler receives the cast and the patient
+whose data the id must belong to ("owner"), and returns an id of such an object, creating it if
+needed. Example for a plan:  "plan_id": lambda cast, owner: PlanFactory(patient=owner).pk
+"""
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from drf_spectacular.generators import SchemaGenerator
+
+from accounts.models import User
+
+
+@dataclass
+class Cast:
+    patient: User
+    patient2: User
+    pt: User
+    pt2: User
+    employer_admin: User
+    staff: User
+    made: dict = field(default_factory=dict)  # objects fillers created, by (param, owner id)
+
+
+Filler = Callable[[Cast, User], object]
+
+PARAMS: dict[str, Filler] = {
+    "patient_id": lambda cast, owner: owner.pk,
+    # A password-reset link is not patient data: a made-up one shows "invalid link".
+    "uidb64": lambda cast, owner: "MQ",
+    "token": lambda cast, owner: "invalid-token",
+}
+# Parameters that name no patient's object: the same value is used for everyone.
+NOT_PATIENT_OWNED = {"uidb64", "token"}
+
+_PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
+_SCHEMA_PARAM = re.compile(r"{(?P<name>\w+)}")
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    template: str  # "/patients/{patient_id}/"
+    params: tuple[str, ...]
+    is_api: bool
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.template}"
+
+    @property
+    def patient_owned(self) -> bool:
+        return any(p not in NOT_PATIENT_OWNED for p in self.params)
+
+
+class UnknownParameter(Exception):
+    pass
+
+
+def fill(route: Route, cast: Cast, owner: User) -> str:
+    def value(name: str) -> str:
+        if name not in PARAMS:
+            raise UnknownParameter(
+                f"{route.key}: path parameter {name!r} is unknown to the authorization matrix. "
+                "Teach it in tests/security/routes.py PARAMS (an id of an object owned by `owner`)."
+            )
+        cache_key = (name, owner.pk)
+        if cache_key not in cast.made:
+            cast.made[cache_key] = PARAMS[name](cast, owner)
+        return str(cast.made[cache_key])
+
+    return _SCHEMA_PARAM.sub(lambda m: value(m.group("name")), route.template)
+
+
+def _walk(patterns: list, prefix: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def page_routes() -> list[Route]:
+    """Every URL pattern outside the API and the admin site (see admin_routes), as GET."""
+    routes = []
+    for raw in _walk(get_resolver().url_patterns):
+        if raw.startswith(("admin/", "api/v1/")):
+            continue
+        if raw.startswith("^") or "(?P" in raw:
+            raise AssertionError(f"regex route {raw!r}: give it a path() route or teach the matrix")
+        template = "/" + _PARAM.sub(lambda m: "{" + m.group("name") + "}", raw)
+        params = tuple(m.group("name") for m in _PARAM.finditer(raw))
+        routes.append(Route("GET", template, params, is_api=False))
+    return routes
+
+
+def api_route_paths_from_resolver() -> set[str]:
+    return {
+        "/" + _PARAM.sub(lambda m: "{" + m.group("name") + "}", raw)
+        for raw in _walk(get_resolver().url_patterns)
+        if raw.startswith("api/v1/")
+    }
+
+
+def api_schema() -> dict:
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def api_routes(schema: dict | None = None) -> list[Route]:
+    """Every operation of the OpenAPI schema."""
+    schema = schema or api_schema()
+    routes = []
+    for path, operations in schema["paths"].items():
+        for method in operations:
+            if method.upper() not in {"GET", "POST", "PUT", "PATCH", "DELETE"}:
+                continue
+            params = tuple(m.group("name") for m in _SCHEMA_PARAM.finditer(path))
+            routes.append(Route(method.upper(), path, params, is_api=True))
+    return routes
+
+
+def admin_routes() -> list[str]:
+    """The admin site: its index and every registered model's list and add pages. The admin
+    itself lets only active is_staff users in; this proves it for our registrations."""
+    urls = [reverse("admin:index")]
+    for model in admin.site._registry:
+        meta = model._meta
+        urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
+        urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_add"))
+    return urls
