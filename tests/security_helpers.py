@@ -16,6 +16,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.test import APIClient
 
 from accounts.mfa import RECOVERY_NAME, TOTP_NAME, mfa_required_for
 from accounts.models import User
@@ -62,6 +63,15 @@ def mark_session_mfa_verified(client: Client, user: User) -> None:
 
 class MfaClient(Client):
     """A test client whose force_login also completes the second factor when one is needed."""
+
+    def force_login(self, user: User, backend: str | None = None) -> None:  # type: ignore[override]
+        super().force_login(user, backend)
+        if mfa_required_for(user):
+            mark_session_mfa_verified(self, user)
+
+
+class MfaAPIClient(APIClient):
+    """DRF's test client, with the same force_login as MfaClient."""
 
     def force_login(self, user: User, backend: str | None = None) -> None:  # type: ignore[override]
         super().force_login(user, backend)

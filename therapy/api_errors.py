@@ -28,12 +28,27 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        data = (
-            response.data
-            if isinstance(response.data, dict)
-            else {"non_field_errors": response.data}
+        errors: dict[str, list[str]] = {}
+        _flatten_errors(
+            "" if isinstance(response.data, dict) else "non_field_errors", response.data, errors
         )
-        response.data = {"detail": "Some fields are not valid.", "errors": data}
+        response.data = {"detail": "Some fields are not valid.", "errors": errors}
     elif isinstance(response.data, dict):
         response.data.setdefault("errors", {})
     return response
+
+
+def _flatten_errors(name: str, value: object, into: dict[str, list[str]]) -> None:
+    """Nested serializer and list errors as dotted names (`windows.0.weekday`), so that every
+    error answer has the one declared shape: {field: [messages]}."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _flatten_errors(f"{name}.{key}" if name else str(key), inner, into)
+    elif isinstance(value, list | tuple):
+        for position, inner in enumerate(value):
+            if isinstance(inner, str):
+                into.setdefault(name or "non_field_errors", []).append(str(inner))
+            elif inner:
+                _flatten_errors(f"{name}.{position}" if name else str(position), inner, into)
+    else:
+        into.setdefault(name or "non_field_errors", []).append(str(value))

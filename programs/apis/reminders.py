@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis import ErrorSerializer
+from programs.apis.fields import HourMinuteField
 from programs.models import ReminderChannel, ReminderDelivery
 from programs.reminder_times import weekdays_from_mask
 from programs.selectors.reminders import reminder_log_for_user, reminder_settings_for_user
@@ -26,14 +27,14 @@ class IsPatientElse404(BasePermission):
 
 class ReminderSettingsOutput(serializers.Serializer):
     enabled = serializers.BooleanField()
-    times = serializers.ListField(child=serializers.TimeField(format="%H:%M"))
+    times = serializers.ListField(child=HourMinuteField())
     weekdays = serializers.ListField(
         child=serializers.IntegerField(), help_text="0 = Monday ... 6 = Sunday"
     )
     time_zone = serializers.CharField()
     channel = serializers.ChoiceField(choices=ReminderChannel.choices)
-    quiet_start = serializers.TimeField(format="%H:%M", allow_null=True)
-    quiet_end = serializers.TimeField(format="%H:%M", allow_null=True)
+    quiet_start = HourMinuteField(allow_null=True)
+    quiet_end = HourMinuteField(allow_null=True)
     paused_until = serializers.DateTimeField(allow_null=True)
     unsubscribed_at = serializers.DateTimeField(allow_null=True)
 
@@ -59,16 +60,14 @@ class ReminderSettingsApi(APIView):
 
     class ReminderSettingsInput(serializers.Serializer):
         enabled = serializers.BooleanField()
-        times = serializers.ListField(
-            child=serializers.TimeField(input_formats=["%H:%M"]), max_length=MAX_TIMES
-        )
+        times = serializers.ListField(child=HourMinuteField(), max_length=MAX_TIMES)
         weekdays = serializers.ListField(
             child=serializers.IntegerField(min_value=0, max_value=6), max_length=7
         )
         time_zone = serializers.CharField(max_length=64)
         channel = serializers.ChoiceField(choices=ReminderChannel.choices)
-        quiet_start = serializers.TimeField(input_formats=["%H:%M"], allow_null=True, default=None)
-        quiet_end = serializers.TimeField(input_formats=["%H:%M"], allow_null=True, default=None)
+        quiet_start = HourMinuteField(allow_null=True, default=None)
+        quiet_end = HourMinuteField(allow_null=True, default=None)
         pause_days = serializers.IntegerField(
             min_value=0,
             max_value=90,

@@ -2,7 +2,7 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from accounts.apis import ErrorSerializer
 from accounts.selectors import primary_therapist_for
+from programs.apis.fields import HourMinuteField
 from programs.models import VisitSchedule, Weekday
 from programs.selectors import visits as selectors
 from programs.services import visits as services
@@ -63,8 +64,8 @@ class VisitStartInput(serializers.Serializer):
 
 class WindowSerializer(serializers.Serializer):
     weekday = serializers.ChoiceField(choices=Weekday.choices)
-    starts_at = serializers.TimeField(format="%H:%M")
-    ends_at = serializers.TimeField(format="%H:%M")
+    starts_at = HourMinuteField()
+    ends_at = HourMinuteField()
 
 
 class AvailabilitySerializer(serializers.Serializer):
@@ -155,6 +156,11 @@ class VisitCancelApi(APIView):
     )
     def post(self, request: Request, visit_id: int) -> Response:
         visit = selectors.visit_get_for_user(user=request.user, visit_id=visit_id)
+        if request.data:
+            # Cancelling takes no input: a body (patient, status, ...) is refused, not ignored.
+            raise ValidationError(
+                {str(name): ["Cancelling a visit takes no fields."] for name in request.data}
+            )
         return Response(VisitOutput(services.visit_cancel(visit=visit, by=request.user)).data)
 
 

@@ -41,7 +41,18 @@ def assert_accessible(page) -> None:
 
 
 def log_in(page, base_url: str, email: str, password: str) -> None:
-    """Log in through the real login page. The one place browser tests sign in."""
+    """Log in through the real login page. The one place browser tests sign in.
+
+    Therapists, staff and employer admins also pass the second factor, as
+    tests.security_helpers.login_with_mfa does (a confirmed authenticator and a fresh recovery
+    code); patients without an authenticator sign in with the password alone."""
+    from accounts.models import User
+    from tests.security_helpers import login_with_mfa
+
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None:
+        login_with_mfa(page, base_url, user, password)
+        return
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)

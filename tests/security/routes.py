@@ -7,14 +7,18 @@ needed. Example for a plan:  "plan_id": lambda cast, owner: PlanFactory(patient=
 """
 
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from accounts.models import User
+from programs.models import Article, Plan, Visit
 
 
 @dataclass
@@ -30,14 +34,52 @@ class Cast:
 
 Filler = Callable[[Cast, User], object]
 
+
+def _therapist_of(cast: Cast, owner: User) -> User:
+    return cast.pt if owner == cast.patient else cast.pt2
+
+
+def _visit_of(cast: Cast, owner: User) -> int:
+    """A new booked video visit of `owner` with their PT, two days ahead or later."""
+    later = Visit.objects.filter(patient=owner).count()
+    starts_at = (timezone.now() + timedelta(days=2, hours=later)).replace(
+        minute=0, second=0, microsecond=0
+    )
+    visit = Visit.objects.create(
+        patient=owner,
+        therapist=_therapist_of(cast, owner),
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=30),
+        room_name=f"matrix-{uuid.uuid4().hex}",
+        booked_by=owner,
+    )
+    return visit.pk
+
+
+def _exercise_in_plan_of(cast: Cast, owner: User) -> int:
+    """An exercise of `owner`'s active plan (the cast gives each patient one)."""
+    plan = Plan.objects.get(patient=owner, status=Plan.Status.ACTIVE)
+    return plan.current_version.items.order_by("order").first().exercise_id
+
+
 PARAMS: dict[str, Filler] = {
     "patient_id": lambda cast, owner: owner.pk,
-    # A password-reset link is not patient data: a made-up one shows "invalid link".
+    "visit_id": _visit_of,
+    "exercise_id": _exercise_in_plan_of,
+    # A password-reset link is not patient data: a made-up one shows "invalid link". Also the
+    # reminders unsubscribe link: a made-up token answers 404 to everyone.
     "uidb64": lambda cast, owner: "MQ",
     "token": lambda cast, owner: "invalid-token",
+    # A therapist's own weekly availability window, by position: no patient's data.
+    "index": lambda cast, owner: 0,
+    # Education articles are the same for every patient.
+    "slug": lambda cast, owner: Article.objects.filter(published=True).first().slug,
 }
 # Parameters that name no patient's object: the same value is used for everyone.
-NOT_PATIENT_OWNED = {"uidb64", "token"}
+NOT_PATIENT_OWNED = {"uidb64", "token", "index", "slug"}
+# Objects a request may use up (a cancelled visit cannot be cancelled again): a new one for
+# every URL, so each actor's answer does not depend on who went before.
+FRESH_EACH_TIME = {"visit_id"}
 
 _PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 _SCHEMA_PARAM = re.compile(r"{(?P<name>\w+)}")
@@ -71,7 +113,7 @@ def fill(route: Route, cast: Cast, owner: User) -> str:
                 "Teach it in tests/security/routes.py PARAMS (an id of an object owned by `owner`)."
             )
         cache_key = (name, owner.pk)
-        if cache_key not in cast.made:
+        if cache_key not in cast.made or name in FRESH_EACH_TIME:
             cast.made[cache_key] = PARAMS[name](cast, owner)
         return str(cast.made[cache_key])
 
