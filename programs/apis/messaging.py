@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis import ErrorSerializer
+from accounts.audit import Action, audit_read, audit_record
 from programs.models import MESSAGE_MAX_LENGTH
 from programs.selectors import messaging as selectors
 from programs.services import messaging as services
@@ -71,6 +72,7 @@ class ThreadDetailApi(APIView):
         patient = selectors.thread_get_for_user(user=request.user, patient_id=patient_id)
         messages = list(selectors.thread_messages(patient=patient))
         services.thread_mark_read(user=request.user, patient=patient)
+        audit_read(request, patient_id=patient.pk, obj=patient)
         return Response(ThreadDetailOutput({"patient_id": patient.pk, "messages": messages}).data)
 
 
@@ -98,5 +100,8 @@ class MessagePostApi(APIView):
         data.is_valid(raise_exception=True)
         message = services.message_post(
             sender=request.user, patient=patient, body=data.validated_data["body"]
+        )
+        audit_record(
+            request_or_actor=request, patient_id=patient.pk, action=Action.CREATE, obj=message
         )
         return Response(MessageOutput(message).data, status=status.HTTP_201_CREATED)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis import ErrorSerializer
+from accounts.audit import Action, audit_read, audit_record
 from programs import selectors
 from programs.apis.access import PlanEditor
 from programs.models import (
@@ -123,6 +124,7 @@ class PlanDetailApi(APIView):
     )
     def get(self, request: Request, patient_id: int) -> Response:
         plan = selectors.plan_get_for_user(user=request.user, patient_id=patient_id)
+        audit_read(request, patient_id=plan.patient_id, obj=plan)
         return Response(_plan_output(plan))
 
     @extend_schema(
@@ -164,6 +166,9 @@ class PlanDetailApi(APIView):
         except PlanConflict as exc:
             return Response({"detail": exc.message, "errors": exc.errors}, status=409)
         plan = selectors.plan_get_for_user(user=request.user, patient_id=patient.pk)
+        audit_record(
+            request_or_actor=request, patient_id=patient.pk, action=Action.UPDATE, obj=plan
+        )
         return Response(_plan_output(plan))
 
 
@@ -203,6 +208,9 @@ class PlanSwapApi(APIView):
         except PlanConflict as exc:
             return Response({"detail": exc.message, "errors": exc.errors}, status=409)
         plan = selectors.plan_get_for_user(user=request.user, patient_id=patient.pk)
+        audit_record(
+            request_or_actor=request, patient_id=patient.pk, action=Action.UPDATE, obj=plan
+        )
         return Response(_plan_output(plan))
 
 
@@ -228,7 +236,10 @@ class PlanAssignApi(APIView):
         data = self.PlanAssignInput(data=request.data)
         data.is_valid(raise_exception=True)
         template = get_object_or_404(ProgramTemplate, slug=data.validated_data["template"])
-        plan_assign_template(therapist=request.user, patient=patient, template=template)
+        plan = plan_assign_template(therapist=request.user, patient=patient, template=template)
+        audit_record(
+            request_or_actor=request, patient_id=patient.pk, action=Action.CREATE, obj=plan
+        )
         plan = selectors.plan_get_for_user(user=request.user, patient_id=patient.pk)
         return Response(_plan_output(plan), status=status.HTTP_201_CREATED)
 
@@ -247,4 +258,5 @@ class PlanVersionListApi(APIView):
     )
     def get(self, request: Request, patient_id: int) -> Response:
         plan = selectors.plan_get_for_user(user=request.user, patient_id=patient_id)
+        audit_read(request, patient_id=plan.patient_id, obj=plan)
         return Response(PlanVersionOutput(selectors.plan_versions(plan=plan), many=True).data)

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis import ErrorSerializer
+from accounts.audit import Action, audit_read, audit_record
 from programs.apis.fields import HourMinuteField
 from programs.models import ReminderChannel, ReminderDelivery
 from programs.reminder_times import weekdays_from_mask
@@ -96,8 +97,11 @@ class ReminderSettingsApi(APIView):
     def put(self, request: Request) -> Response:
         data = self.ReminderSettingsInput(data=request.data)
         data.is_valid(raise_exception=True)
-        reminder_settings_update(
+        prefs = reminder_settings_update(
             patient=request.user, choices=ReminderChoices(**data.validated_data)
+        )
+        audit_record(
+            request_or_actor=request, patient_id=request.user.pk, action=Action.UPDATE, obj=prefs
         )
         return Response(ReminderSettingsOutput(_settings_payload(request.user)).data)
 
@@ -120,6 +124,6 @@ class ReminderLogApi(APIView):
         summary="Your last 100 reminders: sent, skipped (with the reason) or failed",
     )
     def get(self, request: Request) -> Response:
-        return Response(
-            ReminderLogEntryOutput(reminder_log_for_user(user=request.user), many=True).data
-        )
+        deliveries = reminder_log_for_user(user=request.user)
+        audit_read(request, patient_id=request.user.pk, obj=request.user)
+        return Response(ReminderLogEntryOutput(deliveries, many=True).data)

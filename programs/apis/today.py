@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis import ErrorSerializer
+from accounts.audit import Action, audit_read, audit_record
 from programs import selectors
 from programs.apis.access import PatientOnly
 from programs.models import Completion
@@ -72,7 +73,9 @@ class TodayPlanApi(APIView):
     )
     def get(self, request: Request) -> Response:
         # Plain dicts straight from .values(): the declared serializer documents the shape.
-        return Response(today_plan_rows(patient=request.user))
+        rows = today_plan_rows(patient=request.user)
+        audit_read(request, patient_id=request.user.pk, obj=request.user)
+        return Response(rows)
 
 
 class CompletionCreateApi(APIView):
@@ -111,6 +114,12 @@ class CompletionCreateApi(APIView):
             pain=data.validated_data["pain"],
             difficulty=data.validated_data["difficulty"],
         )
+        audit_record(
+            request_or_actor=request,
+            patient_id=request.user.pk,
+            action=Action.CREATE,
+            obj=completion,
+        )
         return Response(self.CompletionOutput(completion).data, status=status.HTTP_201_CREATED)
 
 
@@ -134,6 +143,9 @@ class SessionFinishApi(APIView):
     )
     def post(self, request: Request) -> Response:
         session = session_finish(patient=request.user)
+        audit_record(
+            request_or_actor=request, patient_id=request.user.pk, action=Action.UPDATE, obj=session
+        )
         return Response(self.SessionFinishOutput(session).data)
 
 
@@ -180,4 +192,6 @@ class ProgressApi(APIView):
         summary="Streak, adherence this week and the last four, pain over time, sessions",
     )
     def get(self, request: Request) -> Response:
-        return Response(ProgressOutput(selectors.progress_for_patient(patient=request.user)).data)
+        progress = selectors.progress_for_patient(patient=request.user)
+        audit_read(request, patient_id=request.user.pk, obj=request.user)
+        return Response(ProgressOutput(progress).data)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis import ErrorSerializer
+from accounts.audit import Action, audit_read, audit_read_many, audit_record
 from accounts.selectors import primary_therapist_for
 from programs.apis.fields import HourMinuteField
 from programs.models import VisitSchedule, Weekday
@@ -84,7 +85,8 @@ class VisitListApi(APIView):
         summary="Your upcoming booked visits",
     )
     def get(self, request: Request) -> Response:
-        visits = selectors.visit_list_upcoming(user=request.user)
+        visits = list(selectors.visit_list_upcoming(user=request.user))
+        audit_read_many(request, objects=visits)
         return Response(VisitOutput(visits, many=True).data)
 
     @extend_schema(
@@ -99,6 +101,9 @@ class VisitListApi(APIView):
         data.is_valid(raise_exception=True)
         visit = services.visit_book(
             patient=request.user, booked_by=request.user, starts_at=data.validated_data["starts_at"]
+        )
+        audit_record(
+            request_or_actor=request, patient_id=visit.patient_id, action=Action.CREATE, obj=visit
         )
         return Response(VisitOutput(visit).data, status=status.HTTP_201_CREATED)
 
@@ -143,6 +148,7 @@ class VisitDetailApi(APIView):
     @extend_schema(responses={200: VisitOutput, 404: ErrorSerializer}, summary="One visit")
     def get(self, request: Request, visit_id: int) -> Response:
         visit = selectors.visit_get_for_user(user=request.user, visit_id=visit_id)
+        audit_read(request, patient_id=visit.patient_id, obj=visit)
         return Response(VisitOutput(visit).data)
 
 
@@ -161,7 +167,11 @@ class VisitCancelApi(APIView):
             raise ValidationError(
                 {str(name): ["Cancelling a visit takes no fields."] for name in request.data}
             )
-        return Response(VisitOutput(services.visit_cancel(visit=visit, by=request.user)).data)
+        visit = services.visit_cancel(visit=visit, by=request.user)
+        audit_record(
+            request_or_actor=request, patient_id=visit.patient_id, action=Action.UPDATE, obj=visit
+        )
+        return Response(VisitOutput(visit).data)
 
 
 class VisitRescheduleApi(APIView):
@@ -178,6 +188,9 @@ class VisitRescheduleApi(APIView):
         data.is_valid(raise_exception=True)
         new = services.visit_reschedule(
             visit=visit, by=request.user, starts_at=data.validated_data["starts_at"]
+        )
+        audit_record(
+            request_or_actor=request, patient_id=new.patient_id, action=Action.CREATE, obj=new
         )
         return Response(VisitOutput(new).data, status=status.HTTP_201_CREATED)
 

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from accounts.audit import Action, audit_read, audit_record
 from accounts.models import User
 from programs.models import MESSAGE_MAX_LENGTH
 from programs.selectors import messaging as selectors
@@ -51,13 +52,19 @@ def thread(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.message_post(sender=user, patient=patient, body=form.cleaned_data["body"])
+            message = services.message_post(
+                sender=user, patient=patient, body=form.cleaned_data["body"]
+            )
         except ValidationError as exc:
             form.add_error("body" if hasattr(exc, "error_dict") else None, exc.messages)
         else:
+            audit_record(
+                request_or_actor=request, patient_id=patient.pk, action=Action.CREATE, obj=message
+            )
             flash.success(request, "Message sent.")
             return redirect(request.path)
     services.thread_mark_read(user=user, patient=patient)
+    audit_read(request, patient_id=patient.pk, obj=patient)
     return render(
         request,
         "programs/messages/thread.html",

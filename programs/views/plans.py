@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.audit import Action, audit_read, audit_record
 from accounts.models import User
 from programs import selectors
 from programs.forms.plans import PlanEditForm, PlanItemFormSet
@@ -29,7 +30,8 @@ from therapy.api_errors import ApplicationError
 def plan_assign(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_plan_editor(user=request.user, patient_id=patient_id)
     template = get_object_or_404(ProgramTemplate, slug=request.POST.get("template", ""))
-    plan_assign_template(therapist=request.user, patient=patient, template=template)
+    plan = plan_assign_template(therapist=request.user, patient=patient, template=template)
+    audit_record(request_or_actor=request, patient_id=patient.pk, action=Action.CREATE, obj=plan)
     messages.success(request, f"{patient.first_name} is now on {template.name}. Tailor it below.")
     return redirect("programs:plan-edit", patient_id=patient.pk)
 
@@ -115,6 +117,9 @@ def plan_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
                 form.add_error(None, exc.message)
                 status = 400
             else:
+                audit_record(
+                    request_or_actor=request, patient_id=patient.pk, action=Action.UPDATE, obj=plan
+                )
                 messages.success(request, f"Saved as version {version.number}.")
                 return redirect("programs:plan-edit", patient_id=patient.pk)
         else:
@@ -124,6 +129,7 @@ def plan_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
             initial={"expected_version": plan.current_version.number}, library=choices
         )
         formset = PlanItemFormSet(initial=_initial_rows(plan), prefix="items")
+        audit_read(request, patient_id=patient.pk, obj=plan)
     rows = []
     for item_form in formset:
         value = item_form["exercise"].value()
@@ -149,6 +155,7 @@ def plan_versions(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_plan_editor(user=request.user, patient_id=patient_id)
     plan = selectors.plan_active_for_patient(patient=patient)
     versions = list(selectors.plan_versions(plan=plan)) if plan else []
+    audit_read(request, patient_id=patient.pk, obj=plan or patient)
     return render(
         request,
         "programs/plan_versions.html",

@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
+from accounts.audit import Action, audit_read, audit_record
 from accounts.forms import TIME_ZONE_CHOICES
 from programs import notifications
 from programs.forms.reminders import ReminderSettingsForm
@@ -51,11 +52,17 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
             pause_days=data["pause"],
         )
         try:
-            reminder_settings_update(patient=request.user, choices=choices)
+            saved = reminder_settings_update(patient=request.user, choices=choices)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
+            audit_record(
+                request_or_actor=request,
+                patient_id=request.user.pk,
+                action=Action.UPDATE,
+                obj=saved,
+            )
             messages.success(request, "Your reminder settings are saved.")
             return redirect("programs:reminders")
     return render(
@@ -68,6 +75,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
 @login_required
 def reminder_log(request: HttpRequest) -> HttpResponse:
     deliveries = reminder_log_for_user(user=request.user)
+    audit_read(request, patient_id=request.user.pk, obj=request.user)
     return render(request, "programs/reminders/log.html", {"deliveries": deliveries})
 
 

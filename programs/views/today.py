@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.audit import Action, audit_read, audit_record
 from accounts.models import User
 from programs import selectors
 from programs.forms.today import CompletionForm
@@ -53,6 +54,7 @@ def today(request: HttpRequest) -> HttpResponse:
     # skip the locking transaction on the ordinary visit.
     unseen = plan is not None and plan.current_version.seen_by_patient_at is None
     context["changes"] = plan_mark_changes_seen(patient=patient, plan=plan) if unseen else []
+    audit_read(request, patient_id=patient.pk, obj=plan or patient)
     return render(request, "programs/today.html", context)
 
 
@@ -63,7 +65,7 @@ def completion_create(request: HttpRequest, exercise_id: int) -> HttpResponse:
     form = CompletionForm(request.POST, prefix=f"ex{exercise_id}")
     if form.is_valid():
         try:
-            completion_record(
+            completion = completion_record(
                 patient=patient,
                 exercise_id=exercise_id,
                 pain=form.cleaned_data["pain"],
@@ -71,6 +73,13 @@ def completion_create(request: HttpRequest, exercise_id: int) -> HttpResponse:
             )
         except (ApplicationError, ValidationError) as exc:
             form.add_error(None, getattr(exc, "message", None) or exc)
+        else:
+            audit_record(
+                request_or_actor=request,
+                patient_id=patient.pk,
+                action=Action.CREATE,
+                obj=completion,
+            )
     context = _today_context(patient, bound=None if form.is_valid() else form)
     card = next(
         (
@@ -103,10 +112,11 @@ def completion_create(request: HttpRequest, exercise_id: int) -> HttpResponse:
 def session_finish_view(request: HttpRequest) -> HttpResponse:
     patient = _patient(request)
     try:
-        session_finish(patient=patient)
+        session = session_finish(patient=patient)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("programs:today")
+    audit_record(request_or_actor=request, patient_id=patient.pk, action=Action.UPDATE, obj=session)
     messages.success(request, "Session finished. Well done: see how your week is going below.")
     return redirect("programs:progress")
 
@@ -115,6 +125,7 @@ def session_finish_view(request: HttpRequest) -> HttpResponse:
 def progress(request: HttpRequest) -> HttpResponse:
     patient = _patient(request)
     data = selectors.progress_for_patient(patient=patient)
+    audit_read(request, patient_id=patient.pk, obj=patient)
     return render(
         request, "programs/progress.html", {"progress": data, "chart": pain_chart(data.pain)}
     )

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.audit import Action, audit_read_many, audit_record
 from accounts.models import User
 from accounts.selectors import primary_therapist_for
 from programs.models import VisitSchedule, Weekday
@@ -105,9 +106,12 @@ def visits_home(
     status: int = 200,
 ) -> HttpResponse:
     user = _visit_user(request)
+    upcoming = list(selectors.visit_list_upcoming(user=user))
+    recent = list(selectors.visit_list_recent(user=user))
+    audit_read_many(request, objects=upcoming + recent)
     context: dict = {
-        "upcoming": selectors.visit_list_upcoming(user=user),
-        "recent": selectors.visit_list_recent(user=user),
+        "upcoming": upcoming,
+        "recent": recent,
         "viewer_zone": selectors.viewer_time_zone(user=user),
         "horizon_days": BOOKING_HORIZON_DAYS,
         "now": timezone.now(),
@@ -145,7 +149,7 @@ def visit_book(request: HttpRequest) -> HttpResponse:
     form = SlotForm(request.POST, slot_groups=groups)
     if form.is_valid():
         try:
-            services.visit_book(
+            visit = services.visit_book(
                 patient=user, booked_by=user, starts_at=form.cleaned_data["starts_at"]
             )
         except ValidationError as exc:
@@ -153,6 +157,9 @@ def visit_book(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
+            audit_record(
+                request_or_actor=request, patient_id=user.pk, action=Action.CREATE, obj=visit
+            )
             flash.success(request, "Your visit is booked. The join link is below.")
             return redirect("programs:visits")
     return visits_home(request, book_form=form, status=400)
@@ -168,6 +175,9 @@ def visit_cancel(request: HttpRequest, visit_id: int) -> HttpResponse:
     except ApplicationError as exc:
         flash.error(request, exc.message)
     else:
+        audit_record(
+            request_or_actor=request, patient_id=visit.patient_id, action=Action.UPDATE, obj=visit
+        )
         flash.success(request, "The visit is cancelled.")
     return redirect("programs:visits")
 
@@ -180,7 +190,7 @@ def visit_reschedule(request: HttpRequest, visit_id: int) -> HttpResponse:
     form = SlotForm(request.POST or None, slot_groups=groups)
     if request.method == "POST" and form.is_valid():
         try:
-            services.visit_reschedule(
+            new = services.visit_reschedule(
                 visit=visit, by=user, starts_at=form.cleaned_data["starts_at"]
             )
         except ValidationError as exc:
@@ -188,6 +198,9 @@ def visit_reschedule(request: HttpRequest, visit_id: int) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
+            audit_record(
+                request_or_actor=request, patient_id=new.patient_id, action=Action.CREATE, obj=new
+            )
             flash.success(request, "The visit is moved to the new time.")
             return redirect("programs:visits")
     return render(
@@ -213,6 +226,9 @@ def visit_complete(request: HttpRequest, visit_id: int) -> HttpResponse:
     except ApplicationError as exc:
         flash.error(request, exc.message)
     else:
+        audit_record(
+            request_or_actor=request, patient_id=visit.patient_id, action=Action.UPDATE, obj=visit
+        )
         flash.success(request, "The visit is marked as completed.")
     if request.POST.get("back_to") == "patient":
         return redirect("patient-detail", visit.patient_id)
