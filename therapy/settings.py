@@ -123,7 +123,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Caseload summaries and alerts; completions also trigger an evaluation for their patient.
+    "programs-alerts-sweep": {
+        "task": "programs.tasks.programs_alerts_sweep_task",
+        "schedule": env.int("ALERTS_SWEEP_SECONDS", default=15 * 60),
+    },
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(RUN_DIR / "celerybeat-schedule")
 
 # --- Accounts and passwords -----------------------------------------------------------

@@ -1,4 +1,11 @@
 # One module per topic; import every model here so Django and other apps find them.
+from programs.models.careteam import (
+    Alert,
+    OutcomeResponse,
+    PatientSummary,
+    ProgressNote,
+    ProgressNoteVersion,
+)
 from programs.models.core import (
     MAX_HOLD_SECONDS,
     MAX_REPS,
@@ -21,6 +28,7 @@ __all__ = [
     "MAX_HOLD_SECONDS",
     "MAX_REPS",
     "MAX_SETS",
+    "Alert",
     "Article",
     "BodyRegion",
     "Completion",
@@ -28,9 +36,13 @@ __all__ = [
     "Dosage",
     "Exercise",
     "ExerciseSession",
+    "OutcomeResponse",
+    "PatientSummary",
     "Plan",
     "PlanItem",
     "PlanVersion",
     "ProgramTemplate",
     "ProgramTemplateItem",
+    "ProgressNote",
+    "ProgressNoteVersion",
 ]
