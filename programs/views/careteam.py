@@ -42,6 +42,11 @@ def _therapist_only(request: HttpRequest) -> User:
     return user
 
 
+def _posted(request: HttpRequest) -> object | None:
+    """The POST data when the form was sent, even empty (every ODI section skipped)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _add_errors(form: object, exc: ApplicationError | ValidationError) -> None:
     if isinstance(exc, ApplicationError):
         for name, errors in exc.errors.items():
@@ -78,7 +83,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     user = _therapist_only(request)
     alert = selectors.alert_get_for_user(user=user, alert_id=alert_id)
-    form = AlertAcknowledgeForm(request.POST or None)
+    form = AlertAcknowledgeForm(_posted(request))
     back = request.POST.get("next") or request.GET.get("next") or reverse("caseload")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("caseload")
@@ -124,9 +129,9 @@ def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
     addendum_form = None
     if can_write and not note.is_signed:
         initial = {f: getattr(note, f) for f in note_services.SOAP_FIELDS}
-        draft_form = NoteDraftForm(request.POST or None, initial=initial)
+        draft_form = NoteDraftForm(_posted(request), initial=initial)
     elif can_write:
-        addendum_form = AddendumForm(request.POST or None)
+        addendum_form = AddendumForm(_posted(request))
     if request.method == "POST":
         if not can_write:
             raise Http404("Patients read notes; they do not change them.")
@@ -187,7 +192,7 @@ def outcome_answer(request: HttpRequest, measure: str) -> HttpResponse:
     user = _patient_only(request)
     if measure not in _FORMS:
         raise Http404("No such questionnaire.")
-    form = _FORMS[measure](request.POST or None)
+    form = _FORMS[measure](_posted(request))
     if request.method == "POST" and form.is_valid():
         if measure == "nrs":
             answers: dict = {"pain": form.cleaned_data["pain"]}
