@@ -9,21 +9,18 @@ from programs.services.alerts import alerts_evaluate
 from programs.services.outcomes import outcome_record
 from tests import factories
 from tests.browser.conftest import assert_accessible, log_in
-from tests.programs.history import days_ago, start_plan_on
+from tests.programs.history import days_ago, ensure_psoas_library, start_plan_on
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
 def test_alert_acknowledged_note_signed_and_read(live_server, page: Page, patient, pt):
-    from programs.models import ProgramTemplate
     from programs.services.plans import plan_assign_template
 
-    plan = plan_assign_template(
-        therapist=pt, patient=patient, template=ProgramTemplate.objects.get(slug="psoas")
-    )
+    plan = plan_assign_template(therapist=pt, patient=patient, template=ensure_psoas_library())
     start_plan_on(patient, plan, days_ago(patient, 9))
     alerts_evaluate(patient_ids=[patient.pk])  # nine days without exercise
     outcome_record(patient=patient, measure="nrs", answers={"pain": 6})

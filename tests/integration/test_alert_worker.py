@@ -6,12 +6,11 @@ import pytest
 
 from programs.models import Alert, PatientSummary
 from programs.services.sessions import completion_record
-from tests.programs.history import add_day, days_ago
+from tests.programs.history import add_day, days_ago, ensure_psoas_library
 
-# serialized_rollback: the psoas library (a data migration) survives earlier flushes
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
@@ -25,10 +24,9 @@ def _wait_until(predicate, timeout: float = 15.0) -> None:
 
 
 def test_worker_opens_a_too_hard_alert_after_completions(celery_session_worker, patient, pt):
-    from programs.models import ProgramTemplate
     from programs.services.plans import plan_assign_template
 
-    psoas = ProgramTemplate.objects.get(slug="psoas")
+    psoas = ensure_psoas_library()
     plan = plan_assign_template(therapist=pt, patient=patient, template=psoas)
     add_day(patient, plan, days_ago(patient, 1), [4, 4, 4], feel="too_hard")
     assert not Alert.objects.filter(patient=patient).exists()

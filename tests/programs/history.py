@@ -40,3 +40,18 @@ def start_plan_on(patient, plan: Plan, day: date) -> None:
 
 def days_ago(patient, n: int) -> date:
     return local_today(patient) - timedelta(days=n)
+
+
+def ensure_psoas_library():
+    """The psoas library comes from a data migration; a transactional test that ran earlier
+    flushed it. Seed it again with the migration's own (idempotent) function."""
+    import importlib
+
+    from django.apps import apps
+
+    from programs.models import ProgramTemplate
+
+    if not ProgramTemplate.objects.filter(slug="psoas").exists():
+        migration = importlib.import_module("programs.migrations.0002_seed_psoas_library")
+        migration.seed(apps, None)
+    return ProgramTemplate.objects.get(slug="psoas")
