@@ -86,25 +86,20 @@ class Caseload:
     sort: str
 
 
-def _caseload_queryset(*, user: User, q: str, show: str, sort: str) -> QuerySet[User]:
+def _open_alert_count() -> Coalesce:
     open_alerts = Alert.objects.filter(patient=OuterRef("pk"), acknowledged_at__isnull=True)
-    latest_odi = OutcomeResponse.objects.filter(
-        patient=OuterRef("pk"), measure=OutcomeResponse.Measure.ODI
-    ).order_by("-answered_at")
-    patients = (
-        patient_list_for_user(user=user)
-        .select_related("care_summary")
-        .annotate(
-            open_alerts=Coalesce(
-                Subquery(
-                    open_alerts.order_by().values("patient").annotate(n=Count("id")).values("n"),
-                    output_field=IntegerField(),
-                ),
-                Value(0),
-            ),
-            latest_odi=Subquery(latest_odi.values("score")[:1]),
-        )
+    return Coalesce(
+        Subquery(
+            open_alerts.order_by().values("patient").annotate(n=Count("id")).values("n"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
     )
+
+
+def _caseload_ids(*, user: User, q: str, show: str, sort: str) -> QuerySet:
+    """The ordered ids of the patients to list: filters and sort only, no per-row figures."""
+    patients = patient_list_for_user(user=user)
     q = q.strip()
     if q:
         for word in q.split()[:4]:
@@ -115,7 +110,9 @@ def _caseload_queryset(*, user: User, q: str, show: str, sort: str) -> QuerySet[
             )
     today = timezone.now().date()
     if show == "alerts":
-        patients = patients.filter(Exists(open_alerts))
+        patients = patients.filter(
+            Exists(Alert.objects.filter(patient=OuterRef("pk"), acknowledged_at__isnull=True))
+        )
     elif show == "inactive":
         patients = patients.filter(
             Q(care_summary__last_activity_on__isnull=True)
@@ -131,25 +128,42 @@ def _caseload_queryset(*, user: User, q: str, show: str, sort: str) -> QuerySet[
                 )
             )
         )
-    return patients.order_by(*CASELOAD_SORTS[sort][1])
+    if sort == "alerts":
+        patients = patients.annotate(open_alerts=_open_alert_count())
+    return patients.order_by(*CASELOAD_SORTS[sort][1]).values_list("pk", flat=True)
 
 
 def caseload_for_user(
     *, user: User, q: str = "", show: str = "all", sort: str = "name", page: int | str = 1
 ) -> Caseload:
-    """One page of the caseload: three queries (count, rows, their open alerts) at any size."""
+    """One page of the caseload in four queries at any size: the count, the page's ids (filter
+    and sort only), those patients with their summary row, latest ODI and alert count, and
+    their open alerts. Per-row figures are computed for the page, never for the caseload."""
     if not (user.is_therapist or user.is_operations_staff):
         raise Http404("The caseload is for physical therapists.")
     show = show if show in CASELOAD_FILTERS else "all"
     sort = sort if sort in CASELOAD_SORTS else "name"
-    queryset = _caseload_queryset(user=user, q=q, show=show, sort=sort)
-    paginator = Paginator(queryset, CASELOAD_PAGE_SIZE)
+    paginator = Paginator(_caseload_ids(user=user, q=q, show=show, sort=sort), CASELOAD_PAGE_SIZE)
     the_page = paginator.get_page(page)
-    patients = list(the_page.object_list)
+    ids = list(the_page.object_list)
+    patients: list[User] = []
     alerts: dict[int, list[Alert]] = defaultdict(list)
-    if patients:
+    if ids:
+        latest_odi = OutcomeResponse.objects.filter(
+            patient=OuterRef("pk"), measure=OutcomeResponse.Measure.ODI
+        ).order_by("-answered_at")
+        by_id = {
+            p.pk: p
+            for p in User.objects.filter(pk__in=ids)
+            .select_related("patient_profile", "care_summary")
+            .annotate(
+                open_alerts=_open_alert_count(),
+                latest_odi=Subquery(latest_odi.values("score")[:1]),
+            )
+        }
+        patients = [by_id[pk] for pk in ids]
         for alert in Alert.objects.filter(
-            patient_id__in=[p.pk for p in patients], acknowledged_at__isnull=True
+            patient_id__in=ids, acknowledged_at__isnull=True
         ).order_by("severity", "-opened_at"):
             alerts[alert.patient_id].append(alert)
     rows = [CaseloadRow(p, alerts[p.pk], p.latest_odi) for p in patients]

@@ -44,7 +44,7 @@ def test_query_count_is_the_same_at_2_and_40_patients(pt, psoas):
     assert _queries(pt) == small
     with CaptureQueriesContext(connection) as ctx:
         caseload = caseload_for_user(user=pt)
-    assert len(ctx.captured_queries) == 3  # count, page rows, their open alerts
+    assert len(ctx.captured_queries) == 4  # count, page ids, page rows, their open alerts
     assert len(caseload.rows) == CASELOAD_PAGE_SIZE
     assert caseload.page.paginator.num_pages == 2
     row = caseload.rows[0]
