@@ -41,8 +41,8 @@ def _caseload_ids(therapist: object) -> object:
 
 @login_required
 def caseload_floor(request: HttpRequest) -> JsonResponse:
-    """The caseload API's database work (count, one page with the summary row and two
-    subqueries, the page's open alerts) with .values() and no serializer."""
+    """The caseload API's database work (count, the page's ids, those rows with the summary
+    row and two subqueries, their open alerts) with .values() and no serializer."""
     from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
     from django.db.models.functions import Coalesce
 
@@ -51,9 +51,11 @@ def caseload_floor(request: HttpRequest) -> JsonResponse:
 
     patients = User.objects.filter(role="patient", id__in=_caseload_ids(request.user))
     count = patients.count()
+    ids = list(patients.order_by("last_name", "first_name", "id").values_list("id", flat=True)[:25])
     open_alerts = Alert.objects.filter(patient=OuterRef("pk"), acknowledged_at__isnull=True)
     rows = list(
-        patients.annotate(
+        User.objects.filter(id__in=ids)
+        .annotate(
             open_alerts=Coalesce(
                 Subquery(
                     open_alerts.order_by().values("patient").annotate(n=Count("id")).values("n"),
@@ -67,12 +69,12 @@ def caseload_floor(request: HttpRequest) -> JsonResponse:
                 .values("score")[:1]
             ),
         )
-        .order_by("last_name", "first_name", "id")
         .values(
             "id",
             "first_name",
             "last_name",
             "email",
+            "patient_profile__time_zone",
             "care_summary__last_activity_on",
             "care_summary__adherence_week_percent",
             "care_summary__latest_pain",
@@ -80,12 +82,12 @@ def caseload_floor(request: HttpRequest) -> JsonResponse:
             "care_summary__previous_pain",
             "latest_odi",
             "open_alerts",
-        )[:25]
+        )
     )
     alerts = list(
-        Alert.objects.filter(
-            patient_id__in=[r["id"] for r in rows], acknowledged_at__isnull=True
-        ).values("id", "patient_id", "kind", "severity", "opened_at")
+        Alert.objects.filter(patient_id__in=ids, acknowledged_at__isnull=True).values(
+            "id", "patient_id", "kind", "severity", "opened_at"
+        )
     )
     return JsonResponse({"count": count, "results": rows, "alerts": alerts})
 
