@@ -17,6 +17,12 @@ pytestmark = [
 ]
 
 
+def _fits_360_px(page: Page) -> None:
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    page.set_viewport_size({"width": 1280, "height": 720})
+
+
 def test_alert_acknowledged_note_signed_and_read(live_server, page: Page, patient, pt):
     from programs.services.plans import plan_assign_template
 
@@ -31,6 +37,7 @@ def test_alert_acknowledged_note_signed_and_read(live_server, page: Page, patien
     page.goto(f"{base}/caseload/?show=alerts")
     expect(page.get_by_role("row", name=patient.last_name)).to_contain_text("No activity")
     assert_accessible(page)
+    _fits_360_px(page)
     page.get_by_role(
         "link", name=f"Acknowledge no activity alert for {patient.get_full_name()}"
     ).click()
@@ -48,6 +55,7 @@ def test_alert_acknowledged_note_signed_and_read(live_server, page: Page, patien
     expect(page.get_by_text("Phoned: travelling, restarts Monday.")).to_be_visible()
     expect(page.get_by_role("img", name="One answer so far: 6.0/10")).to_be_visible()
     assert_accessible(page)
+    _fits_360_px(page)
 
     # ...starts a prefilled note, writes it and signs it
     page.get_by_role("button", name="Start a progress note").click()
@@ -85,5 +93,6 @@ def test_alert_acknowledged_note_signed_and_read(live_server, page: Page, patien
         "Pain stops me sitting for more than an hour."
     ).check()
     assert_accessible(page)
+    _fits_360_px(page)
     page.get_by_role("button", name="Save answers").click()
     expect(page.get_by_text("your score is 40.0")).to_be_visible()
