@@ -144,13 +144,23 @@ class _Window:
         return _one_decimal(self.pain_sum / self.count) if self.count else None
 
 
+@dataclass
+class RuleFacts:
+    """A patient's fresh caseload row plus the few figures the rules need beyond it."""
+
+    summary: PatientSummary
+    recent_completions: int
+    recent_too_hard: int
+    plan_started_on: date | None
+
+
 def _local_today(zone: str, now: datetime) -> date:
     return now.astimezone(zoneinfo.ZoneInfo(zone)).date()
 
 
 def patient_summaries_refresh(
     *, patient_ids: list[int], now: datetime | None = None
-) -> dict[int, PatientSummary]:
+) -> dict[int, "RuleFacts"]:
     """Recompute the caseload rows of these patients. A fixed number of queries per batch,
     plus the adherence selector per patient (it follows plan versions week by week)."""
     from programs.selectors import adherence_weeks
@@ -249,19 +259,24 @@ def patient_summaries_refresh(
         unique_fields=["patient"],
         update_fields=[f.name for f in PatientSummary._meta.concrete_fields if f.name != "patient"],
     )
-    summaries = {row.patient_id: row for row in rows}
-    for pid, summary in summaries.items():
-        summary.recent_too_hard = recent[pid].too_hard  # type: ignore[attr-defined]
-        summary.recent_completions = recent[pid].count  # type: ignore[attr-defined]
-        plan = plans.get(pid)
-        summary.plan_started_on = (  # type: ignore[attr-defined]
-            _local_today(patients[pid].patient_profile.time_zone, plan.created_at) if plan else None
+    return {
+        row.patient_id: RuleFacts(
+            summary=row,
+            recent_completions=recent[row.patient_id].count,
+            recent_too_hard=recent[row.patient_id].too_hard,
+            plan_started_on=(
+                _local_today(patients[row.patient_id].patient_profile.time_zone, plan.created_at)
+                if (plan := plans.get(row.patient_id))
+                else None
+            ),
         )
-    return summaries
+        for row in rows
+    }
 
 
-def _rules(summary: PatientSummary) -> list[tuple[str, dict[str, object]]]:
+def _rules(facts: RuleFacts) -> list[tuple[str, dict[str, object]]]:
     """Which routine alerts this patient's figures call for."""
+    summary = facts.summary
     today = summary.local_date
     found: list[tuple[str, dict[str, object]]] = []
     first = summary.first_activity_on
@@ -283,7 +298,7 @@ def _rules(summary: PatientSummary) -> list[tuple[str, dict[str, object]]]:
                 },
             )
         )
-    started = summary.plan_started_on  # type: ignore[attr-defined]
+    started = facts.plan_started_on
     if started is not None:
         since = summary.last_activity_on or started
         idle = (today - since).days
@@ -301,7 +316,7 @@ def _rules(summary: PatientSummary) -> list[tuple[str, dict[str, object]]]:
                     },
                 )
             )
-    n, hard = summary.recent_completions, summary.recent_too_hard  # type: ignore[attr-defined]
+    n, hard = facts.recent_completions, facts.recent_too_hard
     if n >= TOO_HARD_MIN_COMPLETIONS and 2 * hard > n:
         found.append(
             (
@@ -328,8 +343,8 @@ def alerts_evaluate(*, patient_ids: list[int], now: datetime | None = None) -> l
         )
     )
     opened = []
-    for pid, summary in summaries.items():
-        for kind, details in _rules(summary):
+    for pid, facts in summaries.items():
+        for kind, details in _rules(facts):
             if (pid, kind) in already_open or (pid, kind) in recently_acknowledged:
                 continue
             alert, created = alert_raise(
