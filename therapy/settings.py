@@ -139,6 +139,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # One static entry sweeps every patient's due reminders; no beat entry per patient.
     # crontab(): at the start of every minute, so an 08:00 reminder leaves at 08:00, not 08:00:59.
     "reminders-sweep": {"task": "programs.tasks.reminders_sweep_task", "schedule": crontab()},
+    # Caseload summaries and alerts; completions also trigger an evaluation for their patient.
+    "programs-alerts-sweep": {
+        "task": "programs.tasks.programs_alerts_sweep_task",
+        "schedule": env.int("ALERTS_SWEEP_SECONDS", default=15 * 60),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(RUN_DIR / "celerybeat-schedule")
 
