@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0003_care_team'),
-        ('programs', '0004_merge_0003_messaging_visits_0003_reminders'),
+        ("programs", "0003_care_team"),
+        ("programs", "0004_merge_0003_messaging_visits_0003_reminders"),
     ]
 
-    operations = [
-    ]
+    operations = []
