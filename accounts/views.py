@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
 from accounts import selectors, services
-from accounts.audit import Action, audit_read, audit_read_many, audit_record
+from accounts.audit import Action, audit_read, audit_record
 from accounts.forms import (
     TIME_ZONE_CHOICES,
     EmailLoginForm,
@@ -99,13 +99,3 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change_form.html"
     success_url = reverse_lazy("accounts:password_change_done")
-
-
-@login_required
-def caseload(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    if not (user.is_therapist or user.is_operations_staff):
-        raise Http404("The caseload is for physical therapists.")
-    patients = list(selectors.patient_list_for_user(user=user))
-    audit_read_many(request, objects=patients, patient_attr="pk")
-    return render(request, "accounts/caseload.html", {"patients": patients})

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.notifications import send_templated_email
-from programs.models import Message, ThreadReadState, Visit, VisitReminder
+from programs.models import Alert, Message, ThreadReadState, Visit, VisitReminder
 from programs.selectors.visits import viewer_time_zone
 from programs.services.messaging import thread_participant_ids
 from programs.sms import sms_backend
@@ -216,3 +216,27 @@ def reminder_sms_send(*, patient: User, phone: str, delivery_id: int) -> None:
     context = reminder_context(patient=patient)
     body = render_to_string("programs/email/reminder_sms.txt", context).strip()
     sms_backend().send(to=phone, body=body, key=delivery_key(delivery_id=delivery_id))
+
+
+def alert_email_send(*, alert_id: int) -> bool:
+    """Tell the PT there is an urgent alert, once. Returns False when it had already gone out."""
+    with transaction.atomic():
+        alert = (
+            Alert.objects.select_for_update()
+            .select_related("therapist")
+            .filter(pk=alert_id, therapist__isnull=False, therapist_notified_at__isnull=True)
+            .first()
+        )
+        if alert is None:
+            return False
+        send_templated_email(
+            to=alert.therapist.email,
+            template="programs/email/urgent_alert",
+            context={
+                "first_name": alert.therapist.first_name,
+                "caseload_url": settings.PUBLIC_BASE_URL.rstrip("/") + reverse("caseload"),
+            },
+        )
+        alert.therapist_notified_at = timezone.now()
+        alert.save(update_fields=["therapist_notified_at"])
+    return True

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programs.views import messaging, plans, reminders, today, visits
+from programs.views import careteam, messaging, plans, reminders, today, visits
 
 app_name = "programs"
 
@@ -34,5 +34,20 @@ urlpatterns = [
         "reminders/unsubscribe/<str:token>/",
         reminders.reminder_unsubscribe,
         name="reminders-unsubscribe",
+    ),
+    path("progress/outcomes/", careteam.my_outcomes, name="my-outcomes"),
+    path("progress/outcomes/<slug:measure>/", careteam.outcome_answer, name="outcome-answer"),
+    path("notes/", careteam.my_notes, name="my-notes"),
+    path("notes/<int:note_id>/", careteam.note_detail, name="note"),
+    path("patients/<int:patient_id>/notes/new/", careteam.note_start, name="note-start"),
+    path(
+        "patients/<int:patient_id>/outcomes/",
+        careteam.patient_outcomes,
+        name="patient-outcomes",
+    ),
+    path(
+        "alerts/<int:alert_id>/acknowledge/",
+        careteam.alert_acknowledge,
+        name="alert-acknowledge",
     ),
 ]

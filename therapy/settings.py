@@ -154,6 +154,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "accounts.tasks.accounts_erase_closed_accounts_task",
         "schedule": 60 * 60 * 24,
     },
+    # Caseload summaries and alerts; completions also trigger an evaluation for their patient.
+    "programs-alerts-sweep": {
+        "task": "programs.tasks.programs_alerts_sweep_task",
+        "schedule": env.int("ALERTS_SWEEP_SECONDS", default=15 * 60),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(RUN_DIR / "celerybeat-schedule")
 

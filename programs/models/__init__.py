@@ -1,4 +1,11 @@
 # One module per topic; import every model here so Django and other apps find them.
+from programs.models.careteam import (
+    Alert,
+    OutcomeResponse,
+    PatientSummary,
+    ProgressNote,
+    ProgressNoteVersion,
+)
 from programs.models.core import (
     MAX_HOLD_SECONDS,
     MAX_REPS,
@@ -29,6 +36,7 @@ __all__ = [
     "MAX_HOLD_SECONDS",
     "MAX_REPS",
     "MAX_SETS",
+    "Alert",
     "Article",
     "BodyRegion",
     "Completion",
@@ -36,6 +44,8 @@ __all__ = [
     "Dosage",
     "Exercise",
     "ExerciseSession",
+    "OutcomeResponse",
+    "PatientSummary",
     "Plan",
     "PlanItem",
     "PlanVersion",
@@ -59,6 +69,8 @@ __all__ += [
     "MESSAGE_MAX_LENGTH",
     "AvailabilityWindow",
     "Message",
+    "ProgressNote",
+    "ProgressNoteVersion",
     "ThreadReadState",
     "Visit",
     "VisitReminder",
