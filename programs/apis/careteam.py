@@ -3,12 +3,13 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis import ErrorSerializer
+from accounts.audit import Action, audit_read, audit_read_many, audit_record
 from accounts.models import User
 from accounts.selectors import patient_get_for_user
 from programs.models import Alert, OutcomeResponse, ProgressNote
@@ -65,6 +66,12 @@ class CaseloadOutput(serializers.Serializer):
 class CaseloadApi(APIView):
     permission_classes = [IsClinicalUser]
 
+    class CaseloadQuery(serializers.Serializer):
+        q = serializers.CharField(required=False, allow_blank=True, default="")
+        show = serializers.ChoiceField(choices=list(selectors.CASELOAD_FILTERS), default="all")
+        sort = serializers.ChoiceField(choices=list(selectors.CASELOAD_SORTS), default="name")
+        page = serializers.IntegerField(min_value=1, default=1)
+
     @extend_schema(
         parameters=[
             OpenApiParameter("q", OpenApiTypes.STR, description="Search name or email"),
@@ -72,18 +79,21 @@ class CaseloadApi(APIView):
             OpenApiParameter("sort", OpenApiTypes.STR, enum=list(selectors.CASELOAD_SORTS)),
             OpenApiParameter("page", OpenApiTypes.INT),
         ],
-        responses={200: CaseloadOutput, 404: ErrorSerializer},
+        responses={200: CaseloadOutput, 400: ErrorSerializer, 404: ErrorSerializer},
         summary="The PT's caseload, one page",
     )
     def get(self, request: Request) -> Response:
-        page = request.query_params.get("page", "1")
+        # A plain dict: DRF reads a QueryDict like a form, where `?show=` means "use the default".
+        query = self.CaseloadQuery(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)  # an unknown filter or sort is 400, not ignored
         data = selectors.caseload_for_user(
             user=request.user,  # type: ignore[arg-type]
-            q=request.query_params.get("q", "")[:100],
-            show=request.query_params.get("show", "all"),
-            sort=request.query_params.get("sort", "name"),
-            page=page if page.isdigit() else 1,
+            q=query.validated_data["q"][:100],
+            show=query.validated_data["show"],
+            sort=query.validated_data["sort"],
+            page=query.validated_data["page"],
         )
+        audit_read_many(request, objects=[row.patient for row in data.rows], patient_attr="pk")
         return Response(CaseloadOutput(data).data)
 
 
@@ -123,6 +133,7 @@ class PatientAlertListApi(APIView):
             raise NotFound()
         patient = patient_get_for_user(user=request.user, patient_id=patient_id)  # type: ignore[arg-type]
         alerts = selectors.alerts_for_patient(user=request.user, patient=patient)  # type: ignore[arg-type]
+        audit_read(request, patient_id=patient.pk, obj=patient)
         return Response(AlertOutput(alerts, many=True).data)
 
 
@@ -139,10 +150,15 @@ class AlertAcknowledgeApi(APIView):
     )
     def post(self, request: Request, alert_id: int) -> Response:
         user = _therapist(request)
+        # Access first: another patient's alert is 404 whatever the body says.
+        selectors.alert_get_for_user(user=user, alert_id=alert_id)
         data = self.AlertAcknowledgeInput(data=request.data)
         data.is_valid(raise_exception=True)
         alert = alert_services.alert_acknowledge(
             user=user, alert_id=alert_id, note=data.validated_data["note"]
+        )
+        audit_record(
+            request_or_actor=request, patient_id=alert.patient_id, action=Action.UPDATE, obj=alert
         )
         return Response(AlertOutput(alert).data)
 
@@ -176,6 +192,7 @@ class PatientOutcomeListApi(APIView):
     )
     def get(self, request: Request, patient_id: int) -> Response:
         overview = selectors.outcome_overview(user=request.user, patient_id=patient_id)  # type: ignore[arg-type]
+        audit_record(request_or_actor=request, patient_id=patient_id, action=Action.READ)
         responses = sorted(
             (r for rows in overview.history.values() for r in rows), key=lambda r: r.answered_at
         )
@@ -204,6 +221,9 @@ class OutcomeRecordApi(APIView):
         data.is_valid(raise_exception=True)
         patient = User.objects.select_related("patient_profile").get(pk=request.user.pk)
         response = outcome_services.outcome_record(patient=patient, **data.validated_data)
+        audit_record(
+            request_or_actor=request, patient_id=patient.pk, action=Action.CREATE, obj=response
+        )
         return Response(OutcomeResponseOutput(response).data, status=status.HTTP_201_CREATED)
 
 
@@ -252,6 +272,7 @@ class PatientNoteListApi(APIView):
     )
     def get(self, request: Request, patient_id: int) -> Response:
         notes = selectors.notes_for_patient(user=request.user, patient_id=patient_id)  # type: ignore[arg-type]
+        audit_read_many(request, objects=notes)
         return Response(NoteOutput(notes, many=True).data)
 
     @extend_schema(
@@ -261,10 +282,19 @@ class PatientNoteListApi(APIView):
     )
     def post(self, request: Request, patient_id: int) -> Response:
         user = _therapist(request)
+        patient_get_for_user(user=user, patient_id=patient_id)  # access first: else 404
+        unknown = sorted(set(request.data) - set(self.NoteStartInput().fields))
+        if unknown:
+            # Who the note is about comes from the URL, who wrote it from the session: fields
+            # such as patient, author or signed_at are refused, not ignored.
+            raise ValidationError({name: ["Not a field of a new note."] for name in unknown})
         data = self.NoteStartInput(data=request.data)
         data.is_valid(raise_exception=True)
         note = note_services.note_start_draft(
             therapist=user, patient_id=patient_id, **data.validated_data
+        )
+        audit_record(
+            request_or_actor=request, patient_id=note.patient_id, action=Action.CREATE, obj=note
         )
         return Response(NoteOutput(note).data, status=status.HTTP_201_CREATED)
 
@@ -281,6 +311,7 @@ class NoteDetailApi(APIView):
     @extend_schema(responses={200: NoteOutput, 404: ErrorSerializer}, summary="One note")
     def get(self, request: Request, note_id: int) -> Response:
         note = selectors.note_get_for_user(user=request.user, note_id=note_id)  # type: ignore[arg-type]
+        audit_read(request, patient_id=note.patient_id, obj=note)
         return Response(NoteOutput(note).data)
 
     @extend_schema(
@@ -290,9 +321,13 @@ class NoteDetailApi(APIView):
     )
     def patch(self, request: Request, note_id: int) -> Response:
         user = _therapist(request)
+        selectors.note_get_for_user(user=user, note_id=note_id)  # access first: else 404
         data = self.NoteUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         note = note_services.note_update_draft(user=user, note_id=note_id, **data.validated_data)
+        audit_record(
+            request_or_actor=request, patient_id=note.patient_id, action=Action.UPDATE, obj=note
+        )
         return Response(NoteOutput(note).data)
 
 
@@ -306,6 +341,9 @@ class NoteSignApi(APIView):
     )
     def post(self, request: Request, note_id: int) -> Response:
         note = note_services.note_sign(user=_therapist(request), note_id=note_id)
+        audit_record(
+            request_or_actor=request, patient_id=note.patient_id, action=Action.UPDATE, obj=note
+        )
         return Response(NoteOutput(note).data)
 
 
@@ -322,9 +360,16 @@ class NoteAddendumApi(APIView):
     )
     def post(self, request: Request, note_id: int) -> Response:
         user = _therapist(request)
+        selectors.note_get_for_user(user=user, note_id=note_id)  # access first: else 404
         data = self.NoteAddendumInput(data=request.data)
         data.is_valid(raise_exception=True)
         addendum = note_services.note_add_addendum(
             user=user, note_id=note_id, text=data.validated_data["text"]
+        )
+        audit_record(
+            request_or_actor=request,
+            patient_id=addendum.patient_id,
+            action=Action.CREATE,
+            obj=addendum,
         )
         return Response(NoteAddendumOutput(addendum).data, status=status.HTTP_201_CREATED)

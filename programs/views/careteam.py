@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.audit import Action, audit_read, audit_read_many, audit_record
 from accounts.models import User
 from accounts.selectors import patient_get_for_user
 from programs import outcomes
@@ -67,6 +68,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         sort=request.GET.get("sort", "name"),
         page=request.GET.get("page", 1),
     )
+    audit_read_many(request, objects=[row.patient for row in data.rows], patient_attr="pk")
     return render(
         request,
         "programs/caseload.html",
@@ -95,6 +97,12 @@ def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
         except ApplicationError as exc:
             _add_errors(form, exc)
         else:
+            audit_record(
+                request_or_actor=request,
+                patient_id=alert.patient_id,
+                action=Action.UPDATE,
+                obj=alert,
+            )
             messages.success(request, f"Alert acknowledged for {alert.patient.get_full_name()}.")
             return redirect(back)
     return render(
@@ -115,6 +123,9 @@ def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
 def note_start(request: HttpRequest, patient_id: int) -> HttpResponse:
     user = _therapist_only(request)
     note = note_services.note_start_draft(therapist=user, patient_id=patient_id)
+    audit_record(
+        request_or_actor=request, patient_id=note.patient_id, action=Action.CREATE, obj=note
+    )
     messages.success(request, "A draft note is ready, prefilled with this period's figures.")
     return redirect("programs:note", note.pk)
 
@@ -136,6 +147,10 @@ def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
         if not can_write:
             raise Http404("Patients read notes; they do not change them.")
         action = request.POST.get("action")
+        # A write attempt on this note (sign, save, addendum); refused ones are recorded too.
+        audit_record(
+            request_or_actor=request, patient_id=note.patient_id, action=Action.UPDATE, obj=note
+        )
         try:
             if draft_form is not None and draft_form.is_valid():
                 if action == "sign":
@@ -155,6 +170,7 @@ def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
                 return redirect("programs:note", note.pk)
         except ApplicationError as exc:
             _add_errors(draft_form or addendum_form, exc)
+    audit_read(request, patient_id=note.patient_id, obj=note)
     return render(
         request,
         "programs/note_detail.html",
@@ -172,6 +188,7 @@ def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
 def my_notes(request: HttpRequest) -> HttpResponse:
     user = _patient_only(request)
     notes = selectors.notes_for_patient(user=user, patient_id=user.pk)
+    audit_read_many(request, objects=notes)
     return render(request, "programs/my_notes.html", {"notes": notes})
 
 
@@ -180,6 +197,7 @@ def my_notes(request: HttpRequest) -> HttpResponse:
 def my_outcomes(request: HttpRequest) -> HttpResponse:
     user = _patient_only(request)
     overview = selectors.outcome_overview(user=user, patient_id=user.pk)
+    audit_record(request_or_actor=request, patient_id=user.pk, action=Action.READ)
     return render(request, "programs/my_outcomes.html", {"overview": overview})
 
 
@@ -209,6 +227,9 @@ def outcome_answer(request: HttpRequest, measure: str) -> HttpResponse:
                 for error in errors:
                     form.add_error(name if name in form.fields else None, error)
         else:
+            audit_record(
+                request_or_actor=request, patient_id=user.pk, action=Action.CREATE, obj=response
+            )
             label = OutcomeResponse.Measure(measure).label
             messages.success(request, f"Thank you. {label}: your score is {response.score}.")
             return redirect("programs:my-outcomes")
@@ -225,6 +246,7 @@ def patient_outcomes(request: HttpRequest, patient_id: int) -> HttpResponse:
     _therapist_only(request)
     patient = patient_get_for_user(user=request.user, patient_id=patient_id)  # type: ignore[arg-type]
     overview = selectors.outcome_overview(user=request.user, patient_id=patient.pk)  # type: ignore[arg-type]
+    audit_read(request, patient_id=patient.pk, obj=patient)
     return render(
         request, "programs/patient_outcomes.html", {"patient": patient, "overview": overview}
     )

@@ -18,7 +18,8 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from accounts.models import User
-from programs.models import Article, Plan, Visit
+from programs.models import Alert, Article, Plan, Visit
+from programs.services.notes import note_sign, note_start_draft
 
 
 @dataclass
@@ -62,10 +63,30 @@ def _exercise_in_plan_of(cast: Cast, owner: User) -> int:
     return plan.current_version.items.order_by("order").first().exercise_id
 
 
+def _signed_note_of(cast: Cast, owner: User) -> int:
+    """A signed SOAP note about `owner` by their PT (a patient reads signed notes only)."""
+    therapist = _therapist_of(cast, owner)
+    note = note_start_draft(therapist=therapist, patient_id=owner.pk)
+    note_sign(user=therapist, note_id=note.pk, subjective="Matrix: better on stairs.")
+    return note.pk
+
+
+def _open_alert_of(cast: Cast, owner: User) -> int:
+    alert = Alert.objects.create(
+        patient=owner,
+        therapist=_therapist_of(cast, owner),
+        kind=Alert.Kind.INACTIVE,
+        severity=Alert.Severity.ROUTINE,
+    )
+    return alert.pk
+
+
 PARAMS: dict[str, Filler] = {
     "patient_id": lambda cast, owner: owner.pk,
     "visit_id": _visit_of,
     "exercise_id": _exercise_in_plan_of,
+    "note_id": _signed_note_of,
+    "alert_id": _open_alert_of,
     # A password-reset link is not patient data: a made-up one shows "invalid link". Also the
     # reminders unsubscribe link: a made-up token answers 404 to everyone.
     "uidb64": lambda cast, owner: "MQ",
@@ -74,9 +95,11 @@ PARAMS: dict[str, Filler] = {
     "index": lambda cast, owner: 0,
     # Education articles are the same for every patient.
     "slug": lambda cast, owner: Article.objects.filter(published=True).first().slug,
+    # An outcome measure (a questionnaire), the same for everyone.
+    "measure": lambda cast, owner: "odi",
 }
 # Parameters that name no patient's object: the same value is used for everyone.
-NOT_PATIENT_OWNED = {"uidb64", "token", "index", "slug"}
+NOT_PATIENT_OWNED = {"uidb64", "token", "index", "slug", "measure"}
 # Objects a request may use up (a cancelled visit cannot be cancelled again): a new one for
 # every URL, so each actor's answer does not depend on who went before.
 FRESH_EACH_TIME = {"visit_id"}

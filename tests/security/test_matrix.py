@@ -11,6 +11,7 @@ With another patient's id, patients and therapists must get 404 wherever their o
 or 409.
 """
 
+import json
 from pathlib import Path
 
 import pytest
@@ -186,6 +187,13 @@ BOOKKEEPING = {
 }
 
 
+def _hashable(value: object) -> object:
+    # JSON fields (alert details, outcome answers) come back as dicts and lists.
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True, default=str)
+    return value
+
+
 def database_snapshot() -> dict[str, set]:
     """Every row of every table but bookkeeping, without timestamps a no-op save may touch."""
     snapshot = {}
@@ -197,7 +205,10 @@ def database_snapshot() -> dict[str, set]:
             for f in model._meta.concrete_fields
             if not (isinstance(f, DateTimeField) and (f.auto_now or f.name == "last_login"))
         ]
-        snapshot[model._meta.label_lower] = set(model._base_manager.values_list(*fields))
+        snapshot[model._meta.label_lower] = {
+            tuple(_hashable(value) for value in row)
+            for row in model._base_manager.values_list(*fields)
+        }
     return snapshot
 
 
