@@ -11,3 +11,17 @@ def accounts_send_welcome_email_task(user_id: int) -> None:
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def accounts_send_password_reset_task(user_id: int, base_url: str) -> None:
     notifications.password_reset_email_send(user_id=user_id, base_url=base_url)
+
+
+@shared_task
+def roster_import_process_task(import_id: int) -> None:
+    from accounts.services.rosters import roster_import_process
+
+    roster_import_process(import_id=import_id)
+
+
+@shared_task
+def roster_import_apply_task(import_id: int) -> None:
+    from accounts.services.rosters import roster_import_apply_confirmed
+
+    roster_import_apply_confirmed(import_id=import_id)

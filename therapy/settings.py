@@ -147,6 +147,19 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 
 
+# --- Eligibility and rosters ------------------------------------------------------------
+# A roster file that would end more than this share of the people covered waits for an admin.
+ROSTER_MAX_END_FRACTION = env.float("ROSTER_MAX_END_FRACTION", default=0.2)
+ROSTER_MAX_UPLOAD_BYTES = env.int("ROSTER_MAX_UPLOAD_BYTES", default=500 * 1024 * 1024)
+# "Do I qualify?" checks allowed per window, per client IP and per sponsor.
+ELIGIBILITY_CHECKS_PER_IP = env.int("ELIGIBILITY_CHECKS_PER_IP", default=20)
+ELIGIBILITY_CHECKS_PER_SPONSOR = env.int("ELIGIBILITY_CHECKS_PER_SPONSOR", default=1000)
+ELIGIBILITY_RATE_WINDOW_SECONDS = env.int("ELIGIBILITY_RATE_WINDOW_SECONDS", default=600)
+# Aggregates drawn from fewer people than this show as "<N" to employer admins.
+EMPLOYER_MIN_CELL_SIZE = env.int("EMPLOYER_MIN_CELL_SIZE", default=11)
+ENROLMENT_LINK_MAX_AGE_SECONDS = env.int("ENROLMENT_LINK_MAX_AGE_SECONDS", default=14 * 24 * 3600)
+
+
 # --- Email ----------------------------------------------------------------------------
 def _mailer_from_url(url: str) -> dict:
     """EMAIL_URL (smtp://user:pass@host:port, consolemail://, ...) as a Django 6.1 mailer."""
