@@ -25,3 +25,8 @@ def roster_import_apply_task(import_id: int) -> None:
     from accounts.services.rosters import roster_import_apply_confirmed
 
     roster_import_apply_confirmed(import_id=import_id)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def eligibility_review_email_task(review_id: int) -> None:
+    notifications.eligibility_review_email_send(review_id=review_id)

@@ -14,6 +14,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("eligibility/", include("accounts.eligibility_urls")),
+    path("employer/", include("accounts.employer_urls")),
     path("caseload/", account_views.caseload, name="caseload"),
     path("patients/<int:patient_id>/", account_views.patient_detail, name="patient-detail"),
     path("", include("programs.urls")),

@@ -169,6 +169,12 @@ class EligibilityCheck(models.Model):
 class EligibilityReview(models.Model):
     """A near match that staff look at. Keeps what staff need to decide and to reply."""
 
+    class Reason(models.TextChoices):
+        SWAPPED_NAMES = "swapped_names", "First and last name swapped"
+        NICKNAME = "nickname", "A nickname for the first name"
+        TYPO_IN_FIRST_NAME = "typo_in_first_name", "A typo in the first name"
+        TYPO_IN_LAST_NAME = "typo_in_last_name", "A typo in the last name"
+
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for review"
         APPROVED = "approved", "Approved"
@@ -178,7 +184,7 @@ class EligibilityReview(models.Model):
         EligibilityCheck, on_delete=models.CASCADE, related_name="review"
     )
     roster_entry = models.ForeignKey(RosterEntry, on_delete=models.CASCADE, related_name="+")
-    reason = models.CharField(max_length=64)
+    reason = models.CharField(max_length=32, choices=Reason.choices)
     entered_first_name = models.CharField(max_length=150)
     entered_last_name = models.CharField(max_length=150)
     email = models.EmailField()
@@ -187,6 +193,7 @@ class EligibilityReview(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

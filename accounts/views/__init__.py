@@ -1,0 +1,21 @@
+from accounts.views.people import (
+    LoginView,
+    PasswordChangeView,
+    PasswordResetConfirmView,
+    PasswordResetView,
+    caseload,
+    patient_detail,
+    profile,
+    sign_up,
+)
+
+__all__ = [
+    "LoginView",
+    "PasswordChangeView",
+    "PasswordResetConfirmView",
+    "PasswordResetView",
+    "caseload",
+    "patient_detail",
+    "profile",
+    "sign_up",
+]
