@@ -38,3 +38,11 @@ def assert_accessible(page) -> None:
     assert not serious, json.dumps(
         [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in serious], indent=1
     )
+
+
+def log_in(page, base_url: str, email: str, password: str) -> None:
+    """Log in through the real login page. The one place browser tests sign in."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, seed_people
+from programs.demo import seed_program
 
 
 class Command(BaseCommand):
@@ -11,6 +12,7 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("seed_demo creates known passwords; it only runs with DEBUG=True.")
         people = seed_people()
+        seed_program(patient=people["patient"], therapist=people["pt"])
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in with:"))
         roles = {
             "patient": "patient (on the psoas program)",

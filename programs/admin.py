@@ -1,0 +1,62 @@
+from django.contrib import admin
+
+from programs.models import (
+    Article,
+    Exercise,
+    Plan,
+    PlanItem,
+    PlanVersion,
+    ProgramTemplate,
+    ProgramTemplateItem,
+)
+
+
+@admin.register(Exercise)
+class ExerciseAdmin(admin.ModelAdmin):
+    list_display = ["name", "body_region", "difficulty", "is_active"]
+    list_filter = ["body_region", "difficulty", "is_active"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    raw_id_fields = ["regression", "progression"]
+
+
+class ProgramTemplateItemInline(admin.TabularInline):
+    model = ProgramTemplateItem
+    extra = 0
+
+
+@admin.register(ProgramTemplate)
+class ProgramTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "condition"]
+    inlines = [ProgramTemplateItemInline]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "published", "updated_at"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+class PlanItemInline(admin.TabularInline):
+    model = PlanItem
+    extra = 0
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # versions never change
+        return False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PlanVersion)
+class PlanVersionAdmin(admin.ModelAdmin):
+    list_display = ["plan", "number", "created_by", "created_at"]
+    inlines = [PlanItemInline]
+    raw_id_fields = ["plan", "created_by"]
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["patient", "status", "created_at"]
+    raw_id_fields = ["patient", "current_version"]

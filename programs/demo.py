@@ -1,0 +1,60 @@
+"""Demo program and a few weeks of history for the demo patient (see seed_demo)."""
+
+import random
+from datetime import datetime, time, timedelta
+
+from django.db import transaction
+
+from accounts.models import User
+from programs import schedule
+from programs.models import Completion, ExerciseSession, Plan, PlanVersion, ProgramTemplate
+from programs.services.plans import plan_assign_template
+
+HISTORY_WEEKS = 3
+
+
+@transaction.atomic
+def seed_program(*, patient: User, therapist: User) -> Plan:
+    """Put the patient on the psoas program three weeks ago, with sessions most days since."""
+    existing = Plan.objects.filter(patient=patient, status=Plan.Status.ACTIVE).first()
+    if existing:
+        return existing
+    template = ProgramTemplate.objects.get(slug="psoas")
+    plan = plan_assign_template(therapist=therapist, patient=patient, template=template)
+    zone = patient.patient_profile.zone
+    today = schedule.local_today(patient.patient_profile.time_zone)
+    start = today - timedelta(weeks=HISTORY_WEEKS)
+    started_at = datetime.combine(start, time(9, 0), tzinfo=zone)
+    Plan.objects.filter(pk=plan.pk).update(created_at=started_at)
+    PlanVersion.objects.filter(plan=plan).update(
+        created_at=started_at, seen_by_patient_at=started_at
+    )
+    plan.refresh_from_db()
+    items = list(plan.current_version.items.select_related("exercise"))
+    rng = random.Random(patient.pk)  # noqa: S311 - demo data, not security
+    done_days: dict[int, set] = {i.exercise_id: set() for i in items}
+    day = start
+    while day < today:
+        if rng.random() < 0.8:  # about four days in five
+            progress = (day - start).days / max(1, (today - start).days)
+            pain_base = round(5 - 2.5 * progress)
+            session = ExerciseSession.objects.create(
+                patient=patient,
+                plan_version=plan.current_version,
+                local_date=day,
+                started_at=datetime.combine(day, time(18, 0), tzinfo=zone),
+                finished_at=datetime.combine(day, time(18, 20), tzinfo=zone),
+            )
+            for item in items:
+                if schedule.is_due(day, item.sessions_per_week, done_days[item.exercise_id]):
+                    done_days[item.exercise_id].add(day)
+                    Completion.objects.create(
+                        session=session,
+                        plan_item=item,
+                        exercise=item.exercise,
+                        pain=max(0, min(10, pain_base + rng.choice([-1, 0, 0, 1]))),
+                        difficulty=Completion.Feel.ABOUT_RIGHT,
+                        completed_at=datetime.combine(day, time(18, 10), tzinfo=zone),
+                    )
+        day += timedelta(days=1)
+    return plan

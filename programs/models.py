@@ -1,1 +1,0 @@
-# The exercise library, plans, sessions and the rest of the therapy live here (see docs/).

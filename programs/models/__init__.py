@@ -1,0 +1,36 @@
+# One module per topic; import every model here so Django and other apps find them.
+from programs.models.core import (
+    MAX_HOLD_SECONDS,
+    MAX_REPS,
+    MAX_SETS,
+    Article,
+    BodyRegion,
+    Completion,
+    Difficulty,
+    Dosage,
+    Exercise,
+    ExerciseSession,
+    Plan,
+    PlanItem,
+    PlanVersion,
+    ProgramTemplate,
+    ProgramTemplateItem,
+)
+
+__all__ = [
+    "MAX_HOLD_SECONDS",
+    "MAX_REPS",
+    "MAX_SETS",
+    "Article",
+    "BodyRegion",
+    "Completion",
+    "Difficulty",
+    "Dosage",
+    "Exercise",
+    "ExerciseSession",
+    "Plan",
+    "PlanItem",
+    "PlanVersion",
+    "ProgramTemplate",
+    "ProgramTemplateItem",
+]

@@ -1,0 +1,260 @@
+"""Writes to plans. Every change makes a new PlanVersion; earlier versions never change."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from programs.models import (
+    MAX_HOLD_SECONDS,
+    MAX_REPS,
+    MAX_SETS,
+    Exercise,
+    Plan,
+    PlanItem,
+    PlanVersion,
+    ProgramTemplate,
+)
+from therapy.api_errors import ApplicationError
+
+
+class PlanConflict(ApplicationError):
+    """Someone else changed the plan since the editor loaded it."""
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    exercise_id: int
+    sets: int
+    reps: int | None = None
+    hold_seconds: int | None = None
+    per_side: bool = False
+    sessions_per_week: int = 7
+    note: str = ""
+
+    def validate(self, position: int) -> dict[str, list[str]]:
+        where = f"items[{position}]"
+        errors: list[str] = []
+        if not 1 <= self.sets <= MAX_SETS:
+            errors.append(f"Sets must be between 1 and {MAX_SETS}.")
+        if (self.reps is None) == (self.hold_seconds is None):
+            errors.append("Give either repetitions or a hold time, not both.")
+        if self.reps is not None and not 1 <= self.reps <= MAX_REPS:
+            errors.append(f"Repetitions must be between 1 and {MAX_REPS}.")
+        if self.hold_seconds is not None and not 1 <= self.hold_seconds <= MAX_HOLD_SECONDS:
+            errors.append(f"A hold must be between 1 and {MAX_HOLD_SECONDS} seconds.")
+        if not 1 <= self.sessions_per_week <= 7:
+            errors.append("Sessions per week must be between 1 and 7.")
+        if len(self.note) > 500:
+            errors.append("The note can be at most 500 characters.")
+        return {where: errors} if errors else {}
+
+    @classmethod
+    def from_item(cls, item: PlanItem) -> "ItemSpec":
+        return cls(
+            exercise_id=item.exercise_id,
+            sets=item.sets,
+            reps=item.reps,
+            hold_seconds=item.hold_seconds,
+            per_side=item.per_side,
+            sessions_per_week=item.sessions_per_week,
+            note=item.note,
+        )
+
+
+def _dosage(spec: ItemSpec) -> str:
+    amount = f"{spec.hold_seconds} s hold" if spec.hold_seconds else f"{spec.reps}"
+    text = f"{spec.sets} x {amount}" + (" each side" if spec.per_side else "")
+    return f"{text}, {spec.sessions_per_week}x a week"
+
+
+def _describe_changes(old: list[ItemSpec], new: list[ItemSpec], names: dict[int, str]) -> list[str]:
+    """The 'what changed' lines a patient reads, in plain words."""
+    lines: list[str] = []
+    old_by_id = {s.exercise_id: s for s in old}
+    new_by_id = {s.exercise_id: s for s in new}
+    for spec in new:
+        before = old_by_id.get(spec.exercise_id)
+        name = names[spec.exercise_id]
+        if before is None:
+            lines.append(f"Added {name}: {_dosage(spec)}.")
+            continue
+        if _dosage(before) != _dosage(spec):
+            lines.append(f"{name}: now {_dosage(spec)} (was {_dosage(before)}).")
+        if before.note != spec.note and spec.note:
+            lines.append(f"{name}: new note from your PT.")
+    for spec in old:
+        if spec.exercise_id not in new_by_id:
+            lines.append(f"Removed {names[spec.exercise_id]}.")
+    old_order = [s.exercise_id for s in old if s.exercise_id in new_by_id]
+    new_order = [s.exercise_id for s in new if s.exercise_id in old_by_id]
+    if old_order != new_order and not lines:
+        lines.append("The order of your exercises changed.")
+    return lines
+
+
+def _create_version(
+    *, plan: Plan, author: User, specs: list[ItemSpec], summary: list[str]
+) -> PlanVersion:
+    number = (plan.current_version.number + 1) if plan.current_version else 1
+    version = PlanVersion.objects.create(
+        plan=plan, number=number, created_by=author, change_summary="\n".join(summary)
+    )
+    PlanItem.objects.bulk_create(
+        PlanItem(
+            version=version,
+            exercise_id=spec.exercise_id,
+            order=position,
+            sets=spec.sets,
+            reps=spec.reps,
+            hold_seconds=spec.hold_seconds,
+            per_side=spec.per_side,
+            sessions_per_week=spec.sessions_per_week,
+            note=spec.note,
+        )
+        for position, spec in enumerate(specs, start=1)
+    )
+    plan.current_version = version
+    plan.save(update_fields=["current_version"])
+    return version
+
+
+def _validate_specs(specs: list[ItemSpec]) -> dict[int, str]:
+    errors: dict[str, list[str]] = {}
+    if not specs:
+        errors["items"] = ["A plan needs at least one exercise."]
+    if len(specs) > 40:
+        errors["items"] = ["A plan can have at most 40 exercises."]
+    ids = [s.exercise_id for s in specs]
+    if len(set(ids)) != len(ids):
+        errors["items"] = ["Each exercise can appear only once in a plan."]
+    for position, spec in enumerate(specs):
+        errors.update(spec.validate(position))
+    names = dict(Exercise.objects.filter(id__in=ids, is_active=True).values_list("id", "name"))
+    missing = [i for i in ids if i not in names]
+    if missing:
+        errors["items"] = [f"Unknown exercise id(s): {', '.join(map(str, missing))}."]
+    if errors:
+        raise ValidationError(errors)
+    return names
+
+
+@transaction.atomic
+def plan_assign_template(*, therapist: User, patient: User, template: ProgramTemplate) -> Plan:
+    """Start the patient on a program template, ending any plan they had."""
+    Plan.objects.select_for_update().filter(patient=patient, status=Plan.Status.ACTIVE).update(
+        status=Plan.Status.ENDED, ended_at=timezone.now()
+    )
+    specs = [
+        ItemSpec(
+            exercise_id=item.exercise_id,
+            sets=item.sets,
+            reps=item.reps,
+            hold_seconds=item.hold_seconds,
+            per_side=item.per_side,
+            sessions_per_week=item.sessions_per_week,
+        )
+        for item in template.items.order_by("order")
+    ]
+    _validate_specs(specs)
+    plan = Plan.objects.create(patient=patient, template=template)
+    _create_version(
+        plan=plan,
+        author=therapist,
+        specs=specs,
+        summary=[f"Your physical therapist started you on: {template.name}."],
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_tailor(
+    *, therapist: User, plan: Plan, expected_version: int, items: list[ItemSpec]
+) -> PlanVersion:
+    """Replace the plan's content with `items` as a new version.
+
+    `expected_version` is the version number the editor was showing: if someone changed the
+    plan since, nothing is saved and PlanConflict says who and when (optimistic locking).
+    """
+    plan = (
+        Plan.objects.select_for_update(of=("self",))
+        .select_related("current_version", "current_version__created_by")
+        .get(pk=plan.pk)
+    )
+    current = plan.current_version
+    if plan.status != Plan.Status.ACTIVE:
+        raise ApplicationError("This plan has ended; assign a new program instead.")
+    if current is None or current.number != expected_version:
+        who = current.created_by.get_full_name() if current else "someone"
+        when = timezone.localtime(current.created_at).strftime("%Y-%m-%d %H:%M") if current else ""
+        raise PlanConflict(
+            f"{who} changed this plan (version {current.number if current else 0}) at {when} "
+            "while you were editing. Your changes are below; review them against the new "
+            "version and save again.",
+            errors={
+                "expected_version": [f"Current version is {current.number if current else 0}."]
+            },
+        )
+    names = _validate_specs(items)
+    old = [ItemSpec.from_item(i) for i in current.items.order_by("order")]
+    names.update(
+        dict(Exercise.objects.filter(id__in=[s.exercise_id for s in old]).values_list("id", "name"))
+    )
+    summary = _describe_changes(old, items, names)
+    if not summary:
+        raise ApplicationError("Nothing changed, so no new version was made.")
+    return _create_version(plan=plan, author=therapist, specs=items, summary=summary)
+
+
+def plan_swap_exercise(
+    *, therapist: User, plan: Plan, expected_version: int, exercise_id: int, direction: str
+) -> PlanVersion:
+    """Swap one exercise for its regression ("easier") or progression ("harder") in one click."""
+    current = plan.current_version
+    if current is None:
+        raise ApplicationError("This plan has no content yet.")
+    items = list(current.items.select_related("exercise").order_by("order"))
+    target = next((i for i in items if i.exercise_id == exercise_id), None)
+    if target is None:
+        raise ApplicationError("That exercise is not in the plan.")
+    if direction not in ("easier", "harder"):
+        raise ApplicationError("Direction must be 'easier' or 'harder'.")
+    variant = target.exercise.regression if direction == "easier" else target.exercise.progression
+    if variant is None:
+        raise ApplicationError(f"{target.exercise.name} has no {direction} variant.")
+    if any(i.exercise_id == variant.pk for i in items):
+        raise ApplicationError(f"{variant.name} is already in the plan.")
+    specs = []
+    for item in items:
+        spec = ItemSpec.from_item(item)
+        if item.exercise_id == exercise_id:
+            spec = ItemSpec(
+                exercise_id=variant.pk,
+                sets=variant.default_sets,
+                reps=variant.default_reps,
+                hold_seconds=variant.default_hold_seconds,
+                per_side=variant.default_per_side,
+                sessions_per_week=item.sessions_per_week,
+                note=item.note,
+            )
+        specs.append(spec)
+    return plan_tailor(
+        therapist=therapist, plan=plan, expected_version=expected_version, items=specs
+    )
+
+
+@transaction.atomic
+def plan_mark_changes_seen(*, patient: User, plan: Plan) -> list[PlanVersion]:
+    """Return the versions the patient has not seen yet (oldest first) and mark them seen."""
+    unseen = list(
+        PlanVersion.objects.select_for_update()
+        .filter(plan=plan, seen_by_patient_at__isnull=True, plan__patient=patient)
+        .order_by("number")
+    )
+    if unseen:
+        PlanVersion.objects.filter(pk__in=[v.pk for v in unseen]).update(
+            seen_by_patient_at=timezone.now()
+        )
+    return unseen

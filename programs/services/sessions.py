@@ -1,0 +1,79 @@
+"""Writes a patient makes while exercising: completions with pain and difficulty, finishing."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from programs import schedule
+from programs.models import Completion, ExerciseSession, Plan
+from therapy.api_errors import ApplicationError
+
+
+def _today(patient: User) -> date:
+    return schedule.local_today(patient.patient_profile.time_zone)
+
+
+@transaction.atomic
+def completion_record(*, patient: User, exercise_id: int, pain: int, difficulty: str) -> Completion:
+    """Mark one exercise of the current plan done today, with pain 0-10 and how it felt."""
+    errors: dict[str, list[str]] = {}
+    if not isinstance(pain, int) or not 0 <= pain <= 10:
+        errors["pain"] = ["Pain must be a whole number from 0 (none) to 10 (worst)."]
+    if difficulty not in Completion.Feel.values:
+        errors["difficulty"] = ["Choose too easy, about right or too hard."]
+    if errors:
+        raise ValidationError(errors)
+
+    plan = (
+        Plan.objects.select_related("current_version")
+        .filter(patient=patient, status=Plan.Status.ACTIVE)
+        .first()
+    )
+    if plan is None or plan.current_version is None:
+        raise ApplicationError("You have no active program yet.")
+    item = plan.current_version.items.filter(exercise_id=exercise_id).first()
+    if item is None:
+        raise ApplicationError(
+            "That exercise is not in today's plan.",
+            errors={"exercise": ["Not in your current plan."]},
+        )
+    today = _today(patient)
+    session, _ = ExerciseSession.objects.get_or_create(
+        patient=patient, local_date=today, defaults={"plan_version": plan.current_version}
+    )
+    if session.completions.filter(exercise_id=exercise_id).exists():
+        raise ApplicationError(
+            f"{item.exercise.name} is already marked done today.",
+            errors={"exercise": ["Already done today."]},
+        )
+    try:
+        with transaction.atomic():
+            completion = Completion.objects.create(
+                session=session,
+                plan_item=item,
+                exercise_id=exercise_id,
+                pain=pain,
+                difficulty=difficulty,
+            )
+    except IntegrityError as exc:  # a double click racing itself
+        raise ApplicationError(f"{item.exercise.name} is already marked done today.") from exc
+    return completion
+
+
+@transaction.atomic
+def session_finish(*, patient: User) -> ExerciseSession:
+    today = _today(patient)
+    session = (
+        ExerciseSession.objects.select_for_update()
+        .filter(patient=patient, local_date=today)
+        .first()
+    )
+    if session is None or not session.completions.exists():
+        raise ApplicationError("Mark at least one exercise done before finishing the session.")
+    if session.finished_at is None:
+        session.finished_at = timezone.now()
+        session.save(update_fields=["finished_at"])
+    return session

@@ -1,0 +1,1 @@
+# Pages of the therapy, one module per topic (today.py, plans.py, ...).

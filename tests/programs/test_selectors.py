@@ -1,0 +1,60 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from programs import selectors
+from programs.demo import seed_program
+from programs.services.sessions import completion_record
+
+
+@pytest.mark.django_db
+def test_today_lists_due_exercises_and_marks_done(plan, patient, bridge):
+    today = selectors.today_for_patient(patient=patient)
+    assert today.plan == plan
+    assert bridge.pk in [row.exercise.pk for row in today.due] or bridge.pk in [
+        row.exercise.pk for row in today.not_due
+    ]
+    completion_record(patient=patient, exercise_id=bridge.pk, pain=2, difficulty="about_right")
+    today = selectors.today_for_patient(patient=patient)
+    row = next(r for r in today.items if r.exercise.pk == bridge.pk)
+    assert row.completion.pain == 2
+    assert today.done_count == 1
+
+
+@pytest.mark.django_db
+def test_today_query_count_does_not_grow_with_history(patient, pt):
+    seed_program(patient=patient, therapist=pt)
+    patient.refresh_from_db()
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.today_for_patient(patient=patient)
+    assert len(ctx.captured_queries) <= 4
+
+
+@pytest.mark.django_db
+def test_progress_from_three_weeks_of_history(patient, pt):
+    seed_program(patient=patient, therapist=pt)
+    progress = selectors.progress_for_patient(patient=patient)
+    assert len(progress.last_four_weeks) == 4
+    assert progress.four_week_percent is not None
+    assert 40 <= progress.four_week_percent <= 100
+    assert progress.pain and all(0 <= p.average <= 10 for p in progress.pain)
+    assert progress.sessions[0].local_date < progress.local_date
+    assert progress.pain[0].average > progress.pain[-1].average  # the demo patient improves
+
+
+@pytest.mark.django_db
+def test_streak_counts_days_in_a_row(plan, patient, bridge):
+    assert selectors.progress_for_patient(patient=patient).streak_days == 0
+    completion_record(patient=patient, exercise_id=bridge.pk, pain=1, difficulty="about_right")
+    assert selectors.progress_for_patient(patient=patient).streak_days == 1
+
+
+@pytest.mark.django_db
+def test_local_day_decides_which_session(plan, patient, bridge):
+    patient.patient_profile.time_zone = "Pacific/Kiritimati"  # UTC+14
+    patient.patient_profile.save()
+    late_utc = datetime.now(UTC).replace(hour=23, minute=0)
+    today = selectors.today_for_patient(patient=patient, now=late_utc)
+    assert today.local_date == (late_utc + timedelta(hours=14)).date()
