@@ -30,3 +30,11 @@ def roster_import_apply_task(import_id: int) -> None:
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def eligibility_review_email_task(review_id: int) -> None:
     notifications.eligibility_review_email_send(review_id=review_id)
+
+
+@shared_task
+def activity_rollup_task() -> int:
+    """Roll up every closed day not rolled yet (beat runs it hourly; a rerun finds nothing)."""
+    from accounts.services.activity_rollup import activity_rollup_catch_up
+
+    return activity_rollup_catch_up()

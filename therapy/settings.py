@@ -123,7 +123,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Employer dashboard rollups: each closed day once; hourly so a missed run catches up soon.
+    "activity-rollup": {"task": "accounts.tasks.activity_rollup_task", "schedule": 3600.0},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(RUN_DIR / "celerybeat-schedule")
 
 # --- Accounts and passwords -----------------------------------------------------------

@@ -1,3 +1,4 @@
+from accounts.models.activity import ActivityRollupDay, MemberActivityMonth, MemberPainTrend
 from accounts.models.eligibility import (
     EligibilityCheck,
     EligibilityReview,
@@ -22,12 +23,15 @@ from accounts.models.people import (
 
 __all__ = [
     "US_STATES",
+    "ActivityRollupDay",
     "CareTeamLink",
     "EligibilityCheck",
     "EligibilityReview",
     "EmployerAdminProfile",
     "Enrolment",
     "Intake",
+    "MemberActivityMonth",
+    "MemberPainTrend",
     "PatientProfile",
     "RosterEntry",
     "RosterImport",
