@@ -30,7 +30,7 @@ def activity(pt):
     template = ProgramTemplate.objects.get(slug="psoas")
     members = []
     for n in range(14):
-        patient = PatientFactory()
+        patient = PatientFactory(password=None)  # no login needed: skip the slow hash
         entry = RosterEntryFactory(
             sponsor=other_sponsor if n == 13 else sponsor,
             relationship="spouse" if n == 0 else "employee",
