@@ -7,6 +7,7 @@ spelling is always kept beside it for display.
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NOT_LETTER_OR_DIGIT = re.compile(r"[^0-9a-z]+")
 _PART_SEPARATORS = re.compile("[\\s\\-\u2010\u2011\u2013\u2014_.,']+")
@@ -27,6 +28,7 @@ _SPECIAL = str.maketrans(
 )
 
 
+@lru_cache(maxsize=65536)  # rosters repeat names a lot; the cache stays small and bounded
 def normalise_name(value: str) -> str:
     """The comparable form of a name: lower case ASCII letters and digits only."""
     folded = unicodedata.normalize("NFKD", value.casefold().translate(_SPECIAL))
