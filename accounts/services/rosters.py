@@ -198,6 +198,17 @@ def _is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _plan_for_bulk() -> None:
+    """Both sides of every join here are whole rosters: hash joins, never nested loops.
+
+    Right after a big import the roster's statistics can still say "a handful of rows", and
+    the planner then picks a nested-loop anti-join that is quadratic in the roster's size.
+    """
+    if _is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_nestloop = off")
+
+
 def _drop_staging(roster_import: RosterImport) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {roster_import.staging_table}")
@@ -433,6 +444,7 @@ def roster_import_process(*, import_id: int) -> RosterImport | None:
     roster_import = RosterImport.objects.get(pk=import_id)
     try:
         with transaction.atomic():
+            _plan_for_bulk()
             staged, rejected = _stage_file(roster_import)
             if staged == 0:
                 raise RosterFileError(
@@ -479,6 +491,7 @@ def roster_import_apply_confirmed(*, import_id: int) -> RosterImport | None:
     if not _claim(import_id, from_status=RosterImport.Status.CONFIRMED):
         return None
     with transaction.atomic():
+        _plan_for_bulk()
         roster_import = RosterImport.objects.get(pk=import_id)
         return _apply_and_record(roster_import)
 
