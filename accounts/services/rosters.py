@@ -33,7 +33,6 @@ COLUMNS = (
     "coverage_start",
     "coverage_end",
 )
-REQUIRED_VALUES = ("member_id", "first_name", "last_name", "date_of_birth", "coverage_start")
 # The roster columns that come from the file, in staging-table order.
 STAGED = (
     "member_id",
@@ -62,13 +61,6 @@ RELATIONSHIPS = {
     "dependant": "other",
     "other": "other",
 }
-MAX_LENGTHS = {
-    "member_id": 64,
-    "first_name": 150,
-    "last_name": 150,
-    "email": 254,
-    "postal_code": 16,
-}
 _REJECTION_BATCH = 1000
 _SQLITE_BATCH = 1000
 
@@ -91,58 +83,74 @@ def parse_roster_date(value: str) -> date:
     return datetime.strptime(value, "%m/%d/%Y").date()  # noqa: DTZ007 - a date, no zone
 
 
-def _clean_row(
-    values: dict[str, str], row_number: int
-) -> tuple[tuple, None] | tuple[None, Rejection]:
-    for column in REQUIRED_VALUES:
-        if not values[column]:
+_Cleaned = tuple[tuple, None] | tuple[None, Rejection]
+_DATE_HELP = "is not a date (use YYYY-MM-DD or MM/DD/YYYY)."
+
+
+def _clean_row(values: list[str], row_number: int, today: date) -> _Cleaned:
+    """Check one row (values in COLUMNS order) and return what goes into staging.
+
+    Runs once per row of files with millions of rows: plain indexing, no per-row lookups of
+    settings or the clock.
+    """
+    member_id, first, last, dob_raw, email, postal, relationship_raw, start_raw, end_raw = values
+    for column, value in (
+        ("member_id", member_id),
+        ("first_name", first),
+        ("last_name", last),
+        ("date_of_birth", dob_raw),
+        ("coverage_start", start_raw),
+    ):
+        if not value:
             return None, Rejection(row_number, column, "This value is required.")
-    for column, limit in MAX_LENGTHS.items():
-        if len(values[column]) > limit:
-            return None, Rejection(row_number, column, f"Longer than {limit} characters.")
-    dates: dict[str, date | None] = {}
-    for column in ("date_of_birth", "coverage_start", "coverage_end"):
-        raw = values[column]
-        if not raw and column == "coverage_end":
-            dates[column] = None
-            continue
-        try:
-            dates[column] = parse_roster_date(raw)
-        except ValueError:
-            return None, Rejection(
-                row_number, column, f"“{raw[:40]}” is not a date (use YYYY-MM-DD or MM/DD/YYYY)."
+    if len(member_id) > 64 or len(first) > 150 or len(last) > 150 or len(email) > 254:
+        column = next(
+            c
+            for c, v, limit in (
+                ("member_id", member_id, 64),
+                ("first_name", first, 150),
+                ("last_name", last, 150),
+                ("email", email, 254),
             )
-    if dates["date_of_birth"] > timezone.localdate() or dates["date_of_birth"].year < 1900:
+            if len(v) > limit
+        )
+        return None, Rejection(row_number, column, "This value is too long.")
+    if len(postal) > 16:
+        return None, Rejection(row_number, "postal_code", "Longer than 16 characters.")
+    try:
+        dob = parse_roster_date(dob_raw)
+    except ValueError:
+        return None, Rejection(row_number, "date_of_birth", f"“{dob_raw[:40]}” {_DATE_HELP}")
+    try:
+        start = parse_roster_date(start_raw)
+    except ValueError:
+        return None, Rejection(row_number, "coverage_start", f"“{start_raw[:40]}” {_DATE_HELP}")
+    end = None
+    if end_raw:
+        try:
+            end = parse_roster_date(end_raw)
+        except ValueError:
+            return None, Rejection(row_number, "coverage_end", f"“{end_raw[:40]}” {_DATE_HELP}")
+        if end < start:
+            return None, Rejection(row_number, "coverage_end", "Coverage ends before it starts.")
+    if dob > today or dob.year < 1900:
         return None, Rejection(row_number, "date_of_birth", "Date of birth is not plausible.")
-    if dates["coverage_end"] and dates["coverage_end"] < dates["coverage_start"]:
-        return None, Rejection(row_number, "coverage_end", "Coverage ends before it starts.")
-    relationship = RELATIONSHIPS.get(values["relationship"].lower())
+    relationship = RELATIONSHIPS.get(relationship_raw.lower())
     if relationship is None:
         return None, Rejection(
             row_number, "relationship", "Use employee, spouse, child or dependant."
         )
-    email = values["email"].lower()
-    if email and ("@" not in email or " " in email):
-        return None, Rejection(row_number, "email", "This is not an email address.")
-    first_norm = normalise_name(values["first_name"])
-    last_norm = normalise_name(values["last_name"])
+    if email:
+        email = email.lower()
+        if "@" not in email or " " in email:
+            return None, Rejection(row_number, "email", "This is not an email address.")
+    first_norm = normalise_name(first)
+    last_norm = normalise_name(last)
     if not first_norm or not last_norm:
         column = "first_name" if not first_norm else "last_name"
         return None, Rejection(row_number, column, "A name needs at least one letter.")
-    return (
-        row_number,
-        values["member_id"],
-        values["first_name"],
-        values["last_name"],
-        first_norm,
-        last_norm,
-        dates["date_of_birth"],
-        email,
-        values["postal_code"],
-        relationship,
-        dates["coverage_start"],
-        dates["coverage_end"],
-    ), None
+    row = (row_number, member_id, first, last, first_norm, last_norm, dob, email, postal)
+    return (*row, relationship, start, end), None
 
 
 def _read_rows(binary: io.BufferedIOBase) -> Iterator[tuple[tuple | None, Rejection | None]]:
@@ -163,16 +171,16 @@ def _read_rows(binary: io.BufferedIOBase) -> Iterator[tuple[tuple | None, Reject
                 + ", ".join(COLUMNS)
                 + "."
             )
-        positions = {c: names.index(c) for c in COLUMNS}
+        indexes = [names.index(c) for c in COLUMNS]
         width = len(names)
+        today = timezone.localdate()
         for line_index, raw in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in raw):
-                continue
+            if not raw or (len(raw) == 1 and not raw[0].strip()):
+                continue  # a blank line
             if len(raw) != width:
                 yield None, Rejection(line_index, "", f"Expected {width} values, found {len(raw)}.")
                 continue
-            values = {c: raw[i].strip() for c, i in positions.items()}
-            yield _clean_row(values, line_index)
+            yield _clean_row([raw[i].strip() for i in indexes], line_index, today)
     except UnicodeDecodeError as exc:
         raise RosterFileError(
             "The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again."
