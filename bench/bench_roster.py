@@ -69,6 +69,10 @@ LAST = [
 ]
 
 
+def _say(message: str) -> None:
+    print(f"   [{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
 def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
@@ -427,15 +431,24 @@ def run() -> bool:
     ]
     folder = Path(tempfile.mkdtemp(prefix="bench-roster-"))
     path = folder / "roster.csv"
+    _say(f"writing a {rows}-row roster")
     write_roster(path, rows)
-
+    _say("(i) raw COPY")
     copy_s = raw_copy(path)
+    _say("(ii) import")
     import_s, first = our_import(path, _sponsor("bench-roster"))
+    _say("re-import")
     reimport_s, second = our_import(path, _sponsor("bench-roster"))
+    _say("(iii) bulk_create")
     bulk_s = django_bulk_create(path, _sponsor("bench-bulk"))
+    _say("eligibility checks")
     checks = eligibility_checks(_sponsor("bench-roster"), rows)
     plan = checks.pop("plan")
-    memory = [worker_peak_memory(n, folder) for n in memory_rows]
+    memory = []
+    for n in memory_rows:
+        _say(f"worker memory at {n} rows")
+        memory.append(worker_peak_memory(n, folder))
+    _say(f"dashboard over {events} completion events")
     activity = dashboard(events) if events else {}
     path.unlink()
 
