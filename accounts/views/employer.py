@@ -6,6 +6,7 @@ employer admin; everything else is read through that sponsor.
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -44,6 +45,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "figures": employer_dashboard(sponsor=sponsor, relationship=relationship),
             "relationships": RosterEntry.Relationship.choices,
             "relationship": relationship,
+            "min_cell": settings.EMPLOYER_MIN_CELL_SIZE,
         },
     )
 
