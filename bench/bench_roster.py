@@ -118,6 +118,7 @@ def raw_copy(path: Path) -> float:
         cursor.execute(
             """
             CREATE TABLE bench_raw_roster (
+                id bigserial PRIMARY KEY, sponsor_id bigint NOT NULL DEFAULT 1,
                 member_id varchar(64) NOT NULL, first_name varchar(150) NOT NULL,
                 last_name varchar(150) NOT NULL, date_of_birth date NOT NULL,
                 email varchar(254) NOT NULL, postal_code varchar(16) NOT NULL,
@@ -125,14 +126,18 @@ def raw_copy(path: Path) -> float:
                 coverage_end date)
             """
         )
-        cursor.execute("CREATE UNIQUE INDEX ON bench_raw_roster (member_id)")
-        cursor.execute("CREATE INDEX ON bench_raw_roster (date_of_birth)")
-        cursor.execute("CREATE INDEX ON bench_raw_roster (last_name)")
+        # The roster's indexes: primary key, (sponsor, member_id) unique, (sponsor, date of
+        # birth), (sponsor, last name).
+        cursor.execute("CREATE UNIQUE INDEX ON bench_raw_roster (sponsor_id, member_id)")
+        cursor.execute("CREATE INDEX ON bench_raw_roster (sponsor_id, date_of_birth)")
+        cursor.execute("CREATE INDEX ON bench_raw_roster (sponsor_id, last_name)")
         start = time.perf_counter()
         with (
             path.open("rb") as handle,
             cursor.cursor.copy(
-                "COPY bench_raw_roster FROM STDIN WITH (FORMAT csv, HEADER true, NULL '')"
+                "COPY bench_raw_roster (member_id, first_name, last_name, date_of_birth, email, "
+                "postal_code, relationship, coverage_start, coverage_end) "
+                "FROM STDIN WITH (FORMAT csv, HEADER true, NULL '')"
             ) as copy,
         ):
             while block := handle.read(1 << 20):
@@ -418,7 +423,9 @@ def dashboard(events: int) -> dict:
             "active_members": rolled_up.active_members,
             "sessions": rolled_up.sessions,
             "pain_members": rolled_up.pain_members,
-            "pain_change": float(rolled_up.pain_change) if rolled_up.pain_change else None,
+            "pain_change": (
+                None if rolled_up.pain_change is None else float(rolled_up.pain_change)
+            ),
         },
     }
 

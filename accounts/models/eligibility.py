@@ -18,7 +18,11 @@ class RosterEntry(models.Model):
         CHILD = "child", "Child"
         OTHER = "other", "Other dependant"
 
-    sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="roster")
+    # No index of its own: the (sponsor, member_id) unique index serves every sponsor lookup,
+    # and each index is paid for on every row a roster import writes.
+    sponsor = models.ForeignKey(
+        Sponsor, on_delete=models.PROTECT, related_name="roster", db_index=False
+    )
     member_id = models.CharField(max_length=64)
     first_name = models.CharField(max_length=150)
     last_name = models.CharField(max_length=150)
@@ -35,7 +39,12 @@ class RosterEntry(models.Model):
     # Set when a later roster file no longer listed the person; cleared if they come back.
     ended_on = models.DateField(null=True, blank=True)
     ended_by_import = models.ForeignKey(
-        "RosterImport", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "RosterImport",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # only read through the entry; imports are never deleted
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
