@@ -124,10 +124,19 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
+    "visit-reminders-sweep": {
+        "task": "programs.tasks.visit_reminders_sweep_task",
+        "schedule": 60.0,
+    },
     # Employer dashboard rollups: each closed day once; hourly so a missed run catches up soon.
     "activity-rollup": {"task": "accounts.tasks.activity_rollup_task", "schedule": 3600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(RUN_DIR / "celerybeat-schedule")
+
+# --- Care team: messages and video visits ----------------------------------------------
+# A burst of messages sends one "new message" email per recipient within this gap.
+MESSAGE_EMAIL_MIN_GAP_SECONDS = env.int("MESSAGE_EMAIL_MIN_GAP_SECONDS", default=15 * 60)
+VIDEO_PROVIDER_BASE_URL = env("VIDEO_PROVIDER_BASE_URL", default="https://meet.jit.si")
 
 # --- Accounts and passwords -----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

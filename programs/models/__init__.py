@@ -34,3 +34,22 @@ __all__ = [
     "ProgramTemplate",
     "ProgramTemplateItem",
 ]
+from programs.models.messaging import MESSAGE_MAX_LENGTH, Message, ThreadReadState
+from programs.models.visits import (
+    AvailabilityWindow,
+    Visit,
+    VisitReminder,
+    VisitSchedule,
+    Weekday,
+)
+
+__all__ += [
+    "MESSAGE_MAX_LENGTH",
+    "AvailabilityWindow",
+    "Message",
+    "ThreadReadState",
+    "Visit",
+    "VisitReminder",
+    "VisitSchedule",
+    "Weekday",
+]

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, seed_people
 from programs.demo import seed_program
+from programs.demo_care_team import seed_care_team
 
 
 class Command(BaseCommand):
@@ -13,6 +14,7 @@ class Command(BaseCommand):
             raise CommandError("seed_demo creates known passwords; it only runs with DEBUG=True.")
         people = seed_people()
         seed_program(patient=people["patient"], therapist=people["pt"])
+        seed_care_team(patient=people["patient"], therapists=[people["pt"], people["pt2"]])
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in with:"))
         roles = {
             "patient": "patient (on the psoas program)",

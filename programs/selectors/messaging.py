@@ -1,0 +1,72 @@
+"""Reads of the care-team thread: one thread, the inbox, unread counts."""
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from accounts.models import User
+from accounts.selectors import patient_get_for_user, patient_list_for_user
+from programs.models import Message, ThreadReadState
+from therapy.permissions import scope_patient_records
+
+
+def _may_message(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_patient or user.is_therapist))
+
+
+def thread_get_for_user(*, user: User, patient_id: int) -> User:
+    """The patient whose thread this is; 404 unless the user is them or on their care team."""
+    if not _may_message(user):
+        raise Http404("No such thread.")
+    return patient_get_for_user(user=user, patient_id=patient_id)
+
+
+def thread_messages(*, patient: User) -> QuerySet[Message]:
+    return Message.objects.filter(patient=patient).select_related("sender").order_by("id")
+
+
+def _unread_for(user: User) -> QuerySet[Message]:
+    last_read = ThreadReadState.objects.filter(patient=OuterRef("patient"), user=user).values(
+        "last_read_message_id"
+    )[:1]
+    return Message.objects.exclude(sender=user).filter(
+        id__gt=Coalesce(Subquery(last_read), Value(0))
+    )
+
+
+def unread_count_for_user(*, user: User) -> int:
+    """Unread messages across every thread the user takes part in; one query."""
+    if not _may_message(user):
+        return 0
+    return scope_patient_records(_unread_for(user), user=user).count()
+
+
+def thread_list_for_user(*, user: User) -> QuerySet[User]:
+    """Threads with at least one message, newest activity first, each with its unread count."""
+    if not _may_message(user):
+        return User.objects.none()
+    unread = (
+        _unread_for(user)
+        .filter(patient=OuterRef("pk"))
+        .order_by()
+        .values("patient")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    latest = Message.objects.filter(patient=OuterRef("pk")).order_by("-id")
+    return (
+        patient_list_for_user(user=user)
+        .annotate(
+            unread_count=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)),
+            last_message_at=Subquery(latest.values("created_at")[:1]),
+            last_message_id=Subquery(latest.values("id")[:1]),
+        )
+        .filter(last_message_id__isnull=False)
+        .order_by("-last_message_id")
+    )
+
+
+def unread_count_in_thread(*, user: User, patient: User) -> int:
+    if not _may_message(user):
+        return 0
+    return scope_patient_records(_unread_for(user).filter(patient=patient), user=user).count()

@@ -1,0 +1,71 @@
+"""Pages of the care-team thread: the patient's thread, the PT's inbox and a patient's thread."""
+
+from django import forms
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from accounts.models import User
+from programs.models import MESSAGE_MAX_LENGTH
+from programs.selectors import messaging as selectors
+from programs.selectors.visits import viewer_time_zone
+from programs.services import messaging as services
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label="Your message",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=MESSAGE_MAX_LENGTH,
+        help_text=f"Up to {MESSAGE_MAX_LENGTH} characters. For an emergency, call your local "
+        "emergency number: messages are not watched around the clock.",
+        error_messages={"required": "Write a message before sending it."},
+    )
+
+
+@login_required
+def messages_home(request: HttpRequest) -> HttpResponse:
+    """A patient's own thread; a PT's inbox of their caseload's threads."""
+    user: User = request.user  # type: ignore[assignment]
+    if user.is_patient:
+        return thread(request, patient_id=user.pk)
+    if not user.is_therapist:
+        raise Http404("No messages here.")
+    page = Paginator(selectors.thread_list_for_user(user=user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "programs/messages/inbox.html",
+        {"page": page, "viewer_zone": viewer_time_zone(user=user)},
+    )
+
+
+@login_required
+def thread(request: HttpRequest, patient_id: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    patient = selectors.thread_get_for_user(user=user, patient_id=patient_id)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_post(sender=user, patient=patient, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            form.add_error("body" if hasattr(exc, "error_dict") else None, exc.messages)
+        else:
+            flash.success(request, "Message sent.")
+            return redirect(request.path)
+    services.thread_mark_read(user=user, patient=patient)
+    return render(
+        request,
+        "programs/messages/thread.html",
+        {
+            "patient": patient,
+            "thread_messages": selectors.thread_messages(patient=patient),
+            "form": form,
+            "viewer_zone": viewer_time_zone(user=user),
+        },
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,279 @@
+"""Pages of video visits: the patient books and manages theirs, the PT publishes availability."""
+
+from datetime import UTC, datetime, time
+
+from django import forms
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from accounts.selectors import primary_therapist_for
+from programs.models import VisitSchedule, Weekday
+from programs.selectors import visits as selectors
+from programs.services import visits as services
+from programs.visit_slots import BOOKING_HORIZON_DAYS, WeeklyWindow
+from therapy.api_errors import ApplicationError
+
+
+def parse_slot(value: str) -> datetime:
+    """An ISO-8601 instant from a form or the API, as an aware UTC datetime."""
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except (ValueError, AttributeError) as exc:
+        raise ValidationError({"starts_at": ["Choose one of the open times."]}) from exc
+    if parsed.tzinfo is None:
+        raise ValidationError({"starts_at": ["Give the time with its offset, e.g. 17:00:00Z."]})
+    return parsed.astimezone(UTC)
+
+
+class SlotForm(forms.Form):
+    starts_at = forms.CharField(
+        label="Time",
+        error_messages={"required": "Choose one of the open times."},
+    )
+
+    def __init__(self, *args: object, slot_groups: list, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["starts_at"].widget = forms.Select(
+            choices=[("", "Choose a time"), *[(day, opts) for day, opts in slot_groups]]
+        )
+
+    def clean_starts_at(self) -> datetime:
+        try:
+            return parse_slot(self.cleaned_data["starts_at"])
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["starts_at"]) from exc
+
+
+class VisitLengthForm(forms.Form):
+    visit_minutes = forms.TypedChoiceField(
+        label="Visit length",
+        coerce=int,
+        choices=VisitSchedule._meta.get_field("visit_minutes").choices,
+    )
+
+
+class WindowForm(forms.Form):
+    weekday = forms.TypedChoiceField(label="Day", coerce=int, choices=Weekday.choices)
+    starts_at = forms.TimeField(label="From", widget=forms.TimeInput(attrs={"type": "time"}))
+    ends_at = forms.TimeField(label="Until", widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if isinstance(start, time) and isinstance(end, time) and end <= start:
+            self.add_error("ends_at", "The window must end after it starts.")
+        return data
+
+
+def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _visit_user(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    if not (user.is_patient or user.is_therapist):
+        raise Http404("No visits here.")
+    return user
+
+
+def _slot_groups(*, user: User, patient: User, therapist: User | None) -> list:
+    if therapist is None:
+        return []
+    slots = selectors.open_slots_for_therapist(therapist=therapist, patient=patient)
+    return selectors.slots_by_local_day(
+        slots=slots, time_zone=selectors.viewer_time_zone(user=user)
+    )
+
+
+@login_required
+def visits_home(
+    request: HttpRequest,
+    *,
+    book_form: SlotForm | None = None,
+    window_form: WindowForm | None = None,
+    length_form: VisitLengthForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = _visit_user(request)
+    context: dict = {
+        "upcoming": selectors.visit_list_upcoming(user=user),
+        "recent": selectors.visit_list_recent(user=user),
+        "viewer_zone": selectors.viewer_time_zone(user=user),
+        "horizon_days": BOOKING_HORIZON_DAYS,
+        "now": timezone.now(),
+    }
+    if user.is_patient:
+        therapist = primary_therapist_for(patient=user)
+        groups = _slot_groups(user=user, patient=user, therapist=therapist)
+        context |= {
+            "therapist": therapist,
+            "book_form": book_form or SlotForm(slot_groups=groups),
+            "has_slots": bool(groups),
+        }
+        return render(request, "programs/visits/patient.html", context, status=status)
+    minutes, windows = services.availability_windows(therapist=user)
+    context |= {
+        "visit_minutes": minutes,
+        "windows": [
+            {"index": i, "weekday": Weekday(w.weekday).label, "window": w}
+            for i, w in enumerate(windows)
+        ],
+        "window_form": window_form or WindowForm(),
+        "length_form": length_form or VisitLengthForm(initial={"visit_minutes": minutes}),
+        "therapist_zone": selectors.therapist_time_zone(therapist=user),
+    }
+    return render(request, "programs/visits/therapist.html", context, status=status)
+
+
+@login_required
+@require_POST
+def visit_book(request: HttpRequest) -> HttpResponse:
+    user = _visit_user(request)
+    if not user.is_patient:
+        raise Http404("Only patients book visits here.")
+    groups = _slot_groups(user=user, patient=user, therapist=primary_therapist_for(patient=user))
+    form = SlotForm(request.POST, slot_groups=groups)
+    if form.is_valid():
+        try:
+            services.visit_book(
+                patient=user, booked_by=user, starts_at=form.cleaned_data["starts_at"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            flash.success(request, "Your visit is booked. The join link is below.")
+            return redirect("programs:visits")
+    return visits_home(request, book_form=form, status=400)
+
+
+@login_required
+@require_POST
+def visit_cancel(request: HttpRequest, visit_id: int) -> HttpResponse:
+    user = _visit_user(request)
+    visit = selectors.visit_get_for_user(user=user, visit_id=visit_id)
+    try:
+        services.visit_cancel(visit=visit, by=user)
+    except ApplicationError as exc:
+        flash.error(request, exc.message)
+    else:
+        flash.success(request, "The visit is cancelled.")
+    return redirect("programs:visits")
+
+
+@login_required
+def visit_reschedule(request: HttpRequest, visit_id: int) -> HttpResponse:
+    user = _visit_user(request)
+    visit = selectors.visit_get_for_user(user=user, visit_id=visit_id)
+    groups = _slot_groups(user=user, patient=visit.patient, therapist=visit.therapist)
+    form = SlotForm(request.POST or None, slot_groups=groups)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_reschedule(
+                visit=visit, by=user, starts_at=form.cleaned_data["starts_at"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            flash.success(request, "The visit is moved to the new time.")
+            return redirect("programs:visits")
+    return render(
+        request,
+        "programs/visits/reschedule.html",
+        {
+            "visit": visit,
+            "form": form,
+            "has_slots": bool(groups),
+            "viewer_zone": selectors.viewer_time_zone(user=user),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def visit_complete(request: HttpRequest, visit_id: int) -> HttpResponse:
+    user = _visit_user(request)
+    visit = selectors.visit_get_for_user(user=user, visit_id=visit_id)
+    try:
+        services.visit_mark_completed(visit=visit, by=user)
+    except ApplicationError as exc:
+        flash.error(request, exc.message)
+    else:
+        flash.success(request, "The visit is marked as completed.")
+    if request.POST.get("back_to") == "patient":
+        return redirect("patient-detail", visit.patient_id)
+    return redirect("programs:visits")
+
+
+def _therapist(request: HttpRequest) -> User:
+    user = _visit_user(request)
+    if not user.is_therapist:
+        raise Http404("Only physical therapists publish availability.")
+    return user
+
+
+@login_required
+@require_POST
+def availability_length(request: HttpRequest) -> HttpResponse:
+    user = _therapist(request)
+    form = VisitLengthForm(request.POST)
+    if form.is_valid():
+        _, windows = services.availability_windows(therapist=user)
+        try:
+            services.availability_set(
+                therapist=user, visit_minutes=form.cleaned_data["visit_minutes"], windows=windows
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            flash.success(request, "Visit length saved.")
+            return redirect("programs:visits")
+    return visits_home(request, length_form=form, status=400)
+
+
+@login_required
+@require_POST
+def availability_window_add(request: HttpRequest) -> HttpResponse:
+    user = _therapist(request)
+    form = WindowForm(request.POST)
+    if form.is_valid():
+        minutes, windows = services.availability_windows(therapist=user)
+        new = WeeklyWindow(**form.cleaned_data)
+        try:
+            services.availability_set(
+                therapist=user, visit_minutes=minutes, windows=[*windows, new]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            flash.success(request, "Availability window added.")
+            return redirect("programs:visits")
+    return visits_home(request, window_form=form, status=400)
+
+
+@login_required
+@require_POST
+def availability_window_remove(request: HttpRequest, index: int) -> HttpResponse:
+    user = _therapist(request)
+    minutes, windows = services.availability_windows(therapist=user)
+    if not 0 <= index < len(windows):
+        raise Http404("No such window.")
+    services.availability_set(
+        therapist=user, visit_minutes=minutes, windows=windows[:index] + windows[index + 1 :]
+    )
+    flash.success(request, "Availability window removed.")
+    return redirect("programs:visits")
