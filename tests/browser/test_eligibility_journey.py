@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_upload_check_enrol_and_land_in_the_app(
-    live_server, page: Page, celery_session_worker, tmp_path
+    live_server, page: Page, celery_session_worker, tmp_path, mailbox
 ):
     base = live_server.url
     sponsor = SponsorFactory(slug="umbrella", name="Umbrella Logistics")
@@ -81,6 +81,8 @@ def test_upload_check_enrol_and_land_in_the_app(
     user = User.objects.get(email="renee@home.example")
     assert Enrolment.objects.get(user=user).roster_entry.last_name == "Okonkwo-Lund"
     assert CareTeamLink.objects.get(patient=user, ended_at__isnull=True).therapist == pt
+    # the welcome email went out through the worker (and no task is left running)
+    mailbox.wait_for("renee@home.example")
 
 
 def test_staff_review_queue_is_accessible(live_server, page: Page):
