@@ -120,7 +120,7 @@ def _typo(a: str, b: str) -> bool:
 
 
 def classify_match(*, first_name: str, last_name: str, entry: RosterEntry) -> str | None:
-    """ "exact", a near-match reason for staff, or None when the names do not belong together."""
+    """Say "exact", name the near-match reason for staff, or None for different people."""
     first_ok = _first_names_match(first_name, entry)
     last_ok = _last_names_match(last_name, entry)
     if first_ok and last_ok:
