@@ -1,8 +1,25 @@
 from django.urls import path
 
-from programs.apis import messaging, visits
+from programs.apis import careteam, library, messaging, plans, reminders, today, visits
 
 urlpatterns = [
+    path("today/", today.TodayPlanApi.as_view(), name="api-today"),
+    path("today/completions/", today.CompletionCreateApi.as_view(), name="api-completion-create"),
+    path("today/finish/", today.SessionFinishApi.as_view(), name="api-session-finish"),
+    path("progress/", today.ProgressApi.as_view(), name="api-progress"),
+    path("exercises/", library.ExerciseLibraryApi.as_view(), name="api-exercise-library"),
+    path("patients/<int:patient_id>/plan/", plans.PlanDetailApi.as_view(), name="api-plan"),
+    path(
+        "patients/<int:patient_id>/plan/assign/",
+        plans.PlanAssignApi.as_view(),
+        name="api-plan-assign",
+    ),
+    path("patients/<int:patient_id>/plan/swap/", plans.PlanSwapApi.as_view(), name="api-plan-swap"),
+    path(
+        "patients/<int:patient_id>/plan/versions/",
+        plans.PlanVersionListApi.as_view(),
+        name="api-plan-versions",
+    ),
     path("messages/threads/", messaging.ThreadListApi.as_view(), name="api-thread-list"),
     path(
         "messages/threads/<int:patient_id>/",
@@ -23,5 +40,40 @@ urlpatterns = [
         "visits/<int:visit_id>/reschedule/",
         visits.VisitRescheduleApi.as_view(),
         name="api-visit-reschedule",
+    ),
+    path(
+        "reminders/settings/",
+        reminders.ReminderSettingsApi.as_view(),
+        name="api-reminder-settings",
+    ),
+    path("reminders/log/", reminders.ReminderLogApi.as_view(), name="api-reminder-log"),
+    path("caseload/", careteam.CaseloadApi.as_view(), name="api-caseload"),
+    path(
+        "patients/<int:patient_id>/alerts/",
+        careteam.PatientAlertListApi.as_view(),
+        name="api-patient-alerts",
+    ),
+    path(
+        "alerts/<int:alert_id>/acknowledge/",
+        careteam.AlertAcknowledgeApi.as_view(),
+        name="api-alert-acknowledge",
+    ),
+    path(
+        "patients/<int:patient_id>/outcomes/",
+        careteam.PatientOutcomeListApi.as_view(),
+        name="api-patient-outcomes",
+    ),
+    path("outcomes/", careteam.OutcomeRecordApi.as_view(), name="api-outcome-record"),
+    path(
+        "patients/<int:patient_id>/notes/",
+        careteam.PatientNoteListApi.as_view(),
+        name="api-patient-notes",
+    ),
+    path("notes/<int:note_id>/", careteam.NoteDetailApi.as_view(), name="api-note"),
+    path("notes/<int:note_id>/sign/", careteam.NoteSignApi.as_view(), name="api-note-sign"),
+    path(
+        "notes/<int:note_id>/addenda/",
+        careteam.NoteAddendumApi.as_view(),
+        name="api-note-addenda",
     ),
 ]

@@ -46,7 +46,7 @@ def seed_program(*, patient: User, therapist: User) -> Plan:
                 finished_at=datetime.combine(day, time(18, 20), tzinfo=zone),
             )
             for item in items:
-                if schedule.is_due(day, item.sessions_per_week, done_days[item.exercise_id]):
+                if schedule.is_due(day, item.sessions_per_week, done_days[item.exercise_id], start):
                     done_days[item.exercise_id].add(day)
                     Completion.objects.create(
                         session=session,
@@ -58,3 +58,52 @@ def seed_program(*, patient: User, therapist: User) -> Plan:
                     )
         day += timedelta(days=1)
     return plan
+
+
+@transaction.atomic
+def seed_outcomes_and_alerts(*, patient: User, patient2: User, therapist2: User) -> None:
+    """Outcome measures for the demo patient (baseline three weeks ago, now), patient2 on a
+    plan they have not started for ten days (an inactivity alert for pt2), caseload rows."""
+    from programs.models import OutcomeResponse
+    from programs.services.alerts import alerts_evaluate
+    from programs.services.outcomes import outcome_record
+
+    if not OutcomeResponse.objects.filter(patient=patient).exists():
+        today = schedule.local_today(patient.patient_profile.time_zone)
+        zone = patient.patient_profile.zone
+        odi_then = dict.fromkeys(
+            ("pain_intensity", "lifting", "sitting", "standing", "travelling"), 3
+        ) | dict.fromkeys(("personal_care", "walking", "sleeping", "social_life"), 1)
+        odi_now = dict.fromkeys(odi_then, 1) | {"sitting": 2, "pain_intensity": 2}
+        activities = [
+            {"activity": "Sitting through a work meeting", "rating": 3},
+            {"activity": "Getting up from the floor", "rating": 4},
+            {"activity": "Walking the dog for 30 minutes", "rating": 5},
+        ]
+        entries = [
+            (HISTORY_WEEKS * 7, "odi", {"sections": odi_then}),
+            (HISTORY_WEEKS * 7, "psfs", {"activities": activities}),
+            (HISTORY_WEEKS * 7, "nrs", {"pain": 6}),
+            (14, "nrs", {"pain": 5}),
+            (7, "nrs", {"pain": 4}),
+            (1, "nrs", {"pain": 3}),
+            (1, "odi", {"sections": odi_now}),
+        ]
+        for days_ago, measure, answers in entries:
+            response = outcome_record(patient=patient, measure=measure, answers=answers)
+            day = today - timedelta(days=days_ago)
+            OutcomeResponse.objects.filter(pk=response.pk).update(
+                local_date=day, answered_at=datetime.combine(day, time(19, 0), tzinfo=zone)
+            )
+    if not Plan.objects.filter(patient=patient2).exists():
+        template = ProgramTemplate.objects.get(slug="psoas")
+        plan = plan_assign_template(therapist=therapist2, patient=patient2, template=template)
+        today = schedule.local_today(patient2.patient_profile.time_zone)
+        started_at = datetime.combine(
+            today - timedelta(days=10), time(9, 0), tzinfo=patient2.patient_profile.zone
+        )
+        Plan.objects.filter(pk=plan.pk).update(created_at=started_at)
+        PlanVersion.objects.filter(plan=plan).update(
+            created_at=started_at, seen_by_patient_at=started_at
+        )
+    alerts_evaluate(patient_ids=[patient.pk, patient2.pk])

@@ -16,7 +16,7 @@ WELCOME = (
 
 
 @transaction.atomic
-def seed_care_team(*, patient: User, therapists: list[User]) -> None:
+def seed_messages_and_visits(*, patient: User, therapists: list[User]) -> None:
     for therapist in therapists:
         if not VisitSchedule.objects.filter(therapist=therapist).exists():
             availability_set(

@@ -20,16 +20,26 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def scheduled_until(day: date, sessions_per_week: int) -> int:
-    """How many sessions were scheduled from this week's Monday up to and including `day`."""
-    return sum(1 for wd in scheduled_weekdays(sessions_per_week) if wd <= day.weekday())
+def scheduled_until(day: date, sessions_per_week: int, since: date | None = None) -> int:
+    """How many sessions were scheduled from this week's Monday (or from `since`, the day the
+    plan started, if later) up to and including `day`."""
+    first = day.weekday() - (day - since).days if since else 0
+    return sum(1 for wd in scheduled_weekdays(sessions_per_week) if first <= wd <= day.weekday())
 
 
-def is_due(day: date, sessions_per_week: int, done_days_this_week: set[date]) -> bool:
+def is_due(
+    day: date, sessions_per_week: int, done_days_this_week: set[date], since: date | None = None
+) -> bool:
+    """`since`: the plan's first local day; days before it were never prescribed, so they
+    cannot be missed and caught up (a plan assigned on Wednesday owes nothing for Monday)."""
     done_before_or_on = {d for d in done_days_this_week if week_start(d) == week_start(day)}
     if day in done_before_or_on:
         return False
-    return scheduled_until(day, sessions_per_week) > len(done_before_or_on)
+    return scheduled_until(day, sessions_per_week, since) > len(done_before_or_on)
+
+
+def plan_start_day(created_at: datetime, time_zone: str) -> date:
+    return created_at.astimezone(zoneinfo.ZoneInfo(time_zone)).date()
 
 
 def is_scheduled(day: date, sessions_per_week: int) -> bool:

@@ -1,9 +1,10 @@
 """Celery entry points of programs: thin, idempotent, ids only."""
 
 from celery import shared_task
+from django.conf import settings
 
 from programs import notifications
-from programs.services import visits
+from programs.services import alerts, reminders, visits
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -25,3 +26,41 @@ def visit_reminders_send_task(reminder_ids: list[int]) -> None:
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def visit_notice_task(visit_id: int, change: str) -> None:
     notifications.visit_notice_send(visit_id=visit_id, change=change)
+
+
+@shared_task
+def reminders_sweep_task() -> None:
+    reminders.reminders_sweep()
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def reminders_send_task(self, delivery_ids: list[int]) -> None:
+    """Idempotent: each delivery is locked and sent only while pending. The retry limit is
+    kept on the delivery rows (REMINDERS_MAX_ATTEMPTS), so it also holds across redeliveries."""
+    retry_ids = reminders.deliveries_send(delivery_ids=delivery_ids)
+    if retry_ids:
+        countdown = settings.REMINDERS_RETRY_BASE_SECONDS * 2**self.request.retries
+        raise self.retry(args=[retry_ids], countdown=min(countdown, 3600))
+
+
+SWEEP_BATCH = 500
+
+
+@shared_task
+def programs_alerts_sweep_task() -> int:
+    """Beat: fan the caseload out in batches of ids. Returns how many batches it queued."""
+    ids = alerts.patients_on_caseloads()
+    batches = [ids[i : i + SWEEP_BATCH] for i in range(0, len(ids), SWEEP_BATCH)]
+    for batch in batches:
+        programs_alerts_evaluate_task.delay(batch)
+    return len(batches)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def programs_alerts_evaluate_task(patient_ids: list[int]) -> None:
+    alerts.alerts_evaluate(patient_ids=patient_ids)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def programs_send_alert_email_task(alert_id: int) -> None:
+    notifications.alert_email_send(alert_id=alert_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programs.views import messaging, visits
+from programs.views import careteam, messaging, plans, reminders, today, visits
 
 app_name = "programs"
 
@@ -18,5 +18,36 @@ urlpatterns = [
         "visits/availability/windows/<int:index>/remove/",
         visits.availability_window_remove,
         name="availability-remove",
+    ),
+    path("today/", today.today, name="today"),
+    path("today/done/<int:exercise_id>/", today.completion_create, name="completion-create"),
+    path("today/finish/", today.session_finish_view, name="session-finish"),
+    path("progress/", today.progress, name="progress"),
+    path("learn/", today.article_list, name="article-list"),
+    path("learn/<slug:slug>/", today.article_detail, name="article"),
+    path("patients/<int:patient_id>/plan/", plans.plan_edit, name="plan-edit"),
+    path("patients/<int:patient_id>/plan/assign/", plans.plan_assign, name="plan-assign"),
+    path("patients/<int:patient_id>/plan/versions/", plans.plan_versions, name="plan-versions"),
+    path("reminders/", reminders.reminder_settings, name="reminders"),
+    path("reminders/log/", reminders.reminder_log, name="reminders-log"),
+    path(
+        "reminders/unsubscribe/<str:token>/",
+        reminders.reminder_unsubscribe,
+        name="reminders-unsubscribe",
+    ),
+    path("progress/outcomes/", careteam.my_outcomes, name="my-outcomes"),
+    path("progress/outcomes/<slug:measure>/", careteam.outcome_answer, name="outcome-answer"),
+    path("notes/", careteam.my_notes, name="my-notes"),
+    path("notes/<int:note_id>/", careteam.note_detail, name="note"),
+    path("patients/<int:patient_id>/notes/new/", careteam.note_start, name="note-start"),
+    path(
+        "patients/<int:patient_id>/outcomes/",
+        careteam.patient_outcomes,
+        name="patient-outcomes",
+    ),
+    path(
+        "alerts/<int:alert_id>/acknowledge/",
+        careteam.alert_acknowledge,
+        name="alert-acknowledge",
     ),
 ]

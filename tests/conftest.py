@@ -1,4 +1,5 @@
 import os
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -67,7 +68,42 @@ def celery_session_worker(django_db_blocker: object) -> Iterator[object]:
             celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10
         ) as worker,
     ):
+        _worker_running.append(worker)
         yield worker
+        _worker_running.clear()
+
+
+_worker_running: list[object] = []
+
+
+def _wait_for_idle_worker(timeout: float = 20.0) -> None:
+    """Block until the in-thread worker has nothing queued, reserved or running."""
+    from celery.worker import state
+
+    queue = celery_app.conf.task_default_queue
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not client.llen(queue) and not state.active_requests and not state.reserved_requests:
+            return
+        time.sleep(0.05)
+
+
+@pytest.fixture(autouse=True)
+def _drain_worker_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A task still running when a transactional test ends would deadlock the table flush.
+
+    Set up after the database fixture, so this teardown runs before the flush.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or (
+        "live_server" in request.fixturenames
+    )
+    if transactional:
+        request.getfixturevalue("_django_db_helper")
+    yield
+    if transactional and _worker_running:
+        _wait_for_idle_worker()
 
 
 # --- the fixed cast: every view test is an access test --------------------------------

@@ -8,6 +8,7 @@ REDIS_URL set, the same code runs on PostgreSQL and Redis (tests always do).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -102,7 +103,14 @@ else:
 RUN_DIR = Path(env("RUN_DIR", default=str(BASE_DIR / ".run")))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+    # An unacknowledged task (its worker was killed) comes back after this many seconds.
+    _visibility_timeout = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        "visibility_timeout": _visibility_timeout,
+        # Look for abandoned messages often enough for the timeout to mean what it says.
+        "unacked_restore_interval": min(10, _visibility_timeout),
+        "unacked_restore_throttle": 1 if _visibility_timeout < 60 else 10,
+    }
 else:
     # Embedded default: kombu's filesystem transport works across processes with no server.
     _queue_dir = RUN_DIR / "broker" / "queue"
@@ -127,6 +135,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     "visit-reminders-sweep": {
         "task": "programs.tasks.visit_reminders_sweep_task",
         "schedule": 60.0,
+    },
+    # One static entry sweeps every patient's due reminders; no beat entry per patient.
+    # crontab(): at the start of every minute, so an 08:00 reminder leaves at 08:00, not 08:00:59.
+    "reminders-sweep": {"task": "programs.tasks.reminders_sweep_task", "schedule": crontab()},
+    # Caseload summaries and alerts; completions also trigger an evaluation for their patient.
+    "programs-alerts-sweep": {
+        "task": "programs.tasks.programs_alerts_sweep_task",
+        "schedule": env.int("ALERTS_SWEEP_SECONDS", default=15 * 60),
     },
     # Employer dashboard rollups: each closed day once; hourly so a missed run catches up soon.
     "activity-rollup": {"task": "accounts.tasks.activity_rollup_task", "schedule": 3600.0},
@@ -193,6 +209,17 @@ def _mailer_from_url(url: str) -> dict:
 MAILERS = {"default": _mailer_from_url(env("EMAIL_URL", default="consolemail://"))}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Psoas Care <care@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Reminders and text messages -------------------------------------------------------
+REMINDERS_SWEEP_BATCH = env.int("REMINDERS_SWEEP_BATCH", default=5000)  # rows per transaction
+REMINDERS_SEND_BATCH = env.int("REMINDERS_SEND_BATCH", default=500)  # delivery ids per message
+REMINDERS_MAX_ATTEMPTS = env.int("REMINDERS_MAX_ATTEMPTS", default=5)
+REMINDERS_RETRY_BASE_SECONDS = env.float("REMINDERS_RETRY_BASE_SECONDS", default=30.0)
+REMINDERS_REQUEUE_AFTER_SECONDS = env.int("REMINDERS_REQUEUE_AFTER_SECONDS", default=600)
+REMINDERS_STALE_AFTER_SECONDS = env.int("REMINDERS_STALE_AFTER_SECONDS", default=3 * 60 * 60)
+SMS_BACKEND = env("SMS_BACKEND", default="programs.sms.ConsoleSmsBackend")
+SMS_HTTP_URL = env("SMS_HTTP_URL", default="")
+SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", default="")
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
+from programs.views import careteam as careteam_views
 from therapy import health, views
 
 api_v1 = [
@@ -16,7 +17,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("eligibility/", include("accounts.eligibility_urls")),
     path("employer/", include("accounts.employer_urls")),
-    path("caseload/", account_views.caseload, name="caseload"),
+    path("caseload/", careteam_views.caseload, name="caseload"),
     path("patients/<int:patient_id>/", account_views.patient_detail, name="patient-detail"),
     path("", include("programs.urls")),
     path("admin/", admin.site.urls),

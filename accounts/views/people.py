@@ -91,12 +91,3 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change_form.html"
     success_url = reverse_lazy("accounts:password_change_done")
-
-
-@login_required
-def caseload(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    if not (user.is_therapist or user.is_operations_staff):
-        raise Http404("The caseload is for physical therapists.")
-    patients = selectors.patient_list_for_user(user=user)
-    return render(request, "accounts/caseload.html", {"patients": patients})

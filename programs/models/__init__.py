@@ -1,4 +1,11 @@
 # One module per topic; import every model here so Django and other apps find them.
+from programs.models.careteam import (
+    Alert,
+    OutcomeResponse,
+    PatientSummary,
+    ProgressNote,
+    ProgressNoteVersion,
+)
 from programs.models.core import (
     MAX_HOLD_SECONDS,
     MAX_REPS,
@@ -16,11 +23,20 @@ from programs.models.core import (
     ProgramTemplate,
     ProgramTemplateItem,
 )
+from programs.models.reminders import (
+    ALL_WEEKDAYS,
+    ReminderChannel,
+    ReminderDelivery,
+    ReminderSchedule,
+    ReminderSettings,
+)
 
 __all__ = [
+    "ALL_WEEKDAYS",
     "MAX_HOLD_SECONDS",
     "MAX_REPS",
     "MAX_SETS",
+    "Alert",
     "Article",
     "BodyRegion",
     "Completion",
@@ -28,11 +44,17 @@ __all__ = [
     "Dosage",
     "Exercise",
     "ExerciseSession",
+    "OutcomeResponse",
+    "PatientSummary",
     "Plan",
     "PlanItem",
     "PlanVersion",
     "ProgramTemplate",
     "ProgramTemplateItem",
+    "ReminderChannel",
+    "ReminderDelivery",
+    "ReminderSchedule",
+    "ReminderSettings",
 ]
 from programs.models.messaging import MESSAGE_MAX_LENGTH, Message, ThreadReadState
 from programs.models.visits import (
@@ -47,6 +69,8 @@ __all__ += [
     "MESSAGE_MAX_LENGTH",
     "AvailabilityWindow",
     "Message",
+    "ProgressNote",
+    "ProgressNoteVersion",
     "ThreadReadState",
     "Visit",
     "VisitReminder",

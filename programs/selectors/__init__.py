@@ -126,10 +126,11 @@ def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
         if c.session.local_date == local:
             today_done[c.exercise_id] = c
             session = c.session
+    since = schedule.plan_start_day(plan.created_at, patient.patient_profile.time_zone)
     rows = []
     for item in items:
         days = done_days.get(item.exercise_id, set())
-        due = schedule.is_due(local, item.sessions_per_week, days)
+        due = schedule.is_due(local, item.sessions_per_week, days, since)
         rows.append(
             TodayItem(
                 item=item,

@@ -1,6 +1,6 @@
 """Writes to plans. Every change makes a new PlanVersion; earlier versions never change."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -50,6 +50,18 @@ class ItemSpec:
         if len(self.note) > 500:
             errors.append("The note can be at most 500 characters.")
         return {where: errors} if errors else {}
+
+    @classmethod
+    def from_exercise(cls, exercise: Exercise) -> "ItemSpec":
+        """An exercise at its library default dosage, as added to a plan."""
+        return cls(
+            exercise_id=exercise.pk,
+            sets=exercise.default_sets,
+            reps=exercise.default_reps,
+            hold_seconds=exercise.default_hold_seconds,
+            per_side=exercise.default_per_side,
+            sessions_per_week=exercise.default_sessions_per_week,
+        )
 
     @classmethod
     def from_item(cls, item: PlanItem) -> "ItemSpec":
@@ -141,6 +153,20 @@ def _validate_specs(specs: list[ItemSpec]) -> dict[int, str]:
     return names
 
 
+def _check_version(current: PlanVersion | None, expected_version: int) -> None:
+    if current is None or current.number != expected_version:
+        who = current.created_by.get_full_name() if current else "someone"
+        when = timezone.localtime(current.created_at).strftime("%Y-%m-%d %H:%M") if current else ""
+        raise PlanConflict(
+            f"{who} changed this plan (version {current.number if current else 0}) at {when} "
+            "while you were editing. Your changes are below; review them against the new "
+            "version and save again.",
+            errors={
+                "expected_version": [f"Current version is {current.number if current else 0}."]
+            },
+        )
+
+
 @transaction.atomic
 def plan_assign_template(*, therapist: User, patient: User, template: ProgramTemplate) -> Plan:
     """Start the patient on a program template, ending any plan they had."""
@@ -186,17 +212,7 @@ def plan_tailor(
     current = plan.current_version
     if plan.status != Plan.Status.ACTIVE:
         raise ApplicationError("This plan has ended; assign a new program instead.")
-    if current is None or current.number != expected_version:
-        who = current.created_by.get_full_name() if current else "someone"
-        when = timezone.localtime(current.created_at).strftime("%Y-%m-%d %H:%M") if current else ""
-        raise PlanConflict(
-            f"{who} changed this plan (version {current.number if current else 0}) at {when} "
-            "while you were editing. Your changes are below; review them against the new "
-            "version and save again.",
-            errors={
-                "expected_version": [f"Current version is {current.number if current else 0}."]
-            },
-        )
+    _check_version(current, expected_version)
     names = _validate_specs(items)
     old = [ItemSpec.from_item(i) for i in current.items.order_by("order")]
     names.update(
@@ -208,40 +224,43 @@ def plan_tailor(
     return _create_version(plan=plan, author=therapist, specs=items, summary=summary)
 
 
+def specs_with_swap(*, specs: list[ItemSpec], exercise_id: int, direction: str) -> list[ItemSpec]:
+    """The same specs with one exercise replaced by its regression ("easier") or progression
+    ("harder") at the variant's default dosage, keeping its place, frequency and note."""
+    if direction not in ("easier", "harder"):
+        raise ApplicationError("Direction must be 'easier' or 'harder'.")
+    position = next((n for n, s in enumerate(specs) if s.exercise_id == exercise_id), None)
+    if position is None:
+        raise ApplicationError("That exercise is not in the plan.")
+    exercise = Exercise.objects.select_related("regression", "progression").get(pk=exercise_id)
+    variant = exercise.regression if direction == "easier" else exercise.progression
+    if variant is None:
+        raise ApplicationError(f"{exercise.name} has no {direction} variant.")
+    if any(s.exercise_id == variant.pk for s in specs):
+        raise ApplicationError(f"{variant.name} is already in the plan.")
+    old = specs[position]
+    swapped = replace(
+        ItemSpec.from_exercise(variant), sessions_per_week=old.sessions_per_week, note=old.note
+    )
+    return [*specs[:position], swapped, *specs[position + 1 :]]
+
+
 def plan_swap_exercise(
     *, therapist: User, plan: Plan, expected_version: int, exercise_id: int, direction: str
 ) -> PlanVersion:
     """Swap one exercise for its regression ("easier") or progression ("harder") in one click."""
+    plan.refresh_from_db(fields=["current_version"])
     current = plan.current_version
     if current is None:
         raise ApplicationError("This plan has no content yet.")
-    items = list(current.items.select_related("exercise").order_by("order"))
-    target = next((i for i in items if i.exercise_id == exercise_id), None)
-    if target is None:
-        raise ApplicationError("That exercise is not in the plan.")
-    if direction not in ("easier", "harder"):
-        raise ApplicationError("Direction must be 'easier' or 'harder'.")
-    variant = target.exercise.regression if direction == "easier" else target.exercise.progression
-    if variant is None:
-        raise ApplicationError(f"{target.exercise.name} has no {direction} variant.")
-    if any(i.exercise_id == variant.pk for i in items):
-        raise ApplicationError(f"{variant.name} is already in the plan.")
-    specs = []
-    for item in items:
-        spec = ItemSpec.from_item(item)
-        if item.exercise_id == exercise_id:
-            spec = ItemSpec(
-                exercise_id=variant.pk,
-                sets=variant.default_sets,
-                reps=variant.default_reps,
-                hold_seconds=variant.default_hold_seconds,
-                per_side=variant.default_per_side,
-                sessions_per_week=item.sessions_per_week,
-                note=item.note,
-            )
-        specs.append(spec)
+    # A stale click is a conflict, not "that exercise is not in the plan" of someone else's version.
+    _check_version(current, expected_version)
+    specs = [ItemSpec.from_item(i) for i in current.items.order_by("order")]
     return plan_tailor(
-        therapist=therapist, plan=plan, expected_version=expected_version, items=specs
+        therapist=therapist,
+        plan=plan,
+        expected_version=expected_version,
+        items=specs_with_swap(specs=specs, exercise_id=exercise_id, direction=direction),
     )
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from programs import schedule
 from programs.models import Completion, ExerciseSession, Plan
+from programs.tasks import programs_alerts_evaluate_task
 from therapy.api_errors import ApplicationError
 
 
@@ -60,6 +61,9 @@ def completion_record(*, patient: User, exercise_id: int, pain: int, difficulty:
             )
     except IntegrityError as exc:  # a double click racing itself
         raise ApplicationError(f"{item.exercise.name} is already marked done today.") from exc
+    # Pain and "too hard" may call for an alert: the worker re-evaluates this patient.
+    patient_id = patient.pk
+    transaction.on_commit(lambda: programs_alerts_evaluate_task.delay([patient_id]))
     return completion
 
 

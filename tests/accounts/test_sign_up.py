@@ -26,7 +26,7 @@ def test_sign_up_page_creates_patient_and_logs_in(client):
     assert user.role == User.Role.PATIENT
     assert user.patient_profile.time_zone == "America/Chicago"
     assert user.password.startswith("argon2")
-    assert client.get(reverse("home")).context["user"] == user
+    assert client.get(reverse("home"), follow=True).context["user"] == user
 
 
 @pytest.mark.django_db

@@ -112,3 +112,23 @@ def test_completion_rules(plan, patient, bridge):
     with pytest.raises(ApplicationError, match="not in today's plan"):
         completion_record(patient=patient, exercise_id=outside.pk, pain=1, difficulty="too_easy")
     assert Completion.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_stale_swap_is_a_conflict_even_when_the_exercise_is_gone(plan, pt, bridge):
+    # given the bridge was already swapped for its progression (version 2)
+    plan_swap_exercise(
+        therapist=pt, plan=plan, expected_version=1, exercise_id=bridge.pk, direction="harder"
+    )
+    # when a second PT, still looking at version 1, clicks the same swap
+    from programs.models import Plan
+
+    with pytest.raises(PlanConflict):
+        plan_swap_exercise(
+            therapist=pt,
+            plan=Plan.objects.get(pk=plan.pk),
+            expected_version=1,
+            exercise_id=bridge.pk,
+            direction="harder",
+        )
+    assert PlanVersion.objects.filter(plan=plan).count() == 2

@@ -49,3 +49,14 @@ def test_local_day_follows_the_patients_time_zone():
     assert schedule.local_today("America/Los_Angeles", instant) == date(2026, 11, 23)
     assert schedule.local_today("Pacific/Kiritimati", instant) == date(2026, 11, 24)
     assert schedule.local_today("Pacific/Pago_Pago", instant) == date(2026, 11, 23)
+
+
+def test_days_before_the_plan_started_are_not_owed():
+    # given a 5x/week exercise (Mon, Tue, Thu, Fri, Sun) on a plan that started on Wednesday
+    wednesday = MONDAY + timedelta(days=2)
+    # then Monday and Tuesday are not caught up on Wednesday; Thursday is due as usual
+    assert not schedule.is_due(wednesday, 5, set(), since=wednesday)
+    assert schedule.is_due(wednesday, 5, set())  # without a start day they would be
+    assert schedule.is_due(wednesday + timedelta(days=1), 5, set(), since=wednesday)
+    # and a plan that started last week owes this whole week
+    assert schedule.is_due(wednesday, 5, set(), since=MONDAY - timedelta(days=3))

@@ -58,3 +58,25 @@ def test_local_day_decides_which_session(plan, patient, bridge):
     late_utc = datetime.now(UTC).replace(hour=23, minute=0)
     today = selectors.today_for_patient(patient=patient, now=late_utc)
     assert today.local_date == (late_utc + timedelta(hours=14)).date()
+
+
+@pytest.mark.django_db
+def test_a_plan_assigned_midweek_owes_nothing_for_the_days_before(plan, patient, bridge):
+    # given the plan was assigned on a Wednesday morning (the bridge is Mon/Tue/Thu/Fri/Sun)
+    from programs.models import Plan
+
+    wednesday = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
+    Plan.objects.filter(pk=plan.pk).update(created_at=wednesday)
+    patient.refresh_from_db()
+    # when the patient opens Today that afternoon
+    today = selectors.today_for_patient(patient=patient, now=wednesday + timedelta(hours=2))
+    row = next(r for r in today.items if r.exercise.pk == bridge.pk)
+    # then the bridge is not a catch-up of days before the plan existed
+    assert not row.due and not row.catch_up
+    daily = next(r for r in today.items if r.item.sessions_per_week == 7)
+    assert daily.due
+    # and the API says the same
+    from programs.selectors.today_api import today_plan_rows
+
+    rows = today_plan_rows(patient=patient, now=wednesday + timedelta(hours=2))["items"]
+    assert [r["due"] for r in rows] == [r.due for r in today.items]

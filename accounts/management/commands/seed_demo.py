@@ -2,8 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, seed_people
-from programs.demo import seed_program
-from programs.demo_care_team import seed_care_team
+from programs.demo import seed_outcomes_and_alerts, seed_program
+from programs.demo_care_team import seed_messages_and_visits
 
 
 class Command(BaseCommand):
@@ -14,11 +14,16 @@ class Command(BaseCommand):
             raise CommandError("seed_demo creates known passwords; it only runs with DEBUG=True.")
         people = seed_people()
         seed_program(patient=people["patient"], therapist=people["pt"])
-        seed_care_team(patient=people["patient"], therapists=[people["pt"], people["pt2"]])
+        seed_outcomes_and_alerts(
+            patient=people["patient"], patient2=people["patient2"], therapist2=people["pt2"]
+        )
+        seed_messages_and_visits(
+            patient=people["patient"], therapists=[people["pt"], people["pt2"]]
+        )
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in with:"))
         roles = {
             "patient": "patient (on the psoas program)",
-            "patient2": "patient",
+            "patient2": "patient (on a plan, inactive: an alert for pt2)",
             "pt": "physical therapist",
             "pt2": "physical therapist",
             "employer": "employer admin (acme)",

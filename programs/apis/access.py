@@ -1,0 +1,28 @@
+"""Who may call the therapy's endpoints. Out of bounds answers 404, like the pages."""
+
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+
+class PatientOnly(BasePermission):
+    """The patient's own endpoints (today, progress). Anyone else signed in: 404."""
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        if not request.user.is_authenticated:
+            return False
+        if not request.user.is_patient:
+            raise NotFound()
+        return True
+
+
+class PlanEditor(BasePermission):
+    """Writes to a patient's plan: therapists and staff (the patient is checked per call)."""
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        user = request.user
+        if not user.is_authenticated:
+            return False
+        if not (user.is_therapist or user.is_operations_staff):
+            raise NotFound()
+        return True

@@ -1,0 +1,59 @@
+"""The exercise library and program templates: what a PT's client needs to build a plan."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.apis import ErrorSerializer
+from programs import selectors
+from programs.apis.access import PlanEditor
+from programs.models import Exercise
+
+
+class LibraryExerciseOutput(serializers.ModelSerializer):
+    instructions = serializers.ListField(source="instruction_steps", child=serializers.CharField())
+    safety_cues = serializers.ListField(source="safety_cue_list", child=serializers.CharField())
+    # Not "difficulty": that name is the completion's too-easy/about-right/too-hard choice.
+    level = serializers.IntegerField(
+        source="difficulty", help_text="1 gentle, 2 moderate, 3 challenging."
+    )
+
+    class Meta:
+        model = Exercise
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "body_region",
+            "level",
+            "summary",
+            "instructions",
+            "safety_cues",
+            "illustration",
+            "illustration_alt",
+            "default_sets",
+            "default_reps",
+            "default_hold_seconds",
+            "default_per_side",
+            "default_sessions_per_week",
+            "regression",
+            "progression",
+        ]
+
+
+class ExerciseLibraryApi(APIView):
+    permission_classes = [PlanEditor]
+
+    @extend_schema(
+        responses={
+            200: LibraryExerciseOutput(many=True),
+            401: ErrorSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+        },
+        summary="The exercise library (ids to use in a plan), for PTs and staff",
+    )
+    def get(self, request: Request) -> Response:
+        return Response(LibraryExerciseOutput(selectors.exercise_library(), many=True).data)

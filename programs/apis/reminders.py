@@ -1,0 +1,126 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.apis import ErrorSerializer
+from programs.models import ReminderChannel, ReminderDelivery
+from programs.reminder_times import weekdays_from_mask
+from programs.selectors.reminders import reminder_log_for_user, reminder_settings_for_user
+from programs.services.reminders import MAX_TIMES, ReminderChoices, reminder_settings_update
+
+
+class IsPatientElse404(BasePermission):
+    """Reminders belong to the patient alone: other signed-in people get 404."""
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        if not request.user.is_authenticated:
+            return False
+        if not request.user.is_patient:
+            raise NotFound()
+        return True
+
+
+class ReminderSettingsOutput(serializers.Serializer):
+    enabled = serializers.BooleanField()
+    times = serializers.ListField(child=serializers.TimeField(format="%H:%M"))
+    weekdays = serializers.ListField(
+        child=serializers.IntegerField(), help_text="0 = Monday ... 6 = Sunday"
+    )
+    time_zone = serializers.CharField()
+    channel = serializers.ChoiceField(choices=ReminderChannel.choices)
+    quiet_start = serializers.TimeField(format="%H:%M", allow_null=True)
+    quiet_end = serializers.TimeField(format="%H:%M", allow_null=True)
+    paused_until = serializers.DateTimeField(allow_null=True)
+    unsubscribed_at = serializers.DateTimeField(allow_null=True)
+
+
+def _settings_payload(user: object) -> dict:
+    current = reminder_settings_for_user(user=user)
+    prefs = current.settings
+    return {
+        "enabled": prefs.enabled,
+        "times": current.times,
+        "weekdays": weekdays_from_mask(prefs.weekdays),
+        "time_zone": prefs.time_zone,
+        "channel": prefs.channel,
+        "quiet_start": prefs.quiet_start,
+        "quiet_end": prefs.quiet_end,
+        "paused_until": prefs.paused_until,
+        "unsubscribed_at": prefs.unsubscribed_at,
+    }
+
+
+class ReminderSettingsApi(APIView):
+    permission_classes = [IsPatientElse404]
+
+    class ReminderSettingsInput(serializers.Serializer):
+        enabled = serializers.BooleanField()
+        times = serializers.ListField(
+            child=serializers.TimeField(input_formats=["%H:%M"]), max_length=MAX_TIMES
+        )
+        weekdays = serializers.ListField(
+            child=serializers.IntegerField(min_value=0, max_value=6), max_length=7
+        )
+        time_zone = serializers.CharField(max_length=64)
+        channel = serializers.ChoiceField(choices=ReminderChannel.choices)
+        quiet_start = serializers.TimeField(input_formats=["%H:%M"], allow_null=True, default=None)
+        quiet_end = serializers.TimeField(input_formats=["%H:%M"], allow_null=True, default=None)
+        pause_days = serializers.IntegerField(
+            min_value=0,
+            max_value=90,
+            allow_null=True,
+            default=None,
+            help_text="Leave out to keep the current pause; 0 resumes; n pauses n days.",
+        )
+
+    @extend_schema(
+        responses={200: ReminderSettingsOutput, 403: ErrorSerializer, 404: ErrorSerializer},
+        summary="Your reminder settings",
+    )
+    def get(self, request: Request) -> Response:
+        return Response(ReminderSettingsOutput(_settings_payload(request.user)).data)
+
+    @extend_schema(
+        request=ReminderSettingsInput,
+        responses={
+            200: ReminderSettingsOutput,
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+        },
+        summary="Change your reminder settings",
+    )
+    def put(self, request: Request) -> Response:
+        data = self.ReminderSettingsInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        reminder_settings_update(
+            patient=request.user, choices=ReminderChoices(**data.validated_data)
+        )
+        return Response(ReminderSettingsOutput(_settings_payload(request.user)).data)
+
+
+class ReminderLogEntryOutput(serializers.ModelSerializer):
+    class Meta:
+        model = ReminderDelivery
+        fields = ["id", "slot_at", "local_date", "local_time", "status", "reason", "channel"]
+
+
+class ReminderLogApi(APIView):
+    permission_classes = [IsPatientElse404]
+
+    @extend_schema(
+        responses={
+            200: ReminderLogEntryOutput(many=True),
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+        },
+        summary="Your last 100 reminders: sent, skipped (with the reason) or failed",
+    )
+    def get(self, request: Request) -> Response:
+        return Response(
+            ReminderLogEntryOutput(reminder_log_for_user(user=request.user), many=True).data
+        )

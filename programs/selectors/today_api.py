@@ -1,0 +1,118 @@
+"""Today's plan as plain dicts for the API: two queries over `.values()`, no model instances.
+
+The page uses `today_for_patient` (model instances, for templates); this is the same rule
+(programs.schedule) over rows, because the API is read far more often and DRF serializers
+over instances cost several times the database work here (see bench/bench_today.py).
+"""
+
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import F
+
+from accounts.models import User
+from programs import schedule
+from programs.models import Completion, Plan, PlanItem
+
+ITEM_FIELDS = (
+    "version__plan_id",
+    "version__plan__created_at",
+    "version__plan__patient__patient_profile__time_zone",
+    "version__number",
+    "exercise_id",
+    "exercise__slug",
+    "exercise__name",
+    "exercise__summary",
+    "exercise__instructions",
+    "exercise__safety_cues",
+    "exercise__illustration",
+    "exercise__illustration_alt",
+    "sets",
+    "reps",
+    "hold_seconds",
+    "per_side",
+    "sessions_per_week",
+    "order",
+    "note",
+)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _dosage_text(row: dict[str, Any]) -> str:
+    hold = row["hold_seconds"]
+    text = f"{row['sets']} x {f'{hold} s hold' if hold is not None else row['reps']}"
+    return f"{text} each side" if row["per_side"] else text
+
+
+def today_plan_rows(*, patient: User, now: datetime | None = None) -> dict[str, Any]:
+    """What `today_for_patient` says, as JSON-ready dicts."""
+    rows = list(
+        PlanItem.objects.filter(
+            version__plan__patient=patient,
+            version__plan__status=Plan.Status.ACTIVE,
+            version__plan__current_version=F("version"),
+        )
+        .order_by("order")
+        .values(*ITEM_FIELDS)
+    )
+    if not rows:
+        local = schedule.local_today(patient.patient_profile.time_zone, now)
+        return {"local_date": local, "plan": None, "session_finished": False, "items": []}
+    # The zone comes with the rows: one query fewer than reading the profile first.
+    zone = rows[0]["version__plan__patient__patient_profile__time_zone"]
+    local = schedule.local_today(zone, now)
+    completions = Completion.objects.filter(
+        session__patient=patient,
+        session__local_date__gte=schedule.week_start(local),
+        session__local_date__lte=local,
+    ).values("exercise_id", "session__local_date", "session__finished_at", "pain", "difficulty")
+    done_days: dict[int, set[date]] = defaultdict(set)
+    today_done: dict[int, dict[str, Any]] = {}
+    finished = False
+    for c in completions:
+        done_days[c["exercise_id"]].add(c["session__local_date"])
+        if c["session__local_date"] == local:
+            today_done[c["exercise_id"]] = {"pain": c["pain"], "difficulty": c["difficulty"]}
+            finished = c["session__finished_at"] is not None
+    since = schedule.plan_start_day(rows[0]["version__plan__created_at"], zone)
+    items = []
+    for row in rows:
+        days = done_days.get(row["exercise_id"], set())
+        due = schedule.is_due(local, row["sessions_per_week"], days, since)
+        items.append(
+            {
+                "exercise": {
+                    "id": row["exercise_id"],
+                    "slug": row["exercise__slug"],
+                    "name": row["exercise__name"],
+                    "summary": row["exercise__summary"],
+                    "instructions": _lines(row["exercise__instructions"]),
+                    "safety_cues": _lines(row["exercise__safety_cues"]),
+                    "illustration": row["exercise__illustration"],
+                    "illustration_alt": row["exercise__illustration_alt"],
+                },
+                "sets": row["sets"],
+                "reps": row["reps"],
+                "hold_seconds": row["hold_seconds"],
+                "per_side": row["per_side"],
+                "sessions_per_week": row["sessions_per_week"],
+                "order": row["order"],
+                "note": row["note"],
+                "dosage": _dosage_text(row),
+                "due": due,
+                "catch_up": due and not schedule.is_scheduled(local, row["sessions_per_week"]),
+                "done_this_week": len(days),
+                "completion": today_done.get(row["exercise_id"]),
+            }
+        )
+    first = rows[0]
+    return {
+        "local_date": local,
+        "plan": {"id": first["version__plan_id"], "version": first["version__number"]},
+        "session_finished": finished,
+        "items": items,
+    }

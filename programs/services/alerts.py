@@ -1,0 +1,365 @@
+"""Caseload summaries and alerts: computed in batches by Celery, and again when data arrives.
+
+The rules (docs/outcomes.md repeats them for PTs):
+- pain_up: mean exercise pain over the patient's last 7 local days is at least 2 points above
+  their baseline, the mean over their first 7 days of activity. Only once the two windows do
+  not overlap (14 days or more since the first activity).
+- inactive: an active plan and no completed exercise for 7 days or more (counting from the
+  plan's start when there has never been any).
+- too_hard: in the last 7 days, at least 4 completions and more than half marked "too hard".
+- red_flag: raised by the intake's safety screen (alert_raise_red_flag), urgent.
+
+One open alert per patient and kind (a database constraint). An open alert stays until a PT
+acknowledges it with a note. After an acknowledgement, the same rule does not open a new alert
+for that patient for REOPEN_AFTER, so that a PT who has acted is not asked again every sweep.
+"""
+
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import (
+    Avg,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.utils import timezone
+
+from accounts.models import CareTeamLink, User
+from programs.models import Alert, Completion, ExerciseSession, PatientSummary, Plan
+from therapy.api_errors import ApplicationError
+from therapy.permissions import get_patient_record_or_404
+
+WINDOW_DAYS = 7
+PAIN_UP_POINTS = Decimal(2)
+INACTIVE_DAYS = 7
+TOO_HARD_MIN_COMPLETIONS = 4
+REOPEN_AFTER = timedelta(days=7)
+ACK_NOTE_MAX = 500
+
+
+def _one_decimal(value: float | Decimal | None) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _primary_therapist_id(patient_id: int) -> int | None:
+    return (
+        CareTeamLink.objects.filter(patient_id=patient_id, is_primary=True, ended_at__isnull=True)
+        .values_list("therapist_id", flat=True)
+        .first()
+    )
+
+
+def alert_raise(
+    *, patient_id: int, kind: str, severity: str, details: dict[str, object]
+) -> tuple[Alert, bool]:
+    """Open an alert unless one of this kind is already open. Returns (alert, created)."""
+    try:
+        with transaction.atomic():
+            alert = Alert.objects.create(
+                patient_id=patient_id,
+                therapist_id=_primary_therapist_id(patient_id),
+                kind=kind,
+                severity=severity,
+                details=details,
+            )
+    except IntegrityError:
+        existing = Alert.objects.get(patient_id=patient_id, kind=kind, acknowledged_at__isnull=True)
+        return existing, False
+    if severity == Alert.Severity.URGENT and alert.therapist_id:
+        from programs.tasks import programs_send_alert_email_task
+
+        transaction.on_commit(lambda: programs_send_alert_email_task.delay(alert.pk))
+    return alert, True
+
+
+@transaction.atomic
+def alert_raise_red_flag(*, patient_id: int, source: str) -> Alert:
+    """An urgent alert for a red flag (e.g. from the intake's safety screen); idempotent while
+    open. The PT is emailed that there is an urgent alert, with no health data in the email."""
+    if not User.objects.filter(pk=patient_id, role=User.Role.PATIENT).exists():
+        raise ApplicationError("No such patient.", errors={"patient_id": ["No such patient."]})
+    alert, _ = alert_raise(
+        patient_id=patient_id,
+        kind=Alert.Kind.RED_FLAG,
+        severity=Alert.Severity.URGENT,
+        details={"source": source[:40]},
+    )
+    return alert
+
+
+@transaction.atomic
+def alert_acknowledge(*, user: User, alert_id: int, note: str) -> Alert:
+    """A PT on the patient's care team acknowledges an open alert with a short note."""
+    if not user.is_therapist:
+        raise ApplicationError("Only a physical therapist acknowledges alerts.")
+    alert = get_patient_record_or_404(Alert.objects.select_for_update(), user=user, pk=alert_id)
+    note = (note or "").strip()
+    if not note:
+        raise ApplicationError(
+            "Write a short note on what you did.", errors={"note": ["Write a short note."]}
+        )
+    if len(note) > ACK_NOTE_MAX:
+        raise ApplicationError(
+            "The note is too long.", errors={"note": [f"At most {ACK_NOTE_MAX} characters."]}
+        )
+    if alert.acknowledged_at is not None:
+        raise ApplicationError(
+            "This alert was already acknowledged.", errors={"alert": ["Already acknowledged."]}
+        )
+    alert.acknowledged_at = timezone.now()
+    alert.acknowledged_by = user
+    alert.acknowledgement_note = note
+    alert.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_note"])
+    return alert
+
+
+# --- summaries and rules ---------------------------------------------------------------
+@dataclass
+class _Window:
+    count: int = 0
+    pain_sum: int = 0
+    too_hard: int = 0
+
+    def add(self, count: int, pain_sum: int, too_hard: int) -> None:
+        self.count += count
+        self.pain_sum += pain_sum
+        self.too_hard += too_hard
+
+    @property
+    def mean_pain(self) -> Decimal | None:
+        return _one_decimal(self.pain_sum / self.count) if self.count else None
+
+
+@dataclass
+class RuleFacts:
+    """A patient's fresh caseload row plus the few figures the rules need beyond it."""
+
+    summary: PatientSummary
+    recent_completions: int
+    recent_too_hard: int
+    plan_started_on: date | None
+
+
+def _local_today(zone: str, now: datetime) -> date:
+    return now.astimezone(zoneinfo.ZoneInfo(zone)).date()
+
+
+def patient_summaries_refresh(
+    *, patient_ids: list[int], now: datetime | None = None
+) -> dict[int, "RuleFacts"]:
+    """Recompute the caseload rows of these patients. A fixed number of queries per batch,
+    plus the adherence selector per patient (it follows plan versions week by week)."""
+    from programs.selectors import adherence_weeks
+
+    now = now or timezone.now()
+    patients = {
+        p.pk: p
+        for p in User.objects.filter(pk__in=patient_ids, role=User.Role.PATIENT).select_related(
+            "patient_profile"
+        )
+    }
+    if not patients:
+        return {}
+    todays = {pk: _local_today(p.patient_profile.time_zone, now) for pk, p in patients.items()}
+    earliest = min(todays.values()) - timedelta(days=2 * WINDOW_DAYS)
+
+    bounds = {
+        r["patient_id"]: r
+        for r in ExerciseSession.objects.filter(patient_id__in=patients, completions__isnull=False)
+        .values("patient_id")
+        .annotate(first=Min("local_date"), last=Max("local_date"))
+    }
+    daily = (
+        Completion.objects.filter(
+            session__patient_id__in=patients, session__local_date__gte=earliest
+        )
+        .values("session__patient_id", "session__local_date")
+        .annotate(
+            n=Count("id"),
+            pain_sum=Sum("pain"),
+            too_hard=Count("id", filter=Q(difficulty=Completion.Feel.TOO_HARD)),
+        )
+    )
+    recent: dict[int, _Window] = defaultdict(_Window)
+    previous: dict[int, _Window] = defaultdict(_Window)
+    latest_day: dict[int, tuple[date, int, int]] = {}
+    for r in daily:
+        pid, day = r["session__patient_id"], r["session__local_date"]
+        age = (todays[pid] - day).days
+        if 0 <= age < WINDOW_DAYS:
+            recent[pid].add(r["n"], r["pain_sum"], r["too_hard"])
+        elif WINDOW_DAYS <= age < 2 * WINDOW_DAYS:
+            previous[pid].add(r["n"], r["pain_sum"], r["too_hard"])
+        if pid not in latest_day or day > latest_day[pid][0]:
+            latest_day[pid] = (day, r["n"], r["pain_sum"])
+
+    first_day = Subquery(
+        ExerciseSession.objects.filter(
+            patient_id=OuterRef("session__patient_id"), completions__isnull=False
+        )
+        .order_by("local_date")
+        .values("local_date")[:1]
+    )
+    baselines = {
+        r["session__patient_id"]: r["avg"]
+        for r in Completion.objects.filter(session__patient_id__in=patients)
+        .alias(first_day=first_day)
+        .filter(
+            session__local_date__lt=ExpressionWrapper(
+                F("first_day") + timedelta(days=WINDOW_DAYS), output_field=DateField()
+            )
+        )
+        .values("session__patient_id")
+        .annotate(avg=Avg("pain"))
+    }
+    plans = {
+        p.patient_id: p
+        for p in Plan.objects.filter(patient_id__in=patients, status=Plan.Status.ACTIVE)
+    }
+
+    rows = []
+    for pid, patient in patients.items():
+        today = todays[pid]
+        week = adherence_weeks(patient=patient, today=today, weeks=1, plan=plans.get(pid))[0]
+        b = bounds.get(pid)
+        latest = latest_day.get(pid)
+        rows.append(
+            PatientSummary(
+                patient_id=pid,
+                computed_at=now,
+                local_date=today,
+                first_activity_on=b["first"] if b else None,
+                last_activity_on=b["last"] if b else None,
+                week_completed=week.completed,
+                week_prescribed=week.prescribed,
+                adherence_week_percent=week.percent,
+                baseline_pain=_one_decimal(baselines.get(pid)),
+                recent_pain=recent[pid].mean_pain,
+                previous_pain=previous[pid].mean_pain,
+                latest_pain=round(latest[2] / latest[1]) if latest else None,
+            )
+        )
+    PatientSummary.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["patient"],
+        update_fields=[f.name for f in PatientSummary._meta.concrete_fields if f.name != "patient"],
+    )
+    return {
+        row.patient_id: RuleFacts(
+            summary=row,
+            recent_completions=recent[row.patient_id].count,
+            recent_too_hard=recent[row.patient_id].too_hard,
+            plan_started_on=(
+                _local_today(patients[row.patient_id].patient_profile.time_zone, plan.created_at)
+                if (plan := plans.get(row.patient_id))
+                else None
+            ),
+        )
+        for row in rows
+    }
+
+
+def _rules(facts: RuleFacts) -> list[tuple[str, dict[str, object]]]:
+    """Which routine alerts this patient's figures call for."""
+    summary = facts.summary
+    today = summary.local_date
+    found: list[tuple[str, dict[str, object]]] = []
+    first = summary.first_activity_on
+    if (
+        first is not None
+        and summary.baseline_pain is not None
+        and summary.recent_pain is not None
+        and (today - first).days >= 2 * WINDOW_DAYS - 1
+        and summary.recent_pain - summary.baseline_pain >= PAIN_UP_POINTS
+    ):
+        found.append(
+            (
+                Alert.Kind.PAIN_UP,
+                {
+                    "baseline_pain": str(summary.baseline_pain),
+                    "recent_pain": str(summary.recent_pain),
+                    "change": str(summary.recent_pain - summary.baseline_pain),
+                    "window_days": WINDOW_DAYS,
+                },
+            )
+        )
+    started = facts.plan_started_on
+    if started is not None:
+        since = summary.last_activity_on or started
+        idle = (today - since).days
+        if idle >= INACTIVE_DAYS:
+            found.append(
+                (
+                    Alert.Kind.INACTIVE,
+                    {
+                        "days_without_activity": idle,
+                        "last_activity_on": (
+                            summary.last_activity_on.isoformat()
+                            if summary.last_activity_on
+                            else None
+                        ),
+                    },
+                )
+            )
+    n, hard = facts.recent_completions, facts.recent_too_hard
+    if n >= TOO_HARD_MIN_COMPLETIONS and 2 * hard > n:
+        found.append(
+            (
+                Alert.Kind.TOO_HARD,
+                {"too_hard": hard, "completions": n, "window_days": WINDOW_DAYS},
+            )
+        )
+    return found
+
+
+def alerts_evaluate(*, patient_ids: list[int], now: datetime | None = None) -> list[Alert]:
+    """Refresh the summaries of these patients and open the alerts their figures call for.
+    Safe to run twice: an open alert of a kind is never duplicated. Returns the new alerts."""
+    now = now or timezone.now()
+    summaries = patient_summaries_refresh(patient_ids=patient_ids, now=now)
+    recently_acknowledged = set(
+        Alert.objects.filter(patient_id__in=summaries, acknowledged_at__gte=now - REOPEN_AFTER)
+        .values_list("patient_id", "kind")
+        .distinct()
+    )
+    already_open = set(
+        Alert.objects.filter(patient_id__in=summaries, acknowledged_at__isnull=True).values_list(
+            "patient_id", "kind"
+        )
+    )
+    opened = []
+    for pid, facts in summaries.items():
+        for kind, details in _rules(facts):
+            if (pid, kind) in already_open or (pid, kind) in recently_acknowledged:
+                continue
+            alert, created = alert_raise(
+                patient_id=pid, kind=kind, severity=Alert.Severity.ROUTINE, details=details
+            )
+            if created:
+                opened.append(alert)
+    return opened
+
+
+def patients_on_caseloads() -> list[int]:
+    """Every patient with an active care-team link: the sweep's population."""
+    return list(
+        CareTeamLink.objects.filter(ended_at__isnull=True)
+        .values_list("patient_id", flat=True)
+        .distinct()
+        .order_by("patient_id")
+    )

@@ -1,0 +1,49 @@
+"""A patient answers an outcome measure: pain check-in, Oswestry (ODI) or PSFS."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from programs import outcomes, schedule
+from programs.models import OutcomeResponse
+from therapy.api_errors import ApplicationError
+
+
+@transaction.atomic
+def outcome_record(*, patient: User, measure: str, answers: dict) -> OutcomeResponse:
+    """Score and store one questionnaire. `answers` is {"pain": n} for the check-in,
+    {"sections": {key: 0-5 or None}} for the ODI, {"activities": [{activity, rating}]} for PSFS.
+    Bad input raises ValidationError naming the fields; nothing is saved."""
+    if not patient.is_patient:
+        raise ApplicationError("Only patients answer outcome measures.")
+    if not isinstance(answers, dict):
+        raise ValidationError({"answers": ["Send the answers as an object."]})
+    if measure == OutcomeResponse.Measure.NRS:
+        score = outcomes.nrs_score(answers.get("pain"))
+        stored: dict = {"pain": int(score)}
+    elif measure == OutcomeResponse.Measure.ODI:
+        sections = answers.get("sections")
+        if not isinstance(sections, dict):
+            raise ValidationError({"sections": ["Send the sections as an object."]})
+        score = outcomes.odi_score(sections)
+        stored = {"sections": {key: sections.get(key) for key in outcomes.ODI_KEYS}}
+    elif measure == OutcomeResponse.Measure.PSFS:
+        activities = answers.get("activities")
+        score = outcomes.psfs_score(activities)  # type: ignore[arg-type]
+        stored = {
+            "activities": [
+                {"activity": a["activity"].strip(), "rating": a["rating"]} for a in activities
+            ]
+        }
+    else:
+        raise ValidationError({"measure": ["Choose nrs, odi or psfs."]})
+    now = timezone.now()
+    return OutcomeResponse.objects.create(
+        patient=patient,
+        measure=measure,
+        answered_at=now,
+        local_date=schedule.local_today(patient.patient_profile.time_zone, now),
+        score=score,
+        answers=stored,
+    )

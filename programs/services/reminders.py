@@ -1,0 +1,421 @@
+"""Reminder writes: the patient's choices, the minute sweep, and the idempotent send.
+
+When is a day "done"? A reminder is skipped as `session_done` when, on the slot's local day,
+the patient's exercise session is finished, or every exercise due that day is completed
+(`today_for_patient(now=slot).all_done`). It is skipped as `nothing_due` when the plan has no
+exercise due that day. Other skips: reminders off, unsubscribed, paused, discharged (no active
+plan and no active care-team link), no active plan, during quiet hours at send time, too late
+(more than REMINDERS_STALE_AFTER after the slot), SMS-only without a phone number.
+"""
+
+import logging
+import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from functools import partial
+
+import psycopg
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import CareTeamLink, User, validate_time_zone
+from programs import notifications, reminder_times
+from programs.models import (
+    ExerciseSession,
+    Plan,
+    ReminderChannel,
+    ReminderDelivery,
+    ReminderSchedule,
+    ReminderSettings,
+)
+from programs.sms import SmsProviderError
+
+logger = logging.getLogger(__name__)
+
+MAX_TIMES = 6
+Reason = ReminderDelivery.Reason
+
+
+# --- the patient's choices ---------------------------------------------------------------
+@dataclass(frozen=True)
+class ReminderChoices:
+    enabled: bool
+    weekdays: list[int]
+    times: list[time]
+    time_zone: str
+    channel: str
+    quiet_start: time | None = None
+    quiet_end: time | None = None
+    pause_days: int | None = None  # None: leave as is; 0: resume now; n: pause n days
+
+
+def _validate(*, patient: User, choices: ReminderChoices) -> None:
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_time_zone(choices.time_zone)
+    except ValidationError as exc:
+        errors["time_zone"] = exc.messages
+    if choices.enabled and not choices.weekdays:
+        errors["weekdays"] = ["Choose at least one day."]
+    if any(not 0 <= d <= 6 for d in choices.weekdays):
+        errors["weekdays"] = ["Days are numbers from 0 (Monday) to 6 (Sunday)."]
+    if choices.enabled and not choices.times:
+        errors["times"] = ["Add at least one time."]
+    elif len(choices.times) > MAX_TIMES:
+        errors["times"] = [f"Choose at most {MAX_TIMES} times a day."]
+    elif len(set(choices.times)) != len(choices.times):
+        errors["times"] = ["Each time can be listed only once."]
+    elif any(t.second or t.microsecond for t in choices.times):
+        errors["times"] = ["Use whole minutes, such as 07:30."]
+    if choices.channel not in ReminderChannel.values:
+        errors["channel"] = ["Choose email, text message or both."]
+    elif choices.channel != ReminderChannel.EMAIL and not patient.patient_profile.phone:
+        errors["channel"] = ["Add a phone number to your profile first to get text messages."]
+    if (choices.quiet_start is None) != (choices.quiet_end is None):
+        errors["quiet_end" if choices.quiet_end is None else "quiet_start"] = [
+            "Give both the start and the end of your quiet hours, or neither."
+        ]
+    elif "times" not in errors:
+        noisy = [
+            t.strftime("%H:%M")
+            for t in choices.times
+            if reminder_times.in_quiet_hours(t, choices.quiet_start, choices.quiet_end)
+        ]
+        if noisy:
+            errors["times"] = [f"{', '.join(noisy)} falls in your quiet hours."]
+    if choices.pause_days is not None and not 0 <= choices.pause_days <= 90:
+        errors["pause_days"] = ["Pause for 0 to 90 days."]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def reminder_settings_update(
+    *, patient: User, choices: ReminderChoices, now: datetime | None = None
+) -> ReminderSettings:
+    """Save the patient's choices and bring their schedule rows in line. Saving turns an
+    earlier unsubscribe off again: it is an explicit choice made while logged in."""
+    if not patient.is_patient:
+        raise ValidationError("Only patients have reminders.")
+    _validate(patient=patient, choices=choices)
+    now = now or timezone.now()
+    prefs, _ = ReminderSettings.objects.select_for_update().get_or_create(
+        patient=patient, defaults={"time_zone": choices.time_zone}
+    )
+    prefs.enabled = choices.enabled
+    prefs.weekdays = reminder_times.weekday_mask(choices.weekdays)
+    prefs.time_zone = choices.time_zone
+    prefs.channel = choices.channel
+    prefs.quiet_start, prefs.quiet_end = choices.quiet_start, choices.quiet_end
+    if choices.pause_days is not None:
+        prefs.paused_until = (
+            now + timedelta(days=choices.pause_days) if choices.pause_days else None
+        )
+    prefs.unsubscribed_at = None
+    prefs.save()
+    _schedules_sync(prefs=prefs, times=choices.times, now=now)
+    return prefs
+
+
+def _schedules_sync(*, prefs: ReminderSettings, times: list[time], now: datetime) -> None:
+    enabled = prefs.enabled and prefs.unsubscribed_at is None and bool(prefs.weekdays)
+    existing = {
+        s.local_time: s
+        for s in ReminderSchedule.objects.select_for_update().filter(patient_id=prefs.patient_id)
+    }
+    ReminderSchedule.objects.filter(patient_id=prefs.patient_id).exclude(
+        local_time__in=times
+    ).delete()
+    for at in times:
+        row = existing.get(at)
+        unchanged = (
+            row is not None
+            and row.time_zone == prefs.time_zone
+            and row.weekdays == prefs.weekdays
+            and row.enabled
+        )
+        if unchanged:
+            row.enabled = enabled  # keep a due instant not yet swept: it must not be lost
+            row.save(update_fields=["enabled"])
+            continue
+        if not prefs.weekdays:
+            continue
+        day, due = reminder_times.next_occurrence(
+            at=at,
+            time_zone=prefs.time_zone,
+            weekdays=prefs.weekdays,
+            after_date=None,
+            not_before=now,
+        )
+        ReminderSchedule.objects.update_or_create(
+            patient_id=prefs.patient_id,
+            local_time=at,
+            defaults={
+                "time_zone": prefs.time_zone,
+                "weekdays": prefs.weekdays,
+                "next_local_date": day,
+                "next_due_at": due,
+                "enabled": enabled,
+            },
+        )
+
+
+@transaction.atomic
+def reminders_unsubscribe(*, patient_id: int, now: datetime | None = None) -> bool:
+    """Stop all reminders of a patient (the signed link). Returns False for an unknown id."""
+    prefs = ReminderSettings.objects.select_for_update().filter(patient_id=patient_id).first()
+    if prefs is None:
+        return User.objects.filter(pk=patient_id, role=User.Role.PATIENT).exists()
+    if prefs.unsubscribed_at is None:
+        prefs.unsubscribed_at = now or timezone.now()
+        prefs.save(update_fields=["unsubscribed_at", "updated_at"])
+    ReminderSchedule.objects.filter(patient_id=patient_id).update(enabled=False)
+    return True
+
+
+# --- the sweep ---------------------------------------------------------------------------
+@dataclass
+class SweepResult:
+    claimed: int = 0
+    created: int = 0
+    requeued: int = 0
+    messages: int = 0
+
+
+def _enqueue(delivery_ids: list[int], result: SweepResult) -> None:
+    from programs.tasks import reminders_send_task
+
+    size = settings.REMINDERS_SEND_BATCH
+    for start in range(0, len(delivery_ids), size):
+        reminders_send_task.delay(delivery_ids[start : start + size])
+        result.messages += 1
+
+
+_CLAIM_COLUMNS = ("id", "patient_id", "local_time", "time_zone", "weekdays", "next_local_date")
+
+
+def claim_query(*, now: datetime, limit: int) -> QuerySet:
+    """Due rows through the partial index, skipping rows another sweep holds."""
+    return (
+        ReminderSchedule.objects.filter(enabled=True, next_due_at__lte=now)
+        .order_by("next_due_at")
+        .select_for_update(skip_locked=True)
+        .values_list(*_CLAIM_COLUMNS, "next_due_at")[:limit]
+    )
+
+
+def _advance_and_record(rows: list[tuple], *, now: datetime) -> list[int]:
+    """Move each claimed row to its next local occurrence and insert one pending delivery per
+    (patient, slot). Conflicts (a delivery that already exists) insert nothing."""
+    ids, dates, dues = [], [], []
+    for row_id, _patient, at, zone, weekdays, local_date, _slot in rows:
+        day, due = reminder_times.next_occurrence(
+            at=at, time_zone=zone, weekdays=weekdays, after_date=local_date, not_before=now
+        )
+        ids.append(row_id)
+        dates.append(day)
+        dues.append(due)
+    if connection.vendor == "postgresql":
+        # Server-side binding with binary arrays: Django's client-side cursor would quote
+        # thousands of values into the SQL text in Python, which took most of the sweep's time.
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(
+                "UPDATE programs_reminderschedule AS s"
+                " SET next_local_date = v.d, next_due_at = v.t"
+                " FROM unnest(%b::bigint[], %b::date[], %b::timestamptz[]) AS v(id, d, t)"
+                " WHERE s.id = v.id",
+                [ids, dates, dues],
+            )
+            cursor.execute(
+                "INSERT INTO programs_reminderdelivery (patient_id, schedule_id, slot_at,"
+                " local_date, local_time, status, reason, channel, attempts, last_error,"
+                " created_at, enqueued_at)"
+                " SELECT v.p, v.s, v.t, v.d, v.lt, 'pending', '', '', 0, '', %b, %b"
+                " FROM unnest(%b::bigint[], %b::bigint[], %b::timestamptz[], %b::date[],"
+                " %b::time[]) AS v(p, s, t, d, lt)"
+                " ON CONFLICT (patient_id, slot_at) DO NOTHING RETURNING id",
+                [
+                    now,
+                    now,
+                    [r[1] for r in rows],
+                    ids,
+                    [r[6] for r in rows],
+                    [r[5] for r in rows],
+                    [r[2] for r in rows],
+                ],
+            )
+            return [r[0] for r in cursor.fetchall()]
+    # The embedded default (SQLite): the same writes through the ORM.
+    schedules = [
+        ReminderSchedule(id=i, next_local_date=d, next_due_at=t)
+        for i, d, t in zip(ids, dates, dues, strict=True)
+    ]
+    ReminderSchedule.objects.bulk_update(schedules, ["next_local_date", "next_due_at"])
+    ReminderDelivery.objects.bulk_create(
+        [
+            ReminderDelivery(
+                patient_id=r[1],
+                schedule_id=r[0],
+                slot_at=r[6],
+                local_date=r[5],
+                local_time=r[2],
+                created_at=now,
+                enqueued_at=now,
+            )
+            for r in rows
+        ],
+        ignore_conflicts=True,
+    )
+    return list(
+        ReminderDelivery.objects.filter(
+            schedule_id__in=ids, enqueued_at=now, status=ReminderDelivery.Status.PENDING
+        ).values_list("id", flat=True)
+    )
+
+
+def reminders_sweep(
+    *, now: datetime | None = None, batch_size: int | None = None, max_batches: int = 1000
+) -> SweepResult:
+    """Claim due schedule rows batch by batch (each batch one transaction), record one
+    delivery per slot, and after each commit enqueue the sends in batches of ids."""
+    now = now or timezone.now()
+    batch_size = batch_size or settings.REMINDERS_SWEEP_BATCH
+    result = SweepResult()
+    for _ in range(max_batches):
+        with transaction.atomic():
+            rows = list(claim_query(now=now, limit=batch_size))
+            if not rows:
+                break
+            created = _advance_and_record(rows, now=now)
+            result.claimed += len(rows)
+            result.created += len(created)
+            transaction.on_commit(partial(_enqueue, created, result))
+        if len(rows) < batch_size:
+            break
+    result.requeued = _requeue_unsent(now=now, result=result)
+    return result
+
+
+@transaction.atomic
+def _requeue_unsent(*, now: datetime, result: SweepResult) -> int:
+    """Deliveries still pending long after they were enqueued (a lost message, a broker that
+    restarted) are enqueued again; the send task's row lock keeps them to one send."""
+    cutoff = now - timedelta(seconds=settings.REMINDERS_REQUEUE_AFTER_SECONDS)
+    ids = list(
+        ReminderDelivery.objects.filter(
+            status=ReminderDelivery.Status.PENDING, enqueued_at__lt=cutoff
+        )
+        .order_by("enqueued_at")
+        .select_for_update(skip_locked=True)
+        .values_list("id", flat=True)[: settings.REMINDERS_SWEEP_BATCH]
+    )
+    if ids:
+        ReminderDelivery.objects.filter(id__in=ids).update(enqueued_at=now)
+        transaction.on_commit(partial(_enqueue, ids, result))
+    return len(ids)
+
+
+# --- the send ----------------------------------------------------------------------------
+def skip_reason(
+    *,
+    patient: User,
+    prefs: ReminderSettings | None,
+    slot_at: datetime,
+    now: datetime,
+) -> str:
+    """Why a reminder for `slot_at` should not go out at `now`, or "" when it should."""
+    from programs.selectors import today_for_patient
+
+    if prefs is None or not prefs.enabled:
+        return Reason.OFF
+    if prefs.unsubscribed_at is not None:
+        return Reason.UNSUBSCRIBED
+    if prefs.paused_until is not None and prefs.paused_until > slot_at:
+        return Reason.PAUSED
+    if now - slot_at > timedelta(seconds=settings.REMINDERS_STALE_AFTER_SECONDS):
+        return Reason.TOO_LATE
+    local_now = now.astimezone(zoneinfo.ZoneInfo(prefs.time_zone)).time()
+    if reminder_times.in_quiet_hours(local_now, prefs.quiet_start, prefs.quiet_end):
+        return Reason.QUIET_HOURS
+    if not Plan.objects.filter(patient=patient, status=Plan.Status.ACTIVE).exists():
+        active_link = CareTeamLink.objects.filter(patient=patient, ended_at__isnull=True)
+        return Reason.NO_PLAN if active_link.exists() else Reason.DISCHARGED
+    slot_day = slot_at.astimezone(zoneinfo.ZoneInfo(prefs.time_zone)).date()
+    if ExerciseSession.objects.filter(
+        patient=patient, local_date=slot_day, finished_at__isnull=False
+    ).exists():
+        return Reason.SESSION_DONE
+    today = today_for_patient(patient=patient, now=slot_at)
+    if today.all_done:
+        return Reason.SESSION_DONE
+    if not today.due:
+        return Reason.NOTHING_DUE
+    if prefs.channel == ReminderChannel.SMS and not patient.patient_profile.phone:
+        return Reason.NO_PHONE
+    return ""
+
+
+def delivery_send(*, delivery_id: int, now: datetime | None = None) -> bool:
+    """Send one delivery at most once. Returns True when it should be retried later.
+
+    The row stays locked while sending, so a redelivered task waits and then finds it sent.
+    Each channel is marked as it succeeds, so a retry after a failed SMS does not email twice.
+    One window remains, as with any provider that has no transactions: a worker killed after
+    the provider accepted a message but before this transaction committed sends it again on
+    redelivery. That resend carries the same Message-ID / Idempotency-Key (delivery_key).
+    """
+    with transaction.atomic():
+        delivery = (
+            ReminderDelivery.objects.select_for_update(of=("self",))
+            .select_related("patient", "patient__patient_profile")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None or delivery.status != ReminderDelivery.Status.PENDING:
+            return False
+        now = now or timezone.now()
+        patient = delivery.patient
+        prefs = ReminderSettings.objects.filter(patient=patient).first()
+        reason = skip_reason(patient=patient, prefs=prefs, slot_at=delivery.slot_at, now=now)
+        if reason:
+            delivery.status, delivery.reason = ReminderDelivery.Status.SKIPPED, reason
+            delivery.finished_at = now
+            delivery.save(update_fields=["status", "reason", "finished_at"])
+            return False
+        assert prefs is not None
+        delivery.channel = prefs.channel
+        phone = patient.patient_profile.phone
+        try:
+            if prefs.channel != ReminderChannel.SMS and delivery.email_sent_at is None:
+                notifications.reminder_email_send(patient=patient, delivery_id=delivery.pk)
+                delivery.email_sent_at = timezone.now()
+            if prefs.channel != ReminderChannel.EMAIL and delivery.sms_sent_at is None and phone:
+                notifications.reminder_sms_send(
+                    patient=patient, phone=phone, delivery_id=delivery.pk
+                )
+                delivery.sms_sent_at = timezone.now()
+        except (OSError, SmsProviderError) as exc:
+            delivery.attempts += 1
+            delivery.last_error = f"{type(exc).__name__}: {exc}"[:300]
+            give_up = delivery.attempts >= settings.REMINDERS_MAX_ATTEMPTS
+            if give_up:
+                delivery.status = ReminderDelivery.Status.FAILED
+                delivery.reason = Reason.PROVIDER_ERROR
+                delivery.finished_at = timezone.now()
+            delivery.save()
+            logger.warning("reminder %s: attempt %s failed", delivery.pk, delivery.attempts)
+            return not give_up
+        delivery.attempts += 1
+        delivery.status = ReminderDelivery.Status.SENT
+        delivery.finished_at = timezone.now()
+        delivery.save()
+        return False
+
+
+def deliveries_send(*, delivery_ids: list[int]) -> list[int]:
+    """Send a batch; returns the ids that hit a provider error and should be retried."""
+    return [i for i in delivery_ids if delivery_send(delivery_id=i)]

@@ -1,0 +1,26 @@
+"""The care team's section of the PT's patient page, so that page's view stays untouched."""
+
+from django import template
+
+from accounts.models import User
+from programs.selectors import careteam as selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("programs/_partials/patient_sections.html", takes_context=True)
+def careteam_patient_sections(context: template.Context, patient: User) -> dict:
+    user: User = context["request"].user
+    if not (user.is_therapist or user.is_operations_staff):
+        return {"visible": False}
+    alerts = selectors.alerts_for_patient(user=user, patient=patient)
+    return {
+        "visible": True,
+        "request": context["request"],
+        "csrf_token": context.get("csrf_token"),
+        "user": user,
+        "patient": patient,
+        "alerts": [(a, selectors.alert_describe(a)) for a in alerts],
+        "overview": selectors.outcome_overview(user=user, patient_id=patient.pk),
+        "notes": selectors.notes_for_patient(user=user, patient_id=patient.pk),
+    }

@@ -1,0 +1,156 @@
+"""The PT's side: assign a program, tailor it on the plan editor, read the version history."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from programs import selectors
+from programs.forms.plans import PlanEditForm, PlanItemFormSet
+from programs.models import Plan, ProgramTemplate
+from programs.selectors.clinic import patient_for_plan_editor
+from programs.services.plans import (
+    ItemSpec,
+    PlanConflict,
+    plan_assign_template,
+    plan_tailor,
+    specs_with_swap,
+)
+from therapy.api_errors import ApplicationError
+
+
+@login_required
+@require_POST
+def plan_assign(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = patient_for_plan_editor(user=request.user, patient_id=patient_id)
+    template = get_object_or_404(ProgramTemplate, slug=request.POST.get("template", ""))
+    plan_assign_template(therapist=request.user, patient=patient, template=template)
+    messages.success(request, f"{patient.first_name} is now on {template.name}. Tailor it below.")
+    return redirect("programs:plan-edit", patient_id=patient.pk)
+
+
+def _initial_rows(plan: Plan) -> list[dict[str, Any]]:
+    return [
+        {
+            "exercise": i.exercise_id,
+            "order": i.order,
+            "sets": i.sets,
+            "reps": i.reps,
+            "hold_seconds": i.hold_seconds,
+            "per_side": i.per_side,
+            "sessions_per_week": i.sessions_per_week,
+            "note": i.note,
+        }
+        for i in selectors.plan_items(version=plan.current_version)
+    ]
+
+
+def _add_service_errors(formset: PlanItemFormSet, form: PlanEditForm, exc: ValidationError) -> None:
+    """Put the service's `items[n]` errors on the row the PT sees, the rest on top."""
+    kept = [f for f in formset.forms if not formset._should_delete_form(f)]
+    kept.sort(key=lambda f: f.cleaned_data["order"])
+    for key, errors in exc.message_dict.items():
+        if key.startswith("items[") and key[6:-1].isdigit() and int(key[6:-1]) < len(kept):
+            for error in errors:
+                kept[int(key[6:-1])].add_error(None, error)
+        else:
+            for error in errors:
+                form.add_error(None, error)
+
+
+@login_required
+def plan_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    patient = patient_for_plan_editor(user=user, patient_id=patient_id)
+    plan = selectors.plan_active_for_patient(patient=patient)
+    if plan is None or plan.current_version is None:
+        messages.info(request, "Assign a program first; then you can tailor it here.")
+        return redirect("patient-detail", patient_id=patient.pk)
+    library = {
+        e.pk: e for e in selectors.exercise_library().select_related("regression", "progression")
+    }
+    choices = [(pk, e.name) for pk, e in library.items()]
+    status, conflict = 200, None
+    if request.method == "POST":
+        form = PlanEditForm(request.POST, library=choices)
+        formset = PlanItemFormSet(request.POST, prefix="items")
+        if form.is_valid() and formset.is_valid():
+            specs = formset.specs()
+            added = form.cleaned_data["add_exercise"]
+            action = request.POST.get("action", "save")
+            try:
+                if added is not None:
+                    specs.append(ItemSpec.from_exercise(library[added]))
+                direction, _, swap_id = action.partition(":")
+                if direction in ("easier", "harder") and swap_id.isdigit():
+                    specs = specs_with_swap(
+                        specs=specs, exercise_id=int(swap_id), direction=direction
+                    )
+                version = plan_tailor(
+                    therapist=user,
+                    plan=plan,
+                    expected_version=form.cleaned_data["expected_version"],
+                    items=specs,
+                )
+            except PlanConflict as exc:
+                conflict, status = exc.message, 409
+                # Keep every field the PT typed; the next save applies on top of the new version.
+                data: QueryDict = request.POST.copy()
+                data["expected_version"] = str(
+                    Plan.objects.get(pk=plan.pk).current_version.number  # type: ignore[union-attr]
+                )
+                form = PlanEditForm(data, library=choices)
+                formset = PlanItemFormSet(data, prefix="items")
+                form.is_valid()
+                formset.is_valid()
+            except ValidationError as exc:
+                _add_service_errors(formset, form, exc)
+                status = 400
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+                status = 400
+            else:
+                messages.success(request, f"Saved as version {version.number}.")
+                return redirect("programs:plan-edit", patient_id=patient.pk)
+        else:
+            status = 400
+    else:
+        form = PlanEditForm(
+            initial={"expected_version": plan.current_version.number}, library=choices
+        )
+        formset = PlanItemFormSet(initial=_initial_rows(plan), prefix="items")
+    rows = []
+    for item_form in formset:
+        value = item_form["exercise"].value()
+        exercise = library.get(int(value)) if str(value).isdigit() else None
+        rows.append({"form": item_form, "exercise": exercise})
+    return render(
+        request,
+        "programs/plan_edit.html",
+        {
+            "patient": patient,
+            "plan": plan,
+            "form": form,
+            "formset": formset,
+            "rows": rows,
+            "conflict": conflict,
+        },
+        status=status,
+    )
+
+
+@login_required
+def plan_versions(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = patient_for_plan_editor(user=request.user, patient_id=patient_id)
+    plan = selectors.plan_active_for_patient(patient=patient)
+    versions = list(selectors.plan_versions(plan=plan)) if plan else []
+    return render(
+        request,
+        "programs/plan_versions.html",
+        {"patient": patient, "plan": plan, "versions": versions},
+    )

@@ -1,0 +1,85 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+
+from accounts.forms import TIME_ZONE_CHOICES
+from programs import notifications
+from programs.forms.reminders import ReminderSettingsForm
+from programs.reminder_times import weekdays_from_mask
+from programs.selectors.reminders import reminder_log_for_user, reminder_settings_for_user
+from programs.services.reminders import (
+    ReminderChoices,
+    reminder_settings_update,
+    reminders_unsubscribe,
+)
+
+
+@login_required
+def reminder_settings(request: HttpRequest) -> HttpResponse:
+    current = reminder_settings_for_user(user=request.user)
+    prefs = current.settings
+    initial = {
+        "enabled": True if current.is_new else prefs.enabled,
+        "times": ", ".join(t.strftime("%H:%M") for t in current.times) or "08:00",
+        "weekdays": [str(d) for d in weekdays_from_mask(prefs.weekdays)],
+        # Empty on the first visit, so that the browser's zone can be filled in.
+        "time_zone": "" if current.is_new else prefs.time_zone,
+        "channel": prefs.channel,
+        "quiet_start": prefs.quiet_start,
+        "quiet_end": prefs.quiet_end,
+    }
+    form = ReminderSettingsForm(request.POST or None, initial=initial)
+    if current.is_new:
+        form.fields["time_zone"].widget.attrs["data-detect"] = ""
+    form.fields["time_zone"].help_text = (
+        "Reminders follow this zone's clock. Leave it empty to use the one in your profile "
+        f"({request.user.patient_profile.time_zone})."
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        choices = ReminderChoices(
+            enabled=data["enabled"],
+            weekdays=data["weekdays"],
+            times=data["times"],
+            time_zone=data["time_zone"] or request.user.patient_profile.time_zone,
+            channel=data["channel"],
+            quiet_start=data["quiet_start"],
+            quiet_end=data["quiet_end"],
+            pause_days=data["pause"],
+        )
+        try:
+            reminder_settings_update(patient=request.user, choices=choices)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Your reminder settings are saved.")
+            return redirect("programs:reminders")
+    return render(
+        request,
+        "programs/reminders/settings.html",
+        {"form": form, "prefs": prefs, "is_new": current.is_new, "time_zones": TIME_ZONE_CHOICES},
+    )
+
+
+@login_required
+def reminder_log(request: HttpRequest) -> HttpResponse:
+    deliveries = reminder_log_for_user(user=request.user)
+    return render(request, "programs/reminders/log.html", {"deliveries": deliveries})
+
+
+# Mail providers POST here for one-click unsubscribe (RFC 8058) with no session or CSRF token;
+# the signed token is the authority. A GET only shows the button, so link scanners change nothing.
+@csrf_exempt
+def reminder_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    patient_id = notifications.unsubscribe_patient_id(token)
+    if patient_id is None:
+        raise Http404("This link is not valid.")
+    if request.method == "POST":
+        if not reminders_unsubscribe(patient_id=patient_id):
+            raise Http404("This link is not valid.")
+        return render(request, "programs/reminders/unsubscribed.html")
+    return render(request, "programs/reminders/unsubscribe.html", {"token": token})
