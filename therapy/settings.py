@@ -120,6 +120,8 @@ else:
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_processed_dir),
+        # kombu keeps its exchange table in ./control unless told otherwise.
+        "control_folder": str(RUN_DIR / "broker" / "control"),
         "store_processed": False,
         "polling_interval": 0.2,
     }
