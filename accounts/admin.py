@@ -8,8 +8,13 @@ from accounts.audit import Action, audit_read_many, audit_record
 from accounts.models import (
     AuditEvent,
     CareTeamLink,
+    EligibilityReview,
     EmployerAdminProfile,
+    Enrolment,
+    Intake,
     PatientProfile,
+    RosterEntry,
+    RosterImport,
     Sponsor,
     TherapistProfile,
     User,
@@ -106,7 +111,7 @@ class CareTeamLinkAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Sponsor)
 class SponsorAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "kind"]
+    list_display = ["name", "slug", "kind", "requires_member_id", "requires_work_email"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -131,3 +136,43 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+
+@admin.register(RosterEntry)
+class RosterEntryAdmin(admin.ModelAdmin):
+    list_display = ["member_id", "first_name", "last_name", "sponsor", "coverage_start", "ended_on"]
+    list_filter = ["sponsor", "relationship"]
+    search_fields = ["member_id", "last_name_norm", "email"]
+    readonly_fields = ["first_name_norm", "last_name_norm", "ended_by_import"]
+
+
+@admin.register(RosterImport)
+class RosterImportAdmin(admin.ModelAdmin):
+    """Operations can read imports; they are created and applied only through the service."""
+
+    list_display = ["pk", "sponsor", "original_name", "status", "added", "updated", "ended"]
+    list_filter = ["status", "sponsor"]
+    readonly_fields = [f.name for f in RosterImport._meta.fields]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+
+@admin.register(EligibilityReview)
+class EligibilityReviewAdmin(admin.ModelAdmin):
+    list_display = ["pk", "entered_first_name", "entered_last_name", "reason", "status"]
+    list_filter = ["status", "reason"]
+    readonly_fields = [f.name for f in EligibilityReview._meta.fields]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "roster_entry", "enrolled_at"]
+    raw_id_fields = ["user", "roster_entry"]
+
+
+@admin.register(Intake)
+class IntakeAdmin(admin.ModelAdmin):
+    list_display = ["patient", "pain_now", "has_red_flags", "submitted_at"]
+    list_filter = ["has_red_flags"]
+    raw_id_fields = ["patient"]

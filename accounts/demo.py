@@ -1,14 +1,21 @@
 """Demo people for `make run` (see seed_demo). Idempotent: running twice changes nothing."""
 
-from datetime import date
+import csv
+import io
+from datetime import date, timedelta
 
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import (
     CareTeamLink,
     EmployerAdminProfile,
+    Enrolment,
     PatientProfile,
+    RosterEntry,
+    RosterImport,
     Sponsor,
     TherapistProfile,
     User,
@@ -83,6 +90,7 @@ def seed_people() -> dict[str, User]:
             confirmed=True,
             defaults={"name": "Demo authenticator", "key": DEMO_TOTP_KEY_HEX},
         )
+    seed_roster(sponsor=acme, admin=employer, patients=[patient, patient2])
     return {
         "pt": pt,
         "pt2": pt2,
@@ -91,3 +99,175 @@ def seed_people() -> dict[str, User]:
         "employer": employer,
         "staff": staff,
     }
+
+
+_DEMO_GIVEN = [
+    "Amara",
+    "Ben",
+    "Chloé",
+    "Diego",
+    "Elif",
+    "Farah",
+    "Gustavo",
+    "Hana",
+    "Ivan",
+    "Jae",
+    "Keisha",
+    "Liam",
+    "Mei",
+    "Nikhil",
+    "Olga",
+    "Pedro",
+    "Quentin",
+    "Rosa",
+    "Sven",
+    "Tamar",
+    "Umar",
+    "Valentina",
+    "Wen",
+    "Ximena",
+    "Yusuf",
+    "Zofia",
+    "Aiko",
+    "Bruno",
+    "Carmen",
+    "Dmitri",
+]
+_DEMO_FAMILY = [
+    "Abara",
+    "Brandt",
+    "Côté",
+    "Delgado",
+    "Eriksen",
+    "Fontaine",
+    "Guerrero",
+    "Haddad",
+    "Ivanova",
+    "Jung",
+    "Kowalski",
+    "Lindqvist",
+    "Moreau",
+    "Nakamura",
+    "O'Neill",
+    "Petrov",
+    "Quispe",
+    "Rahman",
+    "Schmidt",
+    "Tanaka",
+    "Urquhart",
+    "Vasquez",
+    "Weiss",
+    "Xu",
+    "Yilmaz",
+    "Zielinski",
+    "Acosta",
+    "Bauer",
+    "Castillo",
+    "Dubois",
+]
+
+
+def demo_roster_rows() -> list[dict[str, str]]:
+    """Acme's demo roster: the two demo patients, people to try “Do I qualify?” with, and more."""
+    today = timezone.localdate()
+    rows = [
+        {
+            "member_id": "AC-1001",
+            "first_name": "Dana",
+            "last_name": "Whitfield",
+            "date_of_birth": "1986-04-12",
+            "email": "dana.whitfield@acme.example",
+        },
+        {
+            "member_id": "AC-1002",
+            "first_name": "Luis",
+            "last_name": "Carvalho",
+            "date_of_birth": "1979-09-03",
+            "email": "luis.carvalho@acme.example",
+        },
+        # Try these on /eligibility/: covered, a double surname with accents, a dependant,
+        # coverage starting next month, coverage that has ended.
+        {
+            "member_id": "AC-1003",
+            "first_name": "María José",
+            "last_name": "Núñez-García",
+            "date_of_birth": "1990-07-21",
+            "email": "mj.nunez@acme.example",
+        },
+        {
+            "member_id": "AC-1003-01",
+            "first_name": "Tomás",
+            "last_name": "Núñez-García",
+            "date_of_birth": "2012-03-02",
+            "relationship": "child",
+        },
+        {
+            "member_id": "AC-1004",
+            "first_name": "William",
+            "last_name": "Hartley",
+            "date_of_birth": "1975-11-30",
+            "email": "w.hartley@acme.example",
+        },
+        {
+            "member_id": "AC-1005",
+            "first_name": "Noor",
+            "last_name": "Siddiqui",
+            "date_of_birth": "1993-01-09",
+            "coverage_start": (today.replace(day=1) + timedelta(days=32))
+            .replace(day=1)
+            .isoformat(),
+        },
+        {
+            "member_id": "AC-1006",
+            "first_name": "Greta",
+            "last_name": "Lindholm",
+            "date_of_birth": "1968-05-17",
+            "coverage_start": "2023-01-01",
+            "coverage_end": (today - timedelta(days=40)).isoformat(),
+        },
+    ]
+    for n, (given, family) in enumerate(zip(_DEMO_GIVEN, _DEMO_FAMILY, strict=True)):
+        rows.append(
+            {
+                "member_id": f"AC-{2000 + n}",
+                "first_name": given,
+                "last_name": family,
+                "date_of_birth": date(1960 + n, 1 + n % 12, 1 + n % 27).isoformat(),
+                "email": f"{given.lower()}.{n}@acme.example",
+            }
+        )
+    for row in rows:
+        row.setdefault("email", "")
+        row.setdefault("postal_code", "10001")
+        row.setdefault("relationship", "employee")
+        row.setdefault("coverage_start", "2024-01-01")
+        row.setdefault("coverage_end", "")
+    return rows
+
+
+def seed_roster(*, sponsor: Sponsor, admin: User, patients: list[User]) -> None:
+    """Load the demo roster through the real import once, and enrol the demo patients."""
+    from accounts.services.rosters import COLUMNS, roster_import_create, roster_import_process
+
+    if not RosterImport.objects.filter(sponsor=sponsor).exists():
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(demo_roster_rows())
+        created = roster_import_create(
+            sponsor=sponsor,
+            file=ContentFile(out.getvalue().encode(), name="acme-roster.csv"),
+            uploaded_by=admin,
+            source=RosterImport.Source.COMMAND,
+        )
+        # Processed here so the demo is ready at once; the worker finds it done and skips it.
+        roster_import_process(import_id=created.pk)
+    for patient in patients:
+        entry = RosterEntry.objects.filter(
+            sponsor=sponsor,
+            first_name=patient.first_name,
+            last_name=patient.last_name,
+            date_of_birth=patient.patient_profile.date_of_birth,
+        ).first()
+        if entry is not None:
+            Enrolment.objects.get_or_create(user=patient, defaults={"roster_entry": entry})

@@ -58,3 +58,38 @@ def password_reset_email_send(*, user_id: int, base_url: str) -> bool:
         context={"first_name": user.first_name, "reset_url": f"{base_url.rstrip('/')}{path}"},
     )
     return True
+
+
+def eligibility_review_email_send(*, review_id: int) -> bool:
+    """Tell the person what staff decided about their near match, once."""
+    from accounts.models import EligibilityReview
+    from accounts.services.eligibility import enrolment_url_for
+
+    with transaction.atomic():
+        review = (
+            EligibilityReview.objects.select_for_update()
+            .select_related("roster_entry__sponsor")
+            .filter(pk=review_id, emailed_at__isnull=True)
+            .exclude(status=EligibilityReview.Status.PENDING)
+            .first()
+        )
+        if review is None:
+            return False
+        approved = review.status == EligibilityReview.Status.APPROVED
+        context = {
+            "first_name": review.entered_first_name,
+            "sponsor_name": review.roster_entry.sponsor.name,
+            "base_url": settings.PUBLIC_BASE_URL,
+        }
+        if approved:
+            context["enrol_url"] = settings.PUBLIC_BASE_URL.rstrip("/") + enrolment_url_for(
+                review.roster_entry
+            )
+        send_templated_email(
+            to=review.email,
+            template="accounts/email/eligibility_" + ("approved" if approved else "not_confirmed"),
+            context=context,
+        )
+        review.emailed_at = timezone.now()
+        review.save(update_fields=["emailed_at"])
+    return True

@@ -19,3 +19,30 @@ def accounts_erase_closed_accounts_task() -> int:
     from accounts.privacy import closed_accounts_erase
 
     return closed_accounts_erase()
+
+
+@shared_task
+def roster_import_process_task(import_id: int) -> None:
+    from accounts.services.rosters import roster_import_process
+
+    roster_import_process(import_id=import_id)
+
+
+@shared_task
+def roster_import_apply_task(import_id: int) -> None:
+    from accounts.services.rosters import roster_import_apply_confirmed
+
+    roster_import_apply_confirmed(import_id=import_id)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def eligibility_review_email_task(review_id: int) -> None:
+    notifications.eligibility_review_email_send(review_id=review_id)
+
+
+@shared_task
+def activity_rollup_task() -> int:
+    """Roll up every closed day not rolled yet (beat runs it hourly; a rerun finds nothing)."""
+    from accounts.services.activity_rollup import activity_rollup_catch_up
+
+    return activity_rollup_catch_up()

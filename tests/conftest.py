@@ -26,6 +26,13 @@ def pytest_configure(config: pytest.Config) -> None:
     celery_app.conf.task_default_queue = f"test-{uuid.uuid4().hex[:8]}"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Tests that use the session's Celery worker run last. Once started, the worker also runs
+    # the tasks other transactional tests enqueue on commit, and a task still reading tables
+    # while such a test's teardown truncates them deadlocks with it.
+    items.sort(key=lambda item: "celery_session_worker" in getattr(item, "fixturenames", ()))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _clean_test_redis() -> None:
     redis.Redis.from_url(settings.REDIS_URL).flushdb()

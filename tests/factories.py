@@ -8,10 +8,12 @@ from accounts.models import (
     CareTeamLink,
     EmployerAdminProfile,
     PatientProfile,
+    RosterEntry,
     Sponsor,
     TherapistProfile,
     User,
 )
+from accounts.names import normalise_name
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -115,3 +117,51 @@ class CareTeamLinkFactory(factory.django.DjangoModelFactory):
     patient = factory.SubFactory(PatientFactory)
     therapist = factory.SubFactory(TherapistFactory)
     is_primary = True
+
+
+class RosterEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RosterEntry
+
+    sponsor = factory.SubFactory(SponsorFactory)
+    member_id = factory.Sequence(lambda n: f"M{n:07d}")
+    first_name = "Jordan"
+    last_name = "Rivera"
+    first_name_norm = factory.LazyAttribute(lambda o: normalise_name(o.first_name))
+    last_name_norm = factory.LazyAttribute(lambda o: normalise_name(o.last_name))
+    date_of_birth = date(1980, 2, 14)
+    relationship = RosterEntry.Relationship.EMPLOYEE
+    coverage_start = date(2020, 1, 1)
+    coverage_end = None
+
+
+def roster_csv(rows: list[dict], *, columns: tuple[str, ...] | None = None) -> bytes:
+    """A roster file in the contract's column order; missing values are left empty."""
+    import csv
+    import io
+
+    from accounts.services.rosters import COLUMNS
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    columns = columns or COLUMNS
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row.get(c, "") for c in columns])
+    return out.getvalue().encode()
+
+
+def roster_person(n: int, **overrides: str) -> dict:
+    person = {
+        "member_id": f"E{n:05d}",
+        "first_name": f"Person{n}",
+        "last_name": "Example",
+        "date_of_birth": "1980-01-01",
+        "email": f"person{n}@work.example",
+        "postal_code": "10001",
+        "relationship": "employee",
+        "coverage_start": "2024-01-01",
+        "coverage_end": "",
+    }
+    person.update(overrides)
+    return person

@@ -131,6 +131,8 @@ else:
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_processed_dir),
+        # kombu keeps its exchange table in ./control unless told otherwise.
+        "control_folder": str(RUN_DIR / "broker" / "control"),
         "store_processed": False,
         "polling_interval": 0.2,
     }
@@ -159,6 +161,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "programs.tasks.programs_alerts_sweep_task",
         "schedule": env.int("ALERTS_SWEEP_SECONDS", default=15 * 60),
     },
+    # Employer dashboard rollups: each closed day once; hourly so a missed run catches up soon.
+    "activity-rollup": {"task": "accounts.tasks.activity_rollup_task", "schedule": 3600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(RUN_DIR / "celerybeat-schedule")
 
@@ -217,6 +221,19 @@ AXES_CLIENT_IP_CALLABLE = "therapy.client_ip.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 # Patient rights: a closed account's data is kept this long, then erased (docs/security.md).
 CLOSED_ACCOUNT_RETENTION_DAYS = env.int("CLOSED_ACCOUNT_RETENTION_DAYS", default=30)
+
+
+# --- Eligibility and rosters ------------------------------------------------------------
+# A roster file that would end more than this share of the people covered waits for an admin.
+ROSTER_MAX_END_FRACTION = env.float("ROSTER_MAX_END_FRACTION", default=0.2)
+ROSTER_MAX_UPLOAD_BYTES = env.int("ROSTER_MAX_UPLOAD_BYTES", default=500 * 1024 * 1024)
+# "Do I qualify?" checks allowed per window, per client IP and per sponsor.
+ELIGIBILITY_CHECKS_PER_IP = env.int("ELIGIBILITY_CHECKS_PER_IP", default=20)
+ELIGIBILITY_CHECKS_PER_SPONSOR = env.int("ELIGIBILITY_CHECKS_PER_SPONSOR", default=1000)
+ELIGIBILITY_RATE_WINDOW_SECONDS = env.int("ELIGIBILITY_RATE_WINDOW_SECONDS", default=600)
+# Aggregates drawn from fewer people than this show as "<N" to employer admins.
+EMPLOYER_MIN_CELL_SIZE = env.int("EMPLOYER_MIN_CELL_SIZE", default=11)
+ENROLMENT_LINK_MAX_AGE_SECONDS = env.int("ENROLMENT_LINK_MAX_AGE_SECONDS", default=14 * 24 * 3600)
 
 
 # --- Email ----------------------------------------------------------------------------

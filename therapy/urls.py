@@ -17,6 +17,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("", include("accounts.security_urls")),
+    path("eligibility/", include("accounts.eligibility_urls")),
+    path("employer/", include("accounts.employer_urls")),
     path("caseload/", careteam_views.caseload, name="caseload"),
     path("patients/<int:patient_id>/", account_views.patient_detail, name="patient-detail"),
     path("", include("programs.urls")),

@@ -40,3 +40,32 @@ def test_seed_demo_refuses_to_run_in_production(settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo")
     assert not User.objects.filter(email="patient@demo.test").exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_loads_acme_roster_once_and_enrols_the_demo_patients(settings):
+    from accounts.models import Enrolment, RosterEntry, RosterImport
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    [history] = RosterImport.objects.filter(sponsor__slug="acme")
+    assert history.status == "applied"
+    assert history.added == RosterEntry.objects.filter(sponsor__slug="acme").count() >= 30
+    enrolled = Enrolment.objects.values_list("user__email", flat=True)
+    assert sorted(enrolled) == ["patient2@demo.test", "patient@demo.test"]
+
+
+@pytest.mark.django_db
+def test_import_roster_command_uses_the_same_path(tmp_path, capsys):
+    from accounts.models import RosterImport
+    from tests.factories import SponsorFactory, roster_csv, roster_person
+
+    SponsorFactory(slug="globex")
+    path = tmp_path / "globex.csv"
+    path.write_bytes(roster_csv([roster_person(i) for i in range(4)]))
+    call_command("import_roster", "globex", str(path), "--now")
+    assert "added 4, updated 0, ended 0, unchanged 0, rejected 0" in capsys.readouterr().out
+    assert RosterImport.objects.get().source == "command"
+    with pytest.raises(CommandError, match="No sponsor"):
+        call_command("import_roster", "nope", str(path))

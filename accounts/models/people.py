@@ -228,7 +228,20 @@ class Sponsor(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.EMPLOYER)
+    # What a person must give, beyond name and date of birth, to be matched to the roster.
+    requires_member_id = models.BooleanField(
+        default=False, help_text="Health plans always require the member ID."
+    )
+    requires_work_email = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="health_plan") | Q(requires_member_id=True),
+                name="accounts_health_plan_requires_member_id",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -1,0 +1,57 @@
+"""Rollups of exercise activity per enrolled member, for the employer dashboard.
+
+Kept current by a Celery task a day at a time (accounts.services.activity_rollup), so that
+the dashboard never reads the raw sessions and completions.
+"""
+
+from django.db import models
+from django.utils import timezone
+
+from accounts.models.people import Sponsor, User
+
+
+class ActivityRollupDay(models.Model):
+    """A patient-local day whose activity is in the rollups; claimed once, never counted twice."""
+
+    day = models.DateField(unique=True)
+    rolled_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Rolled up {self.day}"
+
+
+class MemberActivityMonth(models.Model):
+    patient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The first day of the month.")
+    sessions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "month"], name="accounts_activity_month_uniq"
+            )
+        ]
+        indexes = [models.Index(fields=["sponsor", "month"], name="accounts_activity_sp_month")]
+
+    def __str__(self) -> str:
+        return f"{self.patient_id} in {self.month:%Y-%m}: {self.sessions} sessions"
+
+
+class MemberPainTrend(models.Model):
+    """Pain on a member's first and latest day with pain reports, as sums and counts (exact)."""
+
+    patient = models.OneToOneField(User, on_delete=models.CASCADE, related_name="+")
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.CASCADE, related_name="+")
+    first_day = models.DateField()
+    first_pain_sum = models.PositiveIntegerField()
+    first_pain_count = models.PositiveIntegerField()
+    last_day = models.DateField()
+    last_pain_sum = models.PositiveIntegerField()
+    last_pain_count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["sponsor"], name="accounts_pain_trend_sponsor")]
+
+    def __str__(self) -> str:
+        return f"Pain trend of {self.patient_id}"

@@ -1,0 +1,122 @@
+"""Enrolment: a covered person becomes a patient, linked to their roster entry, with a PT."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import CareTeamLink, Enrolment, Intake, RosterEntry, User
+from accounts.models.intake import RED_FLAG_FIELDS
+from accounts.services.people import care_team_assign_primary, patient_sign_up
+from therapy.api_errors import ApplicationError
+
+
+def therapist_pick_for_state(*, state: str) -> User | None:
+    """The PT licensed in `state` with the fewest active patients (ties: the longest-serving)."""
+    active_patients = (
+        CareTeamLink.objects.filter(therapist=OuterRef("pk"), ended_at__isnull=True)
+        .order_by()
+        .values("therapist")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        User.objects.filter(
+            role=User.Role.THERAPIST,
+            is_active=True,
+            therapist_profile__license_state=state,
+            therapist_profile__accepting_patients=True,
+        )
+        .annotate(load=Coalesce(Subquery(active_patients), Value(0)))
+        .order_by("load", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def enrolment_create(
+    *,
+    roster_entry: RosterEntry,
+    email: str,
+    password: str,
+    state: str,
+    time_zone: str,
+    phone: str = "",
+    preferred_language: str = "en",
+) -> User:
+    """Create the patient account for a covered roster entry and give them a primary PT."""
+    entry = RosterEntry.objects.select_for_update().get(pk=roster_entry.pk)
+    if not entry.is_covered_on(timezone.localdate()):
+        raise ApplicationError("This coverage is not active today.")
+    if Enrolment.objects.filter(roster_entry=entry).exists():
+        raise ApplicationError(
+            "An account already exists for this coverage. Log in, or reset your password."
+        )
+    if not state:
+        raise ValidationError({"state": ["Choose the state you live in."]})
+    user = patient_sign_up(
+        email=email,
+        password=password,
+        first_name=entry.first_name,
+        last_name=entry.last_name,
+        date_of_birth=entry.date_of_birth,
+        time_zone=time_zone,
+        phone=phone,
+        preferred_language=preferred_language,
+        state=state,
+    )
+    Enrolment.objects.create(user=user, roster_entry=entry)
+    therapist = therapist_pick_for_state(state=state)
+    if therapist is not None:
+        care_team_assign_primary(patient=user, therapist=therapist)
+    return user
+
+
+@transaction.atomic
+def intake_submit(
+    *,
+    patient: User,
+    pain_areas: list[str],
+    pain_now: int,
+    goals: str = "",
+    hard_activities: list[str] | None = None,
+    red_flags: dict[str, bool] | None = None,
+) -> Intake:
+    """Record a new patient's intake. `has_red_flags` is what PT alerts will hook onto."""
+    if not patient.is_patient:
+        raise ApplicationError("Only patients answer the intake.")
+    errors: dict[str, list[str]] = {}
+    valid_areas = set(Intake.Area.values)
+    if not pain_areas or set(pain_areas) - valid_areas:
+        errors["pain_areas"] = ["Choose where it hurts."]
+    if not 0 <= pain_now <= 10:
+        errors["pain_now"] = ["Pain is a number from 0 to 10."]
+    flags = {name: bool((red_flags or {}).get(name, False)) for name in RED_FLAG_FIELDS}
+    unknown = set(red_flags or {}) - set(RED_FLAG_FIELDS)
+    if unknown:
+        errors["red_flags"] = [f"Unknown questions: {', '.join(sorted(unknown))}."]
+    if errors:
+        raise ApplicationError("Some answers are missing or not valid.", errors=errors)
+    activities = [a.strip()[:200] for a in (hard_activities or []) if a.strip()]
+    return Intake.objects.create(
+        patient=patient,
+        pain_areas=sorted(set(pain_areas)),
+        pain_now=pain_now,
+        goals=goals.strip(),
+        hard_activities=activities,
+        has_red_flags=any(flags.values()),
+        **flags,
+    )
+
+
+def enrolment_needs_intake(*, user: User) -> bool:
+    return bool(user.is_patient and not Intake.objects.filter(patient=user).exists())
+
+
+__all__ = [
+    "enrolment_create",
+    "enrolment_needs_intake",
+    "intake_submit",
+    "therapist_pick_for_state",
+]

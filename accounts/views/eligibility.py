@@ -1,0 +1,138 @@
+"""“Do I qualify?”, enrolment, the intake and the staff review queue."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.forms import TIME_ZONE_CHOICES, EligibilityCheckForm, EnrolmentForm, IntakeForm
+from accounts.models import User
+from accounts.models.intake import RED_FLAG_FIELDS
+from accounts.selectors.employer import eligibility_reviews_pending
+from accounts.services.eligibility import (
+    RateLimited,
+    eligibility_check,
+    eligibility_rate_limit,
+    eligibility_review_decide,
+    roster_entry_from_token,
+)
+from accounts.services.enrolment import enrolment_create, intake_submit
+from therapy.api_errors import ApplicationError
+from therapy.client import client_ip
+
+
+def check(request: HttpRequest) -> HttpResponse:
+    form = EligibilityCheckForm(request.POST or None)
+    search = request.GET.get("q", "").strip()
+    if search:
+        sponsors = form.fields["sponsor"].queryset.filter(name__icontains=search)  # type: ignore[attr-defined]
+        form.fields["sponsor"].queryset = sponsors  # type: ignore[attr-defined]
+    outcome = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            eligibility_rate_limit(client_ip=client_ip(request), sponsor=data["sponsor"])
+            outcome = eligibility_check(**data)
+        except RateLimited as exc:
+            form.add_error(
+                None,
+                f"Too many checks from here right now. Try again in {exc.retry_after} seconds.",
+            )
+            status = 429
+        except ApplicationError as exc:
+            for field, errors in exc.errors.items():
+                for error in errors:
+                    form.add_error(field, error)
+    response = render(
+        request,
+        "accounts/eligibility_check.html",
+        {"form": form, "outcome": outcome, "search": search},
+    )
+    response.status_code = status
+    return response
+
+
+def enrol(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        entry = roster_entry_from_token(token)
+    except ApplicationError as exc:
+        return render(request, "accounts/enrol_invalid.html", {"message": exc.message}, status=404)
+    form = EnrolmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = enrolment_create(roster_entry=entry, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("eligibility:intake")
+    return render(
+        request,
+        "accounts/enrol.html",
+        {"form": form, "entry": entry, "time_zones": TIME_ZONE_CHOICES},
+    )
+
+
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if not user.is_patient:
+        raise Http404("Only patients answer the intake.")
+    form = IntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            answers = intake_submit(
+                patient=user,
+                pain_areas=data["pain_areas"],
+                pain_now=data["pain_now"],
+                goals=data["goals"],
+                hard_activities=data["hard_activities"].splitlines(),
+                red_flags={name: data[name] for name in RED_FLAG_FIELDS},
+            )
+        except ApplicationError as exc:
+            for field, errors in exc.errors.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            if answers.has_red_flags:
+                return render(request, "accounts/intake_seek_care.html")
+            messages.success(
+                request, "Thank you. Your physical therapist will set up your program."
+            )
+            return redirect("home")
+    return render(
+        request,
+        "accounts/intake.html",
+        {"form": form, "red_flag_names": RED_FLAG_FIELDS},
+    )
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    reviews = eligibility_reviews_pending(user=request.user)  # 404 unless staff
+    return render(request, "accounts/review_queue.html", {"reviews": reviews})
+
+
+@login_required
+@require_POST
+def review_decide(request: HttpRequest, review_id: int) -> HttpResponse:
+    eligibility_reviews_pending(user=request.user)  # 404 unless staff
+    approve = request.POST.get("decision") == "approve"
+    try:
+        eligibility_review_decide(review_id=review_id, staff_user=request.user, approve=approve)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            "Approved; the person is emailed a link."
+            if approve
+            else "Rejected; the person is emailed.",
+        )
+    return redirect("eligibility:reviews")
