@@ -44,6 +44,15 @@ class SponsorSearchApi(APIView):
         return Response(self.SponsorSearchOutput(sponsors[:20], many=True).data)
 
 
+class SponsorSlugField(serializers.SlugRelatedField):
+    """A sponsor by slug; a NUL byte is refused here (PostgreSQL would raise on the lookup)."""
+
+    def to_internal_value(self, data: object) -> Sponsor:
+        if "\x00" in str(data):
+            raise serializers.ValidationError("Null characters are not allowed.")
+        return super().to_internal_value(data)
+
+
 class EligibilityCheckApi(APIView):
     """Public: is this person covered by this sponsor today?"""
 
@@ -51,7 +60,7 @@ class EligibilityCheckApi(APIView):
     authentication_classes: list = []  # anonymous by design; nothing to forge
 
     class EligibilityCheckInput(serializers.Serializer):
-        sponsor = serializers.SlugRelatedField(slug_field="slug", queryset=Sponsor.objects.all())
+        sponsor = SponsorSlugField(slug_field="slug", queryset=Sponsor.objects.all())
         first_name = serializers.CharField(max_length=150)
         last_name = serializers.CharField(max_length=150)
         date_of_birth = serializers.DateField(input_formats=["%Y-%m-%d"])

@@ -6,6 +6,7 @@ Every endpoint resolves the admin's sponsor first (404 for anyone else) and read
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -82,14 +83,17 @@ class RosterImportListApi(APIView):
     class RosterUploadInput(serializers.Serializer):
         file = serializers.FileField()
 
-    @extend_schema(responses={200: RosterImportOutput(many=True)}, summary="Roster import history")
+    @extend_schema(
+        responses={200: RosterImportOutput(many=True), 404: ErrorSerializer},
+        summary="Roster import history",
+    )
     def get(self, request: Request) -> Response:
         sponsor = employer_sponsor_for(user=request.user)
         return Response(RosterImportOutput(roster_import_list(sponsor=sponsor), many=True).data)
 
     @extend_schema(
         request={"multipart/form-data": RosterUploadInput},
-        responses={202: RosterImportOutput, 400: ErrorSerializer},
+        responses={202: RosterImportOutput, 400: ErrorSerializer, 404: ErrorSerializer},
         summary="Upload a roster file (replaces the roster in force once processed)",
     )
     def post(self, request: Request) -> Response:
@@ -138,12 +142,15 @@ class RosterSearchApi(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("search", str, description="Name, member ID or email")],
-        responses={200: RosterEntryOutput(many=True)},
+        responses={200: RosterEntryOutput(many=True), 400: ErrorSerializer, 404: ErrorSerializer},
         summary="Search the roster",
     )
     def get(self, request: Request) -> Response:
         sponsor = employer_sponsor_for(user=request.user)
-        entries = roster_search(sponsor=sponsor, query=request.query_params.get("search", ""))
+        query = request.query_params.get("search", "")
+        if "\x00" in query:
+            raise ValidationError({"search": ["Null characters are not allowed."]})
+        entries = roster_search(sponsor=sponsor, query=query)
         return Response(RosterEntryOutput(entries, many=True).data)
 
 
@@ -175,13 +182,19 @@ class EmployerDashboardApi(APIView):
                 "relationship", str, enum=RosterEntry.Relationship.values, required=False
             )
         ],
-        responses={200: DashboardFigureOutput(many=True)},
+        responses={
+            200: DashboardFigureOutput(many=True),
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+        },
         summary="Aggregate figures, small cells suppressed",
     )
     def get(self, request: Request) -> Response:
         sponsor = employer_sponsor_for(user=request.user)
         relationship = request.query_params.get("relationship", "")
-        if relationship not in RosterEntry.Relationship.values:
-            relationship = ""
+        given = "relationship" in request.query_params
+        if given and relationship not in RosterEntry.Relationship.values:
+            # An unknown filter is refused rather than quietly ignored.
+            raise ValidationError({"relationship": ["Not one of the relationships."]})
         figures = employer_dashboard(sponsor=sponsor, relationship=relationship)
         return Response(self.DashboardFigureOutput(figures, many=True).data)

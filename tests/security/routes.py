@@ -17,7 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
-from accounts.models import User
+from accounts.models import EligibilityReview, RosterImport, User
+from accounts.services.eligibility import eligibility_check
 from programs.models import Alert, Article, Plan, Visit
 from programs.services.notes import note_sign, note_start_draft
 
@@ -81,6 +82,44 @@ def _open_alert_of(cast: Cast, owner: User) -> int:
     return alert.pk
 
 
+def _roster_entry_of_employer(cast: Cast, owner: User) -> int:
+    """A person on the employer admin's sponsor's roster (an employer's data, no health data)."""
+    from tests.factories import RosterEntryFactory
+
+    sponsor = cast.employer_admin.employer_profile.sponsor
+    return RosterEntryFactory(sponsor=sponsor, first_name="Robin", last_name="Matrix").pk
+
+
+def _roster_import_of_employer(cast: Cast, owner: User) -> int:
+    from django.core.files.base import ContentFile
+
+    roster_import = RosterImport(
+        sponsor=cast.employer_admin.employer_profile.sponsor,
+        uploaded_by=cast.employer_admin,
+        original_name="roster.csv",
+        status=RosterImport.Status.PENDING,
+    )
+    roster_import.file.save("matrix-roster.csv", ContentFile(b"member_id\n"), save=False)
+    roster_import.save()
+    return roster_import.pk
+
+
+def _eligibility_review(cast: Cast, owner: User) -> int:
+    """A "Do I qualify?" check that matched a roster entry only loosely: staff review it."""
+    from tests.factories import RosterEntryFactory
+
+    sponsor = cast.employer_admin.employer_profile.sponsor
+    entry = RosterEntryFactory(sponsor=sponsor, first_name="Katherine", last_name="Moss")
+    outcome = eligibility_check(
+        sponsor=sponsor,
+        first_name="Kate",
+        last_name="Moss",
+        date_of_birth=entry.date_of_birth,
+        email="kate@home.example",
+    )
+    return EligibilityReview.objects.get(pk=outcome.review_id).pk
+
+
 PARAMS: dict[str, Filler] = {
     "patient_id": lambda cast, owner: owner.pk,
     "visit_id": _visit_of,
@@ -97,9 +136,22 @@ PARAMS: dict[str, Filler] = {
     "slug": lambda cast, owner: Article.objects.filter(published=True).first().slug,
     # An outcome measure (a questionnaire), the same for everyone.
     "measure": lambda cast, owner: "odi",
+    # The employer's roster and its imports, and the staff review queue: no patient's record.
+    "entry_id": _roster_entry_of_employer,
+    "import_id": _roster_import_of_employer,
+    "review_id": _eligibility_review,
 }
 # Parameters that name no patient's object: the same value is used for everyone.
-NOT_PATIENT_OWNED = {"uidb64", "token", "index", "slug", "measure"}
+NOT_PATIENT_OWNED = {
+    "uidb64",
+    "token",
+    "index",
+    "slug",
+    "measure",
+    "entry_id",
+    "import_id",
+    "review_id",
+}
 # Objects a request may use up (a cancelled visit cannot be cancelled again): a new one for
 # every URL, so each actor's answer does not depend on who went before.
 FRESH_EACH_TIME = {"visit_id"}

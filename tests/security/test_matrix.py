@@ -242,6 +242,8 @@ CSRF_EXEMPT = {
     # site acts for no one. Creating an account or a token needs the person's own password.
     "POST /api/v1/auth/signup/",
     "POST /api/v1/auth/token/",
+    # "Do I qualify?": anonymous by design (authentication_classes = []), acts for no one.
+    "POST /api/v1/eligibility/check/",
 }
 # One-click unsubscribe (RFC 8058): mail providers POST with no session; the signed token in the
 # URL is the authority, so a forged request without it acts for no one (a made-up token: 404).
