@@ -172,7 +172,7 @@ class EnrolmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Intake)
-class IntakeAdmin(admin.ModelAdmin):
+class IntakeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["patient", "pain_now", "has_red_flags", "submitted_at"]
     list_filter = ["has_red_flags"]
     raw_id_fields = ["patient"]

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.audit import Action, audit_record
 from accounts.forms import TIME_ZONE_CHOICES, EligibilityCheckForm, EnrolmentForm, IntakeForm
 from accounts.models import User
 from accounts.models.intake import RED_FLAG_FIELDS
@@ -100,6 +101,9 @@ def intake(request: HttpRequest) -> HttpResponse:
             for field, errors in exc.errors.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
+            audit_record(
+                request_or_actor=request, patient_id=user.pk, action=Action.CREATE, obj=answers
+            )
             if answers.has_red_flags:
                 return render(request, "accounts/intake_seek_care.html")
             messages.success(
