@@ -83,7 +83,7 @@ def intake_submit(
     hard_activities: list[str] | None = None,
     red_flags: dict[str, bool] | None = None,
 ) -> Intake:
-    """Record a new patient's intake. `has_red_flags` is what PT alerts will hook onto."""
+    """Record a new patient's intake. Any red flag opens an urgent alert for their PT."""
     if not patient.is_patient:
         raise ApplicationError("Only patients answer the intake.")
     errors: dict[str, list[str]] = {}
@@ -99,7 +99,7 @@ def intake_submit(
     if errors:
         raise ApplicationError("Some answers are missing or not valid.", errors=errors)
     activities = [a.strip()[:200] for a in (hard_activities or []) if a.strip()]
-    return Intake.objects.create(
+    intake = Intake.objects.create(
         patient=patient,
         pain_areas=sorted(set(pain_areas)),
         pain_now=pain_now,
@@ -108,6 +108,12 @@ def intake_submit(
         has_red_flags=any(flags.values()),
         **flags,
     )
+    if intake.has_red_flags:
+        # An urgent alert for the PT, in the same transaction; the email goes after commit.
+        from programs.services.alerts import alert_raise_red_flag
+
+        alert_raise_red_flag(patient_id=patient.pk, source="intake")
+    return intake
 
 
 def enrolment_needs_intake(*, user: User) -> bool:

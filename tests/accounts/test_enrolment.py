@@ -80,6 +80,22 @@ def test_a_red_flag_tells_the_person_to_seek_care_and_is_recorded(patient):
     assert "Please get medical care now" in response.content.decode()
     intake = Intake.objects.get(patient=patient)
     assert intake.has_red_flags and intake.saddle_numbness
+    # the PT gets an urgent alert, and no plan starts on its own
+    from programs.models import Alert, Plan
+
+    alert = Alert.objects.get(patient=patient, kind=Alert.Kind.RED_FLAG)
+    assert alert.severity == Alert.Severity.URGENT
+    assert alert.acknowledged_at is None
+    assert not Plan.objects.filter(patient=patient).exists()
+
+
+def test_an_intake_without_red_flags_raises_no_alert(patient):
+    client_for(patient).post(
+        "/eligibility/intake/", {"pain_areas": ["lower_back"], "pain_now": "4"}
+    )
+    from programs.models import Alert
+
+    assert not Alert.objects.filter(patient=patient).exists()
 
 
 def test_intake_submit_checks_its_answers(patient, pt):
