@@ -19,10 +19,10 @@ from django.apps import apps
 from django.db.models import DateTimeField
 from django.test import Client
 
-from programs.models import ProgramTemplate
 from programs.services.messaging import message_post
 from programs.services.plans import plan_assign_template
 from tests.conftest import client_for
+from tests.programs.history import ensure_psoas_library
 from tests.security.routes import (
     Cast,
     Route,
@@ -70,7 +70,7 @@ def cast(patient, patient2, pt, pt2, employer_admin, staff) -> Cast:
         person.save(update_fields=["last_name"])
     # Each patient is on a program with their PT and has written to them, so the programs'
     # pages and APIs have something of each to show (or to leak).
-    psoas = ProgramTemplate.objects.get(slug="psoas")
+    psoas = ensure_psoas_library()
     for person, therapist in ((patient, pt), (patient2, pt2)):
         plan_assign_template(therapist=therapist, patient=person, template=psoas)
         message_post(sender=person, patient=person, body=f"Note from {person.last_name}")

@@ -12,7 +12,9 @@ from django.conf import settings
 from django.test import Client
 
 from accounts.models import AuditEvent
+from programs.services.plans import plan_assign_template
 from tests.conftest import client_for
+from tests.programs.history import ensure_psoas_library
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -44,7 +46,11 @@ def _redis_dump() -> str:
 def test_markers_in_health_fields_stay_out_of_logs_mail_redis_and_messages(
     celery_session_worker, pt, patient, mailbox, caplog, settings
 ):
-    marks = {name: f"zq{uuid.uuid4().hex[:12]}" for name in ("first", "last", "phone", "new")}
+    marks = {
+        name: f"zq{uuid.uuid4().hex[:12]}"
+        for name in ("first", "last", "phone", "new", "message", "note")
+    }
+    plan = plan_assign_template(therapist=pt, patient=patient, template=ensure_psoas_library())
     patient.first_name, patient.last_name = marks["first"], marks["last"]
     patient.save()
     patient.patient_profile.phone = marks["phone"]
@@ -78,6 +84,35 @@ def test_markers_in_health_fields_stay_out_of_logs_mail_redis_and_messages(
             },
         )
         me.get("/accounts/privacy/my-data.json")
+        # the programs: a plan note, a message (its email goes through the worker), a
+        # completion with its pain score, and the pages that show them
+        items = [
+            {
+                "exercise": i.exercise_id,
+                "sets": i.sets,
+                "reps": i.reps,
+                "hold_seconds": i.hold_seconds,
+                "per_side": i.per_side,
+                "sessions_per_week": i.sessions_per_week,
+                "note": marks["note"] if n == 0 else i.note,
+            }
+            for n, i in enumerate(plan.current_version.items.order_by("order"))
+        ]
+        therapist.put(
+            f"/api/v1/patients/{patient.pk}/plan/",
+            {"expected_version": 1, "items": items},
+            content_type="application/json",
+        )
+        me.post(f"/messages/{patient.pk}/", {"body": marks["message"]})
+        me.post(
+            "/api/v1/today/completions/",
+            {"exercise": items[0]["exercise"], "pain": 7, "difficulty": "too_hard"},
+            content_type="application/json",
+        )
+        me.get("/today/")
+        me.get("/progress/")
+        therapist.get(f"/messages/{patient.pk}/")
+        therapist.get(f"/patients/{patient.pk}/plan/versions/")
         Client().post("/accounts/password/reset/", {"email": patient.email})
         Client().post(
             "/api/v1/auth/signup/",
