@@ -91,17 +91,26 @@ def _wait_for_idle_worker(timeout: float = 20.0) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _drain_worker_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
-    """A task still running when a transactional test ends would deadlock the table flush.
+def _transactional_test_guards(request: pytest.FixtureRequest) -> Iterator[None]:
+    """What every transactional test needs, in one place.
 
-    Set up after the database fixture, so this teardown runs before the flush.
+    Before: the flush after an earlier transactional test removed the rows of data
+    migrations (the exercise library, the psoas template, the article), so seed them again
+    through the migration's own idempotent code. After: a task still running would deadlock
+    the table flush, so wait for the in-thread worker to go idle. Set up after the database
+    fixture, so this teardown runs before the flush.
     """
     marker = request.node.get_closest_marker("django_db")
-    transactional = bool(marker and marker.kwargs.get("transaction")) or (
-        "live_server" in request.fixturenames
+    transactional = (
+        bool(marker and marker.kwargs.get("transaction"))
+        or "live_server" in request.fixturenames
+        or "transactional_db" in request.fixturenames
     )
     if transactional:
         request.getfixturevalue("_django_db_helper")
+        from tests.programs.history import ensure_psoas_library
+
+        ensure_psoas_library()
     yield
     if transactional and _worker_running:
         _wait_for_idle_worker()

@@ -1,6 +1,5 @@
 """The programme walk in Chromium: a PT assigns and tailors, the patient follows it, the PT sees."""
 
-import importlib
 import re
 
 import pytest
@@ -12,19 +11,6 @@ from tests.browser.conftest import assert_accessible, log_in
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _library(transactional_db: None) -> None:
-    """The exercise library and psoas template are data-migration rows, and the flush after
-    each transactional test removes them: seed them again through the migration's own code.
-    (serialized_rollback cannot be used: restoring it collides with the content types that
-    the flush after the other transactional tests recreates.)"""
-    from django.apps import apps
-
-    if not ProgramTemplate.objects.filter(slug="psoas").exists():
-        seed = importlib.import_module("programs.migrations.0002_seed_psoas_library").seed
-        seed(apps, None)
 
 
 def _open_card(page: Page, exercise_id: int):

@@ -26,22 +26,14 @@ from tests.integration.processes import (
     wait_until,
 )
 from tests.mailbox import text_body
+from tests.programs.history import ensure_psoas_library
 from tests.programs.reminders.conftest import choose, make_due
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 def _psoas():
-    """The psoas template; transactional tests flush the data migration's rows, so re-seed."""
-    import importlib
-
-    from django.apps import apps
-
-    from programs.models import ProgramTemplate
-
-    if not ProgramTemplate.objects.filter(slug="psoas").exists():
-        importlib.import_module("programs.migrations.0002_seed_psoas_library").seed(apps, None)
-    return ProgramTemplate.objects.get(slug="psoas")
+    return ensure_psoas_library()
 
 
 @pytest.fixture
