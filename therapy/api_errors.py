@@ -1,4 +1,7 @@
-"""One error shape for the whole API: {"detail": "...", "errors": {field: [messages]}}."""
+"""One error shape for the whole API: {"detail": "...", "errors": {field: [messages]}}.
+
+Service errors (`therapy.errors.ApplicationError` and its subclasses) are mapped here, once.
+"""
 
 from typing import Any
 
@@ -7,14 +10,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-
-class ApplicationError(Exception):
-    """A business rule said no. Services raise it; the API answers 400 with its message."""
-
-    def __init__(self, message: str, *, errors: dict[str, list[str]] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
+from therapy.errors import ApplicationError, RateLimitedError
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -23,7 +19,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
     if isinstance(exc, ApplicationError):
-        return Response({"detail": exc.message, "errors": exc.errors}, status=400)
+        answer = Response({"detail": exc.message, "errors": exc.errors}, status=exc.status)
+        if isinstance(exc, RateLimitedError):
+            answer["Retry-After"] = str(exc.retry_after)
+            answer.data["retry_after"] = exc.retry_after
+        return answer
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -87,7 +87,8 @@ class MfaRequiredMiddleware:
         from accounts.mfa import mfa_required_for, user_has_confirmed_device
 
         user = request.user
-        if not user.is_authenticated or user.is_verified() or not mfa_required_for(user):  # type: ignore[union-attr]
+        # django-otp's middleware adds is_verified() to the user object at run time.
+        if not user.is_authenticated or user.is_verified() or not mfa_required_for(user):  # type: ignore[attr-defined]
             return self.get_response(request)
         allowed = {
             reverse("security:mfa-setup"),

@@ -7,8 +7,9 @@ Anything outside that is answered with 404, so that existence does not leak.
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -50,25 +51,38 @@ def get_patient_record_or_404[M: Model](
     """Fetch one patient-owned row and check access in the same query; 404 when either fails."""
     try:
         return scope_patient_records(queryset, user=user, field=field).get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404("No such record.") from exc
 
 
-class IsPatient(BasePermission):
-    def has_permission(self, request: Request, view: object) -> bool:
-        return bool(request.user.is_authenticated and request.user.is_patient)
+def require_role(request: HttpRequest, *roles: str) -> "User":
+    """The one role check for pages: the signed-in user when their role is one of `roles`,
+    else 404 (a page that does not exist for them). Use after `login_required`."""
+    user = request.user
+    if not user.is_authenticated or getattr(user, "role", None) not in roles:
+        raise Http404("No such page.")
+    return user
 
 
-class IsTherapist(BasePermission):
-    def has_permission(self, request: Request, view: object) -> bool:
-        return bool(request.user.is_authenticated and request.user.is_therapist)
+def RoleOr404(*roles: str) -> type[BasePermission]:
+    """The one role check for the API: `permission_classes = [RoleOr404(Role.PATIENT)]`.
+
+    Anonymous callers get DRF's 401/403; a signed-in user of another role gets 404, so that
+    an endpoint's existence does not leak to roles it is not for."""
+
+    class _RoleOr404(BasePermission):
+        def has_permission(self, request: Request, view: object) -> bool:
+            user = request.user
+            if not user or not user.is_authenticated:
+                return False
+            if getattr(user, "role", None) not in roles:
+                raise NotFound()
+            return True
+
+    _RoleOr404.__name__ = _RoleOr404.__qualname__ = f"RoleOr404({', '.join(roles)})"
+    return _RoleOr404
 
 
-class IsClinicalUser(BasePermission):
-    """Patients, therapists and staff. Employer admins get 404: no clinical data exists for them."""
-
-    def has_permission(self, request: Request, view: object) -> bool:
-        user = request.user
-        if user.is_authenticated and user.is_employer_admin:
-            raise NotFound()
-        return bool(user.is_authenticated)
+# Everyone with a clinical relationship to patient data; employer admins get 404.
+CLINICAL_ROLES = ("patient", "therapist", "staff")
+IsClinicalUser = RoleOr404(*CLINICAL_ROLES)

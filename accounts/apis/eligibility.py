@@ -12,7 +12,7 @@ from accounts.services.eligibility import (
     eligibility_check,
     eligibility_rate_limit,
 )
-from therapy.client import client_ip
+from therapy.client_ip import client_ip
 
 
 class RateLimitedSerializer(serializers.Serializer):

@@ -26,7 +26,7 @@ from accounts.names import (
     normalise_member_id,
     normalise_name,
 )
-from therapy.api_errors import ApplicationError
+from therapy.errors import ApplicationError
 
 ENROLMENT_SALT = "accounts.enrolment"
 
@@ -80,11 +80,11 @@ def _hit(key: str, limit: int, window: int) -> int | None:
     return None
 
 
-def eligibility_rate_limit(*, client_ip: str, sponsor: Sponsor) -> None:
+def eligibility_rate_limit(*, client_ip: str | None, sponsor: Sponsor) -> None:
     """Raise RateLimited when this client or this sponsor has checked too often lately."""
     window = settings.ELIGIBILITY_RATE_WINDOW_SECONDS
     waits = [
-        _hit(f"ip:{client_ip}", settings.ELIGIBILITY_CHECKS_PER_IP, window),
+        _hit(f"ip:{client_ip or 'unknown'}", settings.ELIGIBILITY_CHECKS_PER_IP, window),
         _hit(f"sponsor:{sponsor.pk}", settings.ELIGIBILITY_CHECKS_PER_SPONSOR, window),
     ]
     blocked = [w for w in waits if w is not None]

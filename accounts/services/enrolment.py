@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import CareTeamLink, Enrolment, Intake, RosterEntry, User
 from accounts.models.intake import RED_FLAG_FIELDS
 from accounts.services.people import care_team_assign_primary, patient_sign_up
-from therapy.api_errors import ApplicationError
+from therapy.errors import ApplicationError
 
 
 def therapist_pick_for_state(*, state: str) -> User | None:

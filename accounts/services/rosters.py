@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import RosterImport, RosterImportRejection, Sponsor, User
 from accounts.names import normalise_name
-from therapy.api_errors import ApplicationError
+from therapy.errors import ApplicationError
 
 COLUMNS = (
     "member_id",

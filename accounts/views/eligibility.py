@@ -21,8 +21,8 @@ from accounts.services.eligibility import (
     roster_entry_from_token,
 )
 from accounts.services.enrolment import enrolment_create, intake_submit
-from therapy.api_errors import ApplicationError
-from therapy.client import client_ip
+from therapy.client_ip import client_ip
+from therapy.errors import ApplicationError
 
 
 def check(request: HttpRequest) -> HttpResponse:

@@ -28,7 +28,7 @@ from accounts.services.rosters import (
     roster_import_confirm,
     roster_import_create,
 )
-from therapy.api_errors import ApplicationError
+from therapy.errors import ApplicationError
 
 
 @login_required

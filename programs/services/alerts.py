@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from accounts.models import CareTeamLink, User
 from programs.models import Alert, Completion, ExerciseSession, PatientSummary, Plan
-from therapy.api_errors import ApplicationError
+from therapy.errors import ApplicationError
 from therapy.permissions import get_patient_record_or_404
 
 WINDOW_DAYS = 7

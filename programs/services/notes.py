@@ -19,7 +19,7 @@ from programs.models import (
     ProgressNote,
     ProgressNoteVersion,
 )
-from therapy.api_errors import ApplicationError
+from therapy.errors import ApplicationError
 from therapy.permissions import get_patient_record_or_404
 
 DEFAULT_PERIOD_DAYS = 28

@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.models import User
 from programs import outcomes, schedule
 from programs.models import OutcomeResponse
-from therapy.api_errors import ApplicationError
+from therapy.errors import ApplicationError
 
 
 @transaction.atomic

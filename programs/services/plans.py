@@ -17,7 +17,7 @@ from programs.models import (
     PlanVersion,
     ProgramTemplate,
 )
-from therapy.api_errors import ApplicationError
+from therapy.errors import ApplicationError
 
 
 class PlanConflict(ApplicationError):

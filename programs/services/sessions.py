@@ -10,7 +10,7 @@ from accounts.models import User
 from programs import schedule
 from programs.models import Completion, ExerciseSession, Plan
 from programs.tasks import programs_alerts_evaluate_task
-from therapy.api_errors import ApplicationError
+from therapy.errors import ApplicationError
 
 
 def _today(patient: User) -> date:

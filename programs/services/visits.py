@@ -14,7 +14,7 @@ from accounts.selectors import primary_therapist_for
 from programs.models import AvailabilityWindow, Visit, VisitReminder, VisitSchedule
 from programs.selectors.visits import open_slots_for_therapist
 from programs.visit_slots import WeeklyWindow
-from therapy.api_errors import ApplicationError
+from therapy.errors import ApplicationError
 
 REMINDER_LEADS = {
     VisitReminder.Lead.DAY: timedelta(hours=24),

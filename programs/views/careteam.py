@@ -26,7 +26,7 @@ from programs.selectors import careteam as selectors
 from programs.services import alerts as alert_services
 from programs.services import notes as note_services
 from programs.services import outcomes as outcome_services
-from therapy.api_errors import ApplicationError
+from therapy.errors import ApplicationError
 
 
 def _patient_only(request: HttpRequest) -> User:

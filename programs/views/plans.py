@@ -22,7 +22,7 @@ from programs.services.plans import (
     plan_tailor,
     specs_with_swap,
 )
-from therapy.api_errors import ApplicationError
+from therapy.errors import ApplicationError
 
 
 @login_required

@@ -19,7 +19,7 @@ from programs.models import Article
 from programs.pain_chart import pain_chart
 from programs.services.plans import plan_mark_changes_seen
 from programs.services.sessions import completion_record, session_finish
-from therapy.api_errors import ApplicationError
+from therapy.errors import ApplicationError
 
 
 def _patient(request: HttpRequest) -> User:

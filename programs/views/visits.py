@@ -18,7 +18,7 @@ from programs.models import VisitSchedule, Weekday
 from programs.selectors import visits as selectors
 from programs.services import visits as services
 from programs.visit_slots import BOOKING_HORIZON_DAYS, WeeklyWindow
-from therapy.api_errors import ApplicationError
+from therapy.errors import ApplicationError
 
 
 def parse_slot(value: str) -> datetime:

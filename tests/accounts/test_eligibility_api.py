@@ -120,3 +120,28 @@ def test_the_schema_documents_the_new_endpoints(client):
         "/api/v1/employer/dashboard/",
     ):
         assert path in schema
+
+
+def test_behind_a_trusted_proxy_the_rate_limit_counts_the_real_client(client, acme, settings):
+    """One `client_ip` rule for lockout, audit and this limit: behind TRUSTED_PROXY_COUNT
+    proxies, two people behind the same proxy are two clients, and an X-Forwarded-For entry
+    the client wrote itself changes nothing."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.ELIGIBILITY_CHECKS_PER_IP = 1
+    proxy = {"REMOTE_ADDR": "10.9.9.9"}
+    first = client.post(
+        URL, _body(), content_type="application/json", HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy
+    )
+    assert first.status_code == 200
+    spoofed = client.post(
+        URL,
+        _body(),
+        content_type="application/json",
+        HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.5",
+        **proxy,
+    )
+    assert spoofed.status_code == 429
+    someone_else = client.post(
+        URL, _body(), content_type="application/json", HTTP_X_FORWARDED_FOR="203.0.113.6", **proxy
+    )
+    assert someone_else.status_code == 200

@@ -12,7 +12,7 @@ from tests.factories import (
     RosterEntryFactory,
     TherapistFactory,
 )
-from therapy.api_errors import ApplicationError
+from therapy.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from programs.services.alerts import (
 from programs.tasks import programs_alerts_sweep_task
 from tests.mailbox import text_body
 from tests.programs.history import add_day, days_ago, start_plan_on
-from therapy.api_errors import ApplicationError
+from therapy.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from programs.services.notes import (
 )
 from programs.services.outcomes import outcome_record
 from tests.programs.history import add_day, days_ago, start_plan_on
-from therapy.api_errors import ApplicationError
+from therapy.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db
 

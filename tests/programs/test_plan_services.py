@@ -10,7 +10,7 @@ from programs.services.plans import (
     plan_tailor,
 )
 from programs.services.sessions import completion_record
-from therapy.api_errors import ApplicationError
+from therapy.errors import ApplicationError
 
 
 def _specs(plan):

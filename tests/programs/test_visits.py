@@ -16,7 +16,7 @@ from programs.services.visits import visit_book, visit_cancel, visit_reschedule
 from tests import factories
 from tests.conftest import client_for
 from tests.programs.visit_setup import LA, NY, a_slot, open_every_day
-from therapy.api_errors import ApplicationError
+from therapy.errors import ApplicationError
 
 
 def _iso(instant: datetime) -> str:

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import RosterImport, Sponsor
 from accounts.services.rosters import roster_import_create, roster_import_process
-from therapy.api_errors import ApplicationError
+from therapy.errors import ApplicationError
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import EligibilityCheck, EligibilityReview
 from accounts.services.eligibility import eligibility_check
 from tests.factories import RosterEntryFactory, SponsorFactory
-from therapy.api_errors import ApplicationError
+from therapy.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db
 DOB = date(1980, 2, 14)

@@ -14,7 +14,7 @@ from accounts.services.rosters import (
     roster_import_process,
 )
 from tests.factories import SponsorFactory, roster_csv, roster_person
-from therapy.api_errors import ApplicationError
+from therapy.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db
 
