@@ -1,26 +1,25 @@
-from accounts.models.activity import ActivityRollupDay, MemberActivityMonth, MemberPainTrend
-from accounts.models.eligibility import (
-    EligibilityCheck,
-    EligibilityReview,
-    Enrolment,
-    RosterEntry,
-    RosterImport,
-    RosterImportRejection,
+# One module per feature; import every model here so Django and other apps find them.
+from accounts.models.audit import AuditEvent
+from accounts.models.eligibility import EligibilityCheck, EligibilityReview, Sponsor
+from accounts.models.employer import (
+    ActivityRollupDay,
+    EmployerAdminProfile,
+    MemberActivityMonth,
+    MemberPainTrend,
 )
+from accounts.models.enrolment import Enrolment
 from accounts.models.intake import Intake
 from accounts.models.people import (
     US_STATES,
-    AuditEvent,
     CareTeamLink,
-    EmployerAdminProfile,
     PatientProfile,
-    Sponsor,
     TherapistProfile,
     User,
     UserManager,
     validate_date_of_birth,
     validate_time_zone,
 )
+from accounts.models.rosters import RosterEntry, RosterImport, RosterImportRejection
 
 __all__ = [
     "US_STATES",

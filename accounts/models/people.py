@@ -14,6 +14,8 @@ _STATE_CODES = (
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
     "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR"
 )
+
+
 US_STATES = [(code, code) for code in _STATE_CODES.split()]
 
 
@@ -216,102 +218,3 @@ class CareTeamLink(models.Model):
 
     def __str__(self) -> str:
         return f"PT {self.therapist_id} -> patient {self.patient_id}"
-
-
-class Sponsor(models.Model):
-    """An employer or health plan that pays for people's care."""
-
-    class Kind(models.TextChoices):
-        EMPLOYER = "employer", "Employer"
-        HEALTH_PLAN = "health_plan", "Health plan"
-
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80, unique=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.EMPLOYER)
-    # What a person must give, beyond name and date of birth, to be matched to the roster.
-    requires_member_id = models.BooleanField(
-        default=False, help_text="Health plans always require the member ID."
-    )
-    requires_work_email = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(kind="health_plan") | Q(requires_member_id=True),
-                name="accounts_health_plan_requires_member_id",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class EmployerAdminProfile(models.Model):
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="employer_profile")
-    sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="admins")
-
-    def __str__(self) -> str:
-        return f"Admin of {self.sponsor_id}"
-
-
-class AuditEvent(models.Model):
-    """One read or change of health data, or one sign-in event. Append-only.
-
-    The database refuses UPDATE and DELETE on this table (a trigger, see migration 0003), so
-    no code path, admin action or SQL session can rewrite history. References to people are
-    plain ids without a foreign-key constraint: erasing a closed account removes the person,
-    and the audit keeps the fact (who, which patient id, what, when) without their data.
-    """
-
-    class Action(models.TextChoices):
-        READ = "read", "Read"
-        CREATE = "create", "Create"
-        UPDATE = "update", "Update"
-        DELETE = "delete", "Delete"
-        EXPORT = "export", "Export"
-        LOGIN = "login", "Log in"
-        LOGIN_FAILED = "login_failed", "Failed log in"
-        LOGOUT = "logout", "Log out"
-        LOGOUT_EVERYWHERE = "logout_everywhere", "Log out everywhere"
-        MFA_ENROLLED = "mfa_enrolled", "MFA enrolled"
-        MFA_VERIFIED = "mfa_verified", "MFA verified"
-        MFA_FAILED = "mfa_failed", "MFA code refused"
-        LOCKED_OUT = "locked_out", "Locked out"
-        UNLOCK = "unlock", "Unlocked"
-        ACCOUNT_CLOSED = "account_closed", "Account closed"
-        ERASED = "erased", "Data erased"
-
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        User,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    actor_role = models.CharField(max_length=20, blank=True)
-    patient = models.ForeignKey(
-        User,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    action = models.CharField(max_length=32, choices=Action.choices)
-    object_type = models.CharField(max_length=100, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    request_id = models.CharField(max_length=64, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        indexes = [
-            models.Index(fields=["patient", "-at"], name="accounts_audit_patient_idx"),
-            models.Index(fields=["actor", "-at"], name="accounts_audit_actor_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_id} {self.action} {self.object_type}"

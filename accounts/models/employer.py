@@ -1,13 +1,22 @@
-"""Rollups of exercise activity per enrolled member, for the employer dashboard.
+"""The employer portal: its admins, and the activity rollups behind the dashboard.
 
-Kept current by a Celery task a day at a time (accounts.services.activity_rollup), so that
+The rollups are kept current a day at a time by a Celery task (accounts.services.employer), so
 the dashboard never reads the raw sessions and completions.
 """
 
 from django.db import models
 from django.utils import timezone
 
-from accounts.models.people import Sponsor, User
+from accounts.models.eligibility import Sponsor
+from accounts.models.people import User
+
+
+class EmployerAdminProfile(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="employer_profile")
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="admins")
+
+    def __str__(self) -> str:
+        return f"Admin of {self.sponsor_id}"
 
 
 class ActivityRollupDay(models.Model):
