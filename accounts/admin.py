@@ -4,14 +4,12 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from accounts.audit import Action, audit_read_many, audit_record
 from accounts.models import (
     AuditEvent,
     CareTeamLink,
     EligibilityReview,
     EmployerAdminProfile,
     Enrolment,
-    Intake,
     PatientProfile,
     RosterEntry,
     RosterImport,
@@ -19,6 +17,7 @@ from accounts.models import (
     TherapistProfile,
     User,
 )
+from accounts.services.audit import Action, audit_read_many, audit_record
 
 
 class AuditedAdminMixin:
@@ -169,10 +168,3 @@ class EligibilityReviewAdmin(admin.ModelAdmin):
 class EnrolmentAdmin(admin.ModelAdmin):
     list_display = ["user", "roster_entry", "enrolled_at"]
     raw_id_fields = ["user", "roster_entry"]
-
-
-@admin.register(Intake)
-class IntakeAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["patient", "pain_now", "has_red_flags", "submitted_at"]
-    list_filter = ["has_red_flags"]
-    raw_id_fields = ["patient"]

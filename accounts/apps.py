@@ -6,6 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and organisations"
 
     def ready(self) -> None:
-        from accounts.audit import connect_auth_signals
+        from accounts.services.audit import connect_auth_signals
 
         connect_auth_signals()

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import User
+from accounts.models import EligibilityReview, User
+from accounts.selectors.enrolment import enrolment_url_for
 
 
 def send_templated_email(*, to: str, template: str, context: dict) -> None:
@@ -32,7 +33,7 @@ def welcome_email_send(*, user_id: int) -> bool:
             return False
         send_templated_email(
             to=user.email,
-            template="accounts/email/welcome",
+            template="accounts/people/email/welcome",
             context={"first_name": user.first_name, "base_url": settings.PUBLIC_BASE_URL},
         )
         user.welcome_email_sent_at = timezone.now()
@@ -54,7 +55,7 @@ def password_reset_email_send(*, user_id: int, base_url: str) -> bool:
     )
     send_templated_email(
         to=user.email,
-        template="accounts/email/password_reset",
+        template="accounts/people/email/password_reset",
         context={"first_name": user.first_name, "reset_url": f"{base_url.rstrip('/')}{path}"},
     )
     return True
@@ -62,9 +63,6 @@ def password_reset_email_send(*, user_id: int, base_url: str) -> bool:
 
 def eligibility_review_email_send(*, review_id: int) -> bool:
     """Tell the person what staff decided about their near match, once."""
-    from accounts.models import EligibilityReview
-    from accounts.services.eligibility import enrolment_url_for
-
     with transaction.atomic():
         review = (
             EligibilityReview.objects.select_for_update()
@@ -87,7 +85,8 @@ def eligibility_review_email_send(*, review_id: int) -> bool:
             )
         send_templated_email(
             to=review.email,
-            template="accounts/email/eligibility_" + ("approved" if approved else "not_confirmed"),
+            template="accounts/eligibility/email/eligibility_"
+            + ("approved" if approved else "not_confirmed"),
             context=context,
         )
         review.emailed_at = timezone.now()

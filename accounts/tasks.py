@@ -16,7 +16,7 @@ def accounts_send_password_reset_task(user_id: int, base_url: str) -> None:
 @shared_task
 def accounts_erase_closed_accounts_task() -> int:
     """Beat, daily: erase accounts whose retention period after closing has passed."""
-    from accounts.privacy import closed_accounts_erase
+    from accounts.services.privacy import closed_accounts_erase
 
     return closed_accounts_erase()
 
@@ -43,6 +43,6 @@ def eligibility_review_email_task(review_id: int) -> None:
 @shared_task
 def activity_rollup_task() -> int:
     """Roll up every closed day not rolled yet (beat runs it hourly; a rerun finds nothing)."""
-    from accounts.services.activity_rollup import activity_rollup_catch_up
+    from accounts.services.employer import activity_rollup_catch_up
 
     return activity_rollup_catch_up()

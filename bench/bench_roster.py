@@ -166,8 +166,8 @@ def our_import(path: Path, sponsor) -> tuple[float, object]:
 
 def django_bulk_create(path: Path, sponsor) -> float:
     """(iii): the ORM way: parse, build objects, bulk_create 2,000 at a time."""
+    from accounts.eligibility_matching import normalise_name
     from accounts.models import RosterEntry
-    from accounts.names import normalise_name
     from accounts.services.rosters import parse_roster_date
 
     start = time.perf_counter()
@@ -293,7 +293,7 @@ def build_activity(events: int) -> dict:
     from django.db import connection
 
     from accounts.models import Sponsor
-    from accounts.services.activity_rollup import last_closed_day
+    from accounts.services.employer import last_closed_day
     from programs.models import ProgramTemplate
     from programs.services.plans import plan_assign_template
 
@@ -392,7 +392,8 @@ def _median_time(fn, repeat: int) -> tuple[float, object]:
 
 def dashboard(events: int) -> dict:
     from accounts.selectors.dashboard import activity_from_events, activity_from_rollup
-    from accounts.services.activity_rollup import activity_rollup_catch_up
+
+    from accounts.services.employer import activity_rollup_catch_up
 
     built = build_activity(events)
     sponsor, until = built.pop("sponsor"), built.pop("until")

@@ -1,8 +1,10 @@
 from django.contrib import admin
 
+from accounts.admin import AuditedAdminMixin
 from programs.models import (
     Article,
     Exercise,
+    Intake,
     Plan,
     PlanItem,
     PlanVersion,
@@ -60,3 +62,10 @@ class PlanVersionAdmin(admin.ModelAdmin):
 class PlanAdmin(admin.ModelAdmin):
     list_display = ["patient", "status", "created_at"]
     raw_id_fields = ["patient", "current_version"]
+
+
+@admin.register(Intake)
+class IntakeAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["patient", "pain_now", "has_red_flags", "submitted_at"]
+    list_filter = ["has_red_flags"]
+    raw_id_fields = ["patient"]

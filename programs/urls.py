@@ -1,10 +1,12 @@
 from django.urls import path
 
-from programs.views import careteam, messaging, plans, reminders, today, visits
+from programs.views import careteam, intake, messaging, plans, reminders, today, visits
 
 app_name = "programs"
 
 urlpatterns = [
+    # The path predates the move of the intake from accounts (it was eligibility:intake).
+    path("eligibility/intake/", intake.intake, name="intake"),
     path("messages/", messaging.messages_home, name="messages"),
     path("messages/<int:patient_id>/", messaging.thread, name="thread"),
     path("visits/", visits.visits_home, name="visits"),

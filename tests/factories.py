@@ -4,6 +4,7 @@ from datetime import date
 import factory
 from django.contrib.auth.hashers import make_password
 
+from accounts.eligibility_matching import normalise_name
 from accounts.models import (
     CareTeamLink,
     EmployerAdminProfile,
@@ -13,7 +14,6 @@ from accounts.models import (
     TherapistProfile,
     User,
 )
-from accounts.names import normalise_name
 
 PASSWORD = "correct-horse-battery-9"
 

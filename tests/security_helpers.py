@@ -18,8 +18,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
-from accounts.mfa import RECOVERY_NAME, TOTP_NAME, mfa_required_for
 from accounts.models import User
+from accounts.selectors.security import mfa_required_for
+from accounts.services.security import RECOVERY_NAME, TOTP_NAME
 from tests.factories import PASSWORD
 
 

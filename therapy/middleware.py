@@ -84,7 +84,7 @@ class MfaRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from accounts.mfa import mfa_required_for, user_has_confirmed_device
+        from accounts.selectors.security import mfa_required_for, user_has_confirmed_device
 
         user = request.user
         # django-otp's middleware adds is_verified() to the user object at run time.

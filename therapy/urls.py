@@ -2,25 +2,19 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts import views as account_views
 from programs.views import careteam as careteam_views
 from therapy import health, views
 
 api_v1 = [
     path("", include("accounts.api_urls")),
-    path("", include("accounts.security_api_urls")),
     path("", include("programs.api_urls")),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
-    path("accounts/", include("accounts.urls")),
-    path("", include("accounts.security_urls")),
-    path("eligibility/", include("accounts.eligibility_urls")),
-    path("employer/", include("accounts.employer_urls")),
+    path("", include("accounts.urls")),
     path("caseload/", careteam_views.caseload, name="caseload"),
-    path("patients/<int:patient_id>/", account_views.patient_detail, name="patient-detail"),
     path("", include("programs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

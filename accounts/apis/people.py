@@ -7,9 +7,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import mfa, selectors, services
-from accounts.audit import Action, audit_read, audit_read_many, audit_record
+from accounts import selectors, services
 from accounts.models import US_STATES, PatientProfile, User
+from accounts.selectors.security import mfa_check_token, mfa_required_for, user_has_confirmed_device
+from accounts.services.audit import Action, audit_read, audit_read_many, audit_record
 from therapy.permissions import IsClinicalUser
 
 
@@ -99,13 +100,13 @@ class TokenApi(APIView):
             raise serializers.ValidationError(
                 {"non_field_errors": ["Email or password is not right."]}
             )
-        if mfa.mfa_required_for(user):
+        if mfa_required_for(user):
             code = data.validated_data.get("otp_token") or ""
-            if not mfa.user_has_confirmed_device(user):
+            if not user_has_confirmed_device(user):
                 raise serializers.ValidationError(
                     {"otp_token": ["Set up two-step sign-in on the website first."]}
                 )
-            if not code or not mfa.mfa_check_token(user=user, token=code):
+            if not code or not mfa_check_token(user=user, token=code):
                 audit_record(request_or_actor=user, patient_id=None, action=Action.MFA_FAILED)
                 raise serializers.ValidationError(
                     {"otp_token": ["A valid code from your authenticator app is required."]}

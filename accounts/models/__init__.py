@@ -8,7 +8,6 @@ from accounts.models.employer import (
     MemberPainTrend,
 )
 from accounts.models.enrolment import Enrolment
-from accounts.models.intake import Intake
 from accounts.models.people import (
     US_STATES,
     CareTeamLink,
@@ -30,7 +29,6 @@ __all__ = [
     "EligibilityReview",
     "EmployerAdminProfile",
     "Enrolment",
-    "Intake",
     "MemberActivityMonth",
     "MemberPainTrend",
     "PatientProfile",

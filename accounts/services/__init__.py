@@ -2,12 +2,10 @@ from accounts.services.people import (
     care_team_assign_primary,
     patient_profile_update,
     patient_sign_up,
-    therapist_create,
 )
 
 __all__ = [
     "care_team_assign_primary",
     "patient_profile_update",
     "patient_sign_up",
-    "therapist_create",
 ]

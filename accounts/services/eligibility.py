@@ -12,23 +12,21 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import EligibilityCheck, EligibilityReview, RosterEntry, Sponsor, User
-from accounts.names import (
+from accounts.eligibility_matching import (
     are_nickname_variants,
     edit_distance,
     name_parts,
     normalise_member_id,
     normalise_name,
 )
+from accounts.models import EligibilityCheck, EligibilityReview, RosterEntry, Sponsor, User
+from accounts.selectors.enrolment import enrolment_url_for
+from accounts.tasks import eligibility_review_email_task
 from therapy.errors import ApplicationError
-
-ENROLMENT_SALT = "accounts.enrolment"
 
 MESSAGES = {
     EligibilityCheck.Result.COVERED: (
@@ -147,30 +145,6 @@ def _identifiers_match(*, sponsor: Sponsor, entry: RosterEntry, member_id: str, 
     )
 
 
-def enrolment_token_for(entry: RosterEntry) -> str:
-    return signing.dumps({"entry": entry.pk}, salt=ENROLMENT_SALT)
-
-
-def enrolment_url_for(entry: RosterEntry) -> str:
-    return reverse("eligibility:enrol", args=[enrolment_token_for(entry)])
-
-
-def roster_entry_from_token(token: str) -> RosterEntry:
-    """The roster entry an enrolment link was made for; ApplicationError when it is not valid."""
-    try:
-        data = signing.loads(
-            token, salt=ENROLMENT_SALT, max_age=settings.ENROLMENT_LINK_MAX_AGE_SECONDS
-        )
-    except signing.BadSignature as exc:
-        raise ApplicationError(
-            "This link is not valid or has expired. Check your coverage again."
-        ) from exc
-    entry = RosterEntry.objects.select_related("sponsor").filter(pk=data.get("entry")).first()
-    if entry is None or not entry.is_covered_on(timezone.localdate()):
-        raise ApplicationError("This link is not valid or has expired. Check your coverage again.")
-    return entry
-
-
 def validate_check_input(*, sponsor: Sponsor, member_id: str, email: str) -> None:
     errors: dict[str, list[str]] = {}
     if sponsor.requires_member_id and not member_id.strip():
@@ -250,8 +224,6 @@ def eligibility_review_decide(
     ).update(status=status, decided_by=staff_user, decided_at=timezone.now())
     if not claimed:
         raise ApplicationError("This review has already been decided.")
-
-    from accounts.tasks import eligibility_review_email_task
 
     transaction.on_commit(lambda: eligibility_review_email_task.delay(review_id))
     return EligibilityReview.objects.get(pk=review_id)

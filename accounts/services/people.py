@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import CareTeamLink, PatientProfile, TherapistProfile, User
+from accounts.models import CareTeamLink, PatientProfile, User
+from accounts.tasks import accounts_send_welcome_email_task
 
 
 def _validate_new_user(user: User, password: str) -> dict[str, list[str]]:
@@ -67,39 +68,7 @@ def patient_sign_up(
     profile.user = user
     profile.save()
 
-    from accounts.tasks import accounts_send_welcome_email_task
-
     transaction.on_commit(lambda: accounts_send_welcome_email_task.delay(user.pk))
-    return user
-
-
-@transaction.atomic
-def therapist_create(
-    *,
-    email: str,
-    password: str,
-    first_name: str,
-    last_name: str,
-    license_state: str,
-    license_number: str,
-    time_zone: str = "America/New_York",
-) -> User:
-    user = User(
-        email=email.strip().lower(),
-        first_name=first_name,
-        last_name=last_name,
-        role=User.Role.THERAPIST,
-    )
-    errors = _validate_new_user(user, password)
-    if errors:
-        raise ValidationError(errors)
-    user.set_password(password)
-    user.save()
-    profile = TherapistProfile(
-        user=user, license_state=license_state, license_number=license_number, time_zone=time_zone
-    )
-    profile.full_clean()
-    profile.save()
     return user
 
 

@@ -18,8 +18,9 @@ from django.core.files import File
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.eligibility_matching import normalise_name
 from accounts.models import RosterImport, RosterImportRejection, Sponsor, User
-from accounts.names import normalise_name
+from accounts.tasks import roster_import_apply_task, roster_import_process_task
 from therapy.errors import ApplicationError
 
 COLUMNS = (
@@ -439,8 +440,6 @@ def roster_import_create(
     roster_import.file.save(name, file, save=False)
     roster_import.save()
 
-    from accounts.tasks import roster_import_process_task
-
     transaction.on_commit(lambda: roster_import_process_task.delay(roster_import.pk))
     return roster_import
 
@@ -487,8 +486,6 @@ def roster_import_confirm(*, roster_import: RosterImport, user: User) -> RosterI
         ).update(status=RosterImport.Status.CONFIRMED, confirmed_by=user)
         if not claimed:
             raise ApplicationError("This import is not waiting for confirmation.")
-
-        from accounts.tasks import roster_import_apply_task
 
         transaction.on_commit(lambda: roster_import_apply_task.delay(roster_import.pk))
     roster_import.refresh_from_db()

@@ -1,26 +1,25 @@
-"""“Do I qualify?”, enrolment, the intake and the staff review queue."""
+"""“Do I qualify?”, enrolment and the staff review queue."""
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.audit import Action, audit_record
-from accounts.forms import TIME_ZONE_CHOICES, EligibilityCheckForm, EnrolmentForm, IntakeForm
-from accounts.models import User
-from accounts.models.intake import RED_FLAG_FIELDS
-from accounts.selectors.employer import eligibility_reviews_pending
+from accounts.forms.eligibility import EligibilityCheckForm
+from accounts.forms.enrolment import EnrolmentForm
+from accounts.forms.people import TIME_ZONE_CHOICES
+from accounts.selectors.eligibility import eligibility_reviews_pending
+from accounts.selectors.enrolment import roster_entry_from_token
 from accounts.services.eligibility import (
     RateLimited,
     eligibility_check,
     eligibility_rate_limit,
     eligibility_review_decide,
-    roster_entry_from_token,
 )
-from accounts.services.enrolment import enrolment_create, intake_submit
+from accounts.services.enrolment import enrolment_create
 from therapy.client_ip import client_ip
 from therapy.errors import ApplicationError
 
@@ -50,7 +49,7 @@ def check(request: HttpRequest) -> HttpResponse:
                     form.add_error(field, error)
     response = render(
         request,
-        "accounts/eligibility_check.html",
+        "accounts/eligibility/check.html",
         {"form": form, "outcome": outcome, "search": search},
     )
     response.status_code = status
@@ -61,7 +60,9 @@ def enrol(request: HttpRequest, token: str) -> HttpResponse:
     try:
         entry = roster_entry_from_token(token)
     except ApplicationError as exc:
-        return render(request, "accounts/enrol_invalid.html", {"message": exc.message}, status=404)
+        return render(
+            request, "accounts/enrolment/enrol_invalid.html", {"message": exc.message}, status=404
+        )
     form = EnrolmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,55 +73,18 @@ def enrol(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect("eligibility:intake")
+            return redirect("programs:intake")
     return render(
         request,
-        "accounts/enrol.html",
+        "accounts/enrolment/enrol.html",
         {"form": form, "entry": entry, "time_zones": TIME_ZONE_CHOICES},
-    )
-
-
-@login_required
-def intake(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    if not user.is_patient:
-        raise Http404("Only patients answer the intake.")
-    form = IntakeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            answers = intake_submit(
-                patient=user,
-                pain_areas=data["pain_areas"],
-                pain_now=data["pain_now"],
-                goals=data["goals"],
-                hard_activities=data["hard_activities"].splitlines(),
-                red_flags={name: data[name] for name in RED_FLAG_FIELDS},
-            )
-        except ApplicationError as exc:
-            for field, errors in exc.errors.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            audit_record(
-                request_or_actor=request, patient_id=user.pk, action=Action.CREATE, obj=answers
-            )
-            if answers.has_red_flags:
-                return render(request, "accounts/intake_seek_care.html")
-            messages.success(
-                request, "Thank you. Your physical therapist will set up your program."
-            )
-            return redirect("home")
-    return render(
-        request,
-        "accounts/intake.html",
-        {"form": form, "red_flag_names": RED_FLAG_FIELDS},
     )
 
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     reviews = eligibility_reviews_pending(user=request.user)  # 404 unless staff
-    return render(request, "accounts/review_queue.html", {"reviews": reviews})
+    return render(request, "accounts/eligibility/review_queue.html", {"reviews": reviews})
 
 
 @login_required

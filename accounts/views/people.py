@@ -8,8 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
 from accounts import selectors, services
-from accounts.audit import Action, audit_read, audit_record
-from accounts.forms import (
+from accounts.forms.people import (
     TIME_ZONE_CHOICES,
     EmailLoginForm,
     PatientProfileForm,
@@ -17,6 +16,7 @@ from accounts.forms import (
     QueuedPasswordResetForm,
 )
 from accounts.models import User
+from accounts.services.audit import Action, audit_read, audit_record
 
 
 def sign_up(request: HttpRequest) -> HttpResponse:
@@ -33,7 +33,9 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome, {user.first_name}. Your account is ready.")
             return redirect("home")
-    return render(request, "accounts/signup.html", {"form": form, "time_zones": TIME_ZONE_CHOICES})
+    return render(
+        request, "accounts/people/signup.html", {"form": form, "time_zones": TIME_ZONE_CHOICES}
+    )
 
 
 @login_required
@@ -65,7 +67,9 @@ def profile(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, "Your profile is saved.")
             return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form, "time_zones": TIME_ZONE_CHOICES})
+    return render(
+        request, "accounts/people/profile.html", {"form": form, "time_zones": TIME_ZONE_CHOICES}
+    )
 
 
 @login_required
@@ -74,28 +78,28 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     audit_read(request, patient_id=patient.pk, obj=patient)
     return render(
         request,
-        "accounts/patient_detail.html",
+        "accounts/people/patient_detail.html",
         {"patient": patient, "primary_therapist": selectors.primary_therapist_for(patient=patient)},
     )
 
 
 class LoginView(auth_views.LoginView):
-    template_name = "accounts/login.html"
+    template_name = "accounts/people/login.html"
     authentication_form = EmailLoginForm
     redirect_authenticated_user = True
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    template_name = "accounts/password_reset_form.html"
+    template_name = "accounts/people/password_reset_form.html"
     form_class = QueuedPasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "accounts/password_reset_confirm.html"
+    template_name = "accounts/people/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    template_name = "accounts/password_change_form.html"
+    template_name = "accounts/people/password_change_form.html"
     success_url = reverse_lazy("accounts:password_change_done")

@@ -9,9 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis import ErrorSerializer
-from accounts.audit import Action, audit_read, audit_read_many, audit_record
 from accounts.models import User
 from accounts.selectors import patient_get_for_user
+from accounts.services.audit import Action, audit_read, audit_read_many, audit_record
 from programs.models import Alert, OutcomeResponse, ProgressNote
 from programs.selectors import careteam as selectors
 from programs.services import alerts as alert_services

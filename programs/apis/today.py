@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis import ErrorSerializer
-from accounts.audit import Action, audit_read, audit_record
+from accounts.services.audit import Action, audit_read, audit_record
 from programs import selectors
 from programs.apis.access import PatientOnly
 from programs.models import Completion

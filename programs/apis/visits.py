@@ -9,8 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis import ErrorSerializer
-from accounts.audit import Action, audit_read, audit_read_many, audit_record
 from accounts.selectors import primary_therapist_for
+from accounts.services.audit import Action, audit_read, audit_read_many, audit_record
 from programs.apis.fields import HourMinuteField
 from programs.models import VisitSchedule, Weekday
 from programs.selectors import visits as selectors

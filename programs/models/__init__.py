@@ -56,6 +56,7 @@ __all__ = [
     "ReminderSchedule",
     "ReminderSettings",
 ]
+from programs.models.intake import RED_FLAG_FIELDS, Intake
 from programs.models.messaging import MESSAGE_MAX_LENGTH, Message, ThreadReadState
 from programs.models.visits import (
     AvailabilityWindow,
@@ -77,3 +78,5 @@ __all__ += [
     "VisitSchedule",
     "Weekday",
 ]
+
+__all__ += ["RED_FLAG_FIELDS", "Intake"]

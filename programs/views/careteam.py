@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.audit import Action, audit_read, audit_read_many, audit_record
 from accounts.models import User
 from accounts.selectors import patient_get_for_user
+from accounts.services.audit import Action, audit_read, audit_read_many, audit_record
 from programs import outcomes
 from programs.forms.careteam import (
     AddendumForm,

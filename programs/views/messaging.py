@@ -8,8 +8,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from accounts.audit import Action, audit_read, audit_record
 from accounts.models import User
+from accounts.services.audit import Action, audit_read, audit_record
 from programs.models import MESSAGE_MAX_LENGTH
 from programs.selectors import messaging as selectors
 from programs.selectors.visits import viewer_time_zone

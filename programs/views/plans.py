@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.audit import Action, audit_read, audit_record
 from accounts.models import User
+from accounts.services.audit import Action, audit_read, audit_record
 from programs import selectors
 from programs.forms.plans import PlanEditForm, PlanItemFormSet
 from programs.models import Plan, ProgramTemplate

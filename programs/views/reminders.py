@@ -5,8 +5,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
-from accounts.audit import Action, audit_read, audit_record
-from accounts.forms import TIME_ZONE_CHOICES
+from accounts.forms.people import TIME_ZONE_CHOICES
+from accounts.services.audit import Action, audit_read, audit_record
 from programs import notifications
 from programs.forms.reminders import ReminderSettingsForm
 from programs.reminder_times import weekdays_from_mask

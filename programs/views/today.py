@@ -11,8 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.audit import Action, audit_read, audit_record
 from accounts.models import User
+from accounts.services.audit import Action, audit_read, audit_record
 from programs import selectors
 from programs.forms.today import CompletionForm
 from programs.models import Article

@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.audit import Action, audit_read_many, audit_record
 from accounts.models import User
 from accounts.selectors import primary_therapist_for
+from accounts.services.audit import Action, audit_read_many, audit_record
 from programs.models import VisitSchedule, Weekday
 from programs.selectors import visits as selectors
 from programs.services import visits as services

@@ -4,7 +4,7 @@ import pytest
 from django.core import signing
 
 from accounts.models import CareTeamLink, Enrolment, Intake, User
-from accounts.services.eligibility import enrolment_url_for
+from accounts.selectors.enrolment import enrolment_url_for
 from accounts.services.enrolment import intake_submit, therapist_pick_for_state
 from tests.conftest import client_for
 from tests.factories import (

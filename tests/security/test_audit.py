@@ -7,8 +7,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from accounts.audit import Action, audit_record
 from accounts.models import AuditEvent
+from accounts.services.audit import Action, audit_record
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -146,7 +146,7 @@ def test_only_staff_reach_the_audit(request, who, patient):
 
 
 def test_audit_csv_neutralises_formulas(staff, db):
-    from accounts.audit import audit_csv_lines
+    from accounts.selectors.audit import audit_csv_lines
 
     AuditEvent.objects.create(action=Action.READ, object_type="=HYPERLINK(1)")
     lines = "".join(audit_csv_lines(AuditEvent.objects.all()))

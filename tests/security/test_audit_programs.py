@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from accounts.audit import Action
 from accounts.models import AuditEvent
+from accounts.services.audit import Action
 from programs.models import ProgramTemplate
 from programs.services.plans import plan_assign_template
 from tests.conftest import client_for

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accounts.apis import SignUpApi
-from accounts.forms import PatientProfileForm
+from accounts.forms.people import PatientProfileForm
 from accounts.models import validate_date_of_birth, validate_time_zone
 
 ZONES = sorted(zoneinfo.available_timezones())

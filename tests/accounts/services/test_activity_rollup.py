@@ -3,14 +3,14 @@
 from datetime import timedelta
 
 import pytest
-
-from accounts.models import Enrolment, MemberActivityMonth
 from accounts.selectors.dashboard import (
     activity_from_events,
     activity_from_rollup,
     employer_dashboard,
 )
-from accounts.services.activity_rollup import (
+
+from accounts.models import Enrolment, MemberActivityMonth
+from accounts.services.employer import (
     activity_rollup_catch_up,
     activity_rollup_day,
     last_closed_day,

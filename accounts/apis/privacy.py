@@ -1,0 +1,24 @@
+"""API for a patient's own data. Anyone else: 404."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.apis import ErrorSerializer
+from accounts.models import User
+from accounts.services.privacy import patient_data_export
+
+
+class MyDataExportApi(APIView):
+    @extend_schema(
+        responses={200: OpenApiTypes.OBJECT, 404: ErrorSerializer},
+        summary="Everything held about me, as JSON (patients)",
+    )
+    def get(self, request: Request) -> Response:
+        user: User = request.user  # type: ignore[assignment]
+        if not user.is_patient:
+            raise NotFound()
+        return Response(patient_data_export(request, patient=user))

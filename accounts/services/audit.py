@@ -1,0 +1,136 @@
+"""The audit trail: who read or changed which patient's data, when, from where.
+
+Other apps call two functions, from views and APIs (where the request is known):
+
+    audit_record(request_or_actor=request, patient_id=plan.patient_id,
+                 action=AuditEvent.Action.UPDATE, obj=plan)
+    audit_read(request, patient_id=note.patient_id, obj=note)           # one object shown
+    audit_read_many(request, objects=page, patient_attr="patient_id")  # a list shown
+
+Rows carry ids, never the data itself (no names, no free text), so the audit is not a second
+copy of the health record. See docs/security.md."""
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db.models import Model
+from django.http import HttpRequest
+
+from accounts.models import AuditEvent, User
+from therapy.client_ip import client_ip
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+
+
+Action = AuditEvent.Action
+
+
+def _object_ref(obj: Model | None) -> tuple[str, str]:
+    if obj is None:
+        return "", ""
+    return obj._meta.label_lower, str(obj.pk)
+
+
+def _event(
+    *,
+    request_or_actor: "HttpRequest | Request | User | None",
+    patient_id: int | None,
+    action: str,
+    obj: Model | None = None,
+) -> AuditEvent:
+    actor: User | None
+    ip: str | None = None
+    request_id = ""
+    if request_or_actor is None or isinstance(request_or_actor, User):
+        actor = request_or_actor
+    else:
+        request = request_or_actor
+        user = getattr(request, "user", None)
+        actor = user if user is not None and user.is_authenticated else None
+        ip = client_ip(request)
+        request_id = getattr(request, "request_id", "") or ""
+    object_type, object_id = _object_ref(obj)
+    return AuditEvent(
+        actor=actor,
+        actor_role=actor.role if actor is not None else "",
+        patient_id=patient_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        ip_address=ip,
+        request_id=request_id[:64],
+    )
+
+
+def audit_record(
+    *,
+    request_or_actor: "HttpRequest | Request | User | None",
+    patient_id: int | None,
+    action: str,
+    obj: Model | None = None,
+) -> AuditEvent:
+    """Append one event. Pass the request when there is one (it gives the IP and request id);
+    pass a User (or None for the system) from Celery tasks and management commands."""
+    event = _event(request_or_actor=request_or_actor, patient_id=patient_id, action=action, obj=obj)
+    event.save(force_insert=True)
+    return event
+
+
+def audit_read(request: "HttpRequest | Request", *, patient_id: int, obj: Model) -> AuditEvent:
+    return audit_record(
+        request_or_actor=request, patient_id=patient_id, action=Action.READ, obj=obj
+    )
+
+
+def audit_read_many(
+    request: "HttpRequest | Request", *, objects: Iterable[Model], patient_attr: str = "patient_id"
+) -> int:
+    """One READ event per object shown in a list, written in a single INSERT."""
+    events = [
+        _event(
+            request_or_actor=request,
+            patient_id=getattr(obj, patient_attr),
+            action=Action.READ,
+            obj=obj,
+        )
+        for obj in objects
+    ]
+    AuditEvent.objects.bulk_create(events)
+    return len(events)
+
+
+# --- sign-in events (connected in AccountsConfig.ready) ------------------------------------
+def _on_login(sender: object, request: HttpRequest | None, user: User, **_: object) -> None:
+    audit_record(request_or_actor=request or user, patient_id=None, action=Action.LOGIN, obj=user)
+
+
+def _on_logout(sender: object, request: HttpRequest | None, user: User | None, **_: object) -> None:
+    if user is not None:
+        audit_record(
+            request_or_actor=request or user, patient_id=None, action=Action.LOGOUT, obj=user
+        )
+
+
+def _on_login_failed(
+    sender: object, credentials: dict, request: HttpRequest | None = None, **_: object
+) -> None:
+    # The typed email is not stored; the account it names is, when there is one.
+    username = str(credentials.get("username") or credentials.get("email") or "")
+    target = User.objects.filter(email__iexact=username).first() if username else None
+    audit_record(request_or_actor=request, patient_id=None, action=Action.LOGIN_FAILED, obj=target)
+
+
+def _on_locked_out(sender: object, request: HttpRequest, username: str, **_: object) -> None:
+    target = User.objects.filter(email__iexact=username).first() if username else None
+    audit_record(request_or_actor=request, patient_id=None, action=Action.LOCKED_OUT, obj=target)
+
+
+def connect_auth_signals() -> None:
+    from axes.signals import user_locked_out
+    from django.contrib.auth import signals
+
+    signals.user_logged_in.connect(_on_login, dispatch_uid="audit_login")
+    signals.user_logged_out.connect(_on_logout, dispatch_uid="audit_logout")
+    signals.user_login_failed.connect(_on_login_failed, dispatch_uid="audit_login_failed")
+    user_locked_out.connect(_on_locked_out, dispatch_uid="audit_locked_out")
