@@ -391,9 +391,9 @@ def _median_time(fn, repeat: int) -> tuple[float, object]:
 
 
 def dashboard(events: int) -> dict:
-    from accounts.selectors.dashboard import activity_from_events, activity_from_rollup
-
+    from accounts.selectors.employer import activity_from_rollup
     from accounts.services.employer import activity_rollup_catch_up
+    from tests.accounts.employer.test_activity_rollup import activity_from_events
 
     built = build_activity(events)
     sponsor, until = built.pop("sponsor"), built.pop("until")

@@ -17,7 +17,7 @@ from django.db import connection
 from tests.factories import PASSWORD, PatientFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _free_port() -> int:

@@ -1,15 +1,17 @@
 """The dashboard's activity rollup: a day at a time, once per day, exactly the raw figures."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
-from accounts.selectors.dashboard import (
-    activity_from_events,
+from django.db import connection
+
+from accounts.models import Enrolment, MemberActivityMonth, Sponsor
+from accounts.selectors.employer import (
+    Activity,
+    _mean_change,
     activity_from_rollup,
     employer_dashboard,
 )
-
-from accounts.models import Enrolment, MemberActivityMonth
 from accounts.services.employer import (
     activity_rollup_catch_up,
     activity_rollup_day,
@@ -20,6 +22,53 @@ from programs.services.plans import plan_assign_template
 from tests.factories import PatientFactory, RosterEntryFactory, SponsorFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def _month_end(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def activity_from_events(*, sponsor: Sponsor, month: date, until: date) -> Activity:
+    """The same figures straight from sessions and completions: the reference for the rollup.
+
+    The test oracle (and the benchmark's): proves the rollup exact; never used by a page.
+    """
+    enrolled = """
+        SELECT en.user_id FROM accounts_enrolment en
+        JOIN accounts_rosterentry r ON r.id = en.roster_entry_id WHERE r.sponsor_id = %s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT COUNT(DISTINCT s.patient_id), COUNT(*) FROM programs_exercisesession s
+            WHERE s.patient_id IN ({enrolled}) AND s.local_date >= %s AND s.local_date <= %s
+            """,
+            [sponsor.pk, month, min(until, _month_end(month))],
+        )
+        active, sessions = cursor.fetchone()
+        cursor.execute(
+            f"""
+            WITH daily AS (
+                SELECT s.patient_id, s.local_date, SUM(c.pain) AS ps, COUNT(*) AS pc
+                FROM programs_completion c
+                JOIN programs_exercisesession s ON s.id = c.session_id
+                WHERE s.patient_id IN ({enrolled}) AND s.local_date <= %s
+                GROUP BY s.patient_id, s.local_date
+            ), ranked AS (
+                SELECT patient_id, local_date, ps, pc,
+                       ROW_NUMBER() OVER (PARTITION BY patient_id ORDER BY local_date) AS rf,
+                       ROW_NUMBER() OVER (PARTITION BY patient_id ORDER BY local_date DESC) AS rl
+                FROM daily
+            )
+            SELECT MAX(CASE WHEN rf = 1 THEN ps END), MAX(CASE WHEN rf = 1 THEN pc END),
+                   MAX(CASE WHEN rl = 1 THEN ps END), MAX(CASE WHEN rl = 1 THEN pc END)
+            FROM ranked WHERE rf = 1 OR rl = 1
+            GROUP BY patient_id HAVING MIN(local_date) < MAX(local_date)
+            """,
+            [sponsor.pk, until],
+        )
+        rows = [tuple(int(v) for v in row) for row in cursor.fetchall()]
+    return Activity(active, sessions, len(rows), _mean_change(rows))
 
 
 @pytest.fixture

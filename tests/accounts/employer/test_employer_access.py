@@ -5,8 +5,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from accounts.models import Enrolment, Intake, RosterImport
+from accounts.models import Enrolment, RosterImport
 from accounts.services.rosters import roster_import_create, roster_import_process
+from programs.models import Intake
 from tests.conftest import client_for
 from tests.factories import (
     EmployerAdminFactory,
@@ -143,7 +144,7 @@ def test_the_dashboard_hides_enrolment_when_the_complement_is_small(employer_adm
     entries = [RosterEntryFactory(sponsor=acme) for _ in range(14)]
     for entry in entries[:12]:
         Enrolment.objects.create(user=PatientFactory(), roster_entry=entry)
-    from accounts.selectors.dashboard import employer_dashboard
+    from accounts.selectors.employer import employer_dashboard
 
     figures = {f.key: f for f in employer_dashboard(sponsor=acme)}
     assert figures["covered"].shown == "14"

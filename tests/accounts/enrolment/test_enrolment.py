@@ -1,18 +1,18 @@
-"""Enrolment: the covered person's account, the PT with the fewest patients, the intake."""
+"""Enrolment: the covered person's account, the PT with the fewest patients, then the intake."""
 
 import pytest
 from django.core import signing
 
-from accounts.models import CareTeamLink, Enrolment, Intake, User
+from accounts.models import CareTeamLink, Enrolment, User
 from accounts.selectors.enrolment import enrolment_url_for
-from accounts.services.enrolment import intake_submit, therapist_pick_for_state
+from accounts.services.enrolment import therapist_pick_for_state
+from programs.models import Intake
 from tests.conftest import client_for
 from tests.factories import (
     CareTeamLinkFactory,
     RosterEntryFactory,
     TherapistFactory,
 )
-from therapy.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db
 
@@ -71,48 +71,6 @@ def test_a_covered_person_enrols_gets_a_pt_and_answers_the_intake(client):
     assert "already exists" in again.content.decode()
 
 
-def test_a_red_flag_tells_the_person_to_seek_care_and_is_recorded(patient):
-    response = client_for(patient).post(
-        "/eligibility/intake/",
-        {"pain_areas": ["lower_back"], "pain_now": "8", "saddle_numbness": "on"},
-    )
-    assert response.status_code == 200
-    assert "Please get medical care now" in response.content.decode()
-    intake = Intake.objects.get(patient=patient)
-    assert intake.has_red_flags and intake.saddle_numbness
-    # the PT gets an urgent alert, and no plan starts on its own
-    from programs.models import Alert, Plan
-
-    alert = Alert.objects.get(patient=patient, kind=Alert.Kind.RED_FLAG)
-    assert alert.severity == Alert.Severity.URGENT
-    assert alert.acknowledged_at is None
-    assert not Plan.objects.filter(patient=patient).exists()
-
-
-def test_an_intake_without_red_flags_raises_no_alert(patient):
-    client_for(patient).post(
-        "/eligibility/intake/", {"pain_areas": ["lower_back"], "pain_now": "4"}
-    )
-    from programs.models import Alert
-
-    assert not Alert.objects.filter(patient=patient).exists()
-
-
-def test_intake_submit_checks_its_answers(patient, pt):
-    with pytest.raises(ApplicationError) as bad:
-        intake_submit(patient=patient, pain_areas=["elbow"], pain_now=11)
-    assert set(bad.value.errors) == {"pain_areas", "pain_now"}
-    with pytest.raises(ApplicationError):
-        intake_submit(patient=pt, pain_areas=["groin"], pain_now=1)
-    ok = intake_submit(
-        patient=patient,
-        pain_areas=["groin"],
-        pain_now=0,
-        red_flags={"history_of_cancer": True},
-    )
-    assert ok.has_red_flags
-
-
 def test_a_forged_or_ended_enrolment_link_does_not_work(client):
     entry = RosterEntryFactory()
     forged = signing.dumps({"entry": entry.pk}, salt="something-else")
@@ -123,9 +81,3 @@ def test_a_forged_or_ended_enrolment_link_does_not_work(client):
     assert client.get(link).status_code == 404
     assert client.post(link, ENROL).status_code == 404
     assert not User.objects.filter(email=ENROL["email"]).exists()
-
-
-def test_only_patients_see_the_intake(pt, employer_admin):
-    assert client_for(pt).get("/eligibility/intake/").status_code == 404
-    assert client_for(employer_admin).get("/eligibility/intake/").status_code == 404
-    assert client_for(None).get("/eligibility/intake/").status_code == 302
