@@ -20,6 +20,7 @@ from accounts.models import (
     TherapistProfile,
     User,
 )
+from accounts.services.rosters import COLUMNS, roster_import_create, roster_import_process
 
 DEMO_PASSWORD = "demo-pass-1234"  # noqa: S105 - printed for demo logins on purpose
 # The RFC 6238 test key ("12345678901234567890"): the demo's staff roles need a second factor,
@@ -247,8 +248,6 @@ def demo_roster_rows() -> list[dict[str, str]]:
 
 def seed_roster(*, sponsor: Sponsor, admin: User, patients: list[User]) -> None:
     """Load the demo roster through the real import once, and enrol the demo patients."""
-    from accounts.services.rosters import COLUMNS, roster_import_create, roster_import_process
-
     if not RosterImport.objects.filter(sponsor=sponsor).exists():
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=COLUMNS)
