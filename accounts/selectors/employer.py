@@ -3,7 +3,11 @@
 Any figure drawn from fewer than EMPLOYER_MIN_CELL_SIZE people is shown as "<11". A figure is
 also hidden when its complement is that small (12 covered and 12 enrolled would tell the
 admin that any named person enrolled), and a filtered figure when it differs from the
-unfiltered one by that few people (the difference would describe them)."""
+unfiltered one by that few people (the difference would describe them).
+
+employer_sponsor_for(user) is the portal's gate: the sponsor an employer admin manages, 404 for
+everyone else. Nothing here joins care teams or anything clinical.
+"""
 
 from dataclasses import dataclass
 from datetime import date

@@ -2,7 +2,10 @@
 
 Required for the roles in settings.MFA_REQUIRED_ROLES (therapists, staff and employer admins
 unless configured otherwise), optional for patients: a patient who adds an authenticator is
-asked for a code at every sign-in from then on."""
+asked for a code at every sign-in from then on.
+
+Also here: "log out everywhere", and the account name django-axes counts failed logins by.
+"""
 
 import django_otp
 from django.db import transaction
@@ -15,11 +18,7 @@ from accounts.models import User
 from accounts.services.audit import Action, audit_record
 
 RECOVERY_CODE_COUNT = 10
-
-
 TOTP_NAME = "Authenticator app"
-
-
 RECOVERY_NAME = "Recovery codes"
 
 

@@ -164,6 +164,7 @@ def lockouts(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/security/lockouts.html", {"attempts": attempts})
 
 
+# --- what a locked-out person sees (django-axes calls this; see AXES_LOCKOUT_CALLABLE) ----
 LOCKED_MESSAGE = (
     "Too many wrong passwords were tried for this account, so it is locked for {minutes} "
     "minutes. Try again later, reset your password, or ask support to unlock it."

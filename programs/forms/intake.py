@@ -1,3 +1,5 @@
+"""The intake questionnaire; the rules live in programs.services.intake."""
+
 from django import forms
 
 from programs.models import RED_FLAG_FIELDS, Intake
