@@ -13,7 +13,10 @@ from accounts.audit import Action, audit_read, audit_read_many, audit_record
 from accounts.models import User
 from accounts.selectors import patient_get_for_user
 from programs.models import Alert, OutcomeResponse, ProgressNote
-from programs.selectors import careteam as selectors
+from programs.selectors.alerts import alert_describe, alert_get_for_user, alerts_for_patient
+from programs.selectors.caseload import CASELOAD_FILTERS, CASELOAD_SORTS, caseload_for_user
+from programs.selectors.notes import note_get_for_user, notes_for_patient
+from programs.selectors.outcomes import outcome_overview
 from programs.services import alerts as alert_services
 from programs.services import notes as note_services
 from programs.services import outcomes as outcome_services
@@ -68,15 +71,15 @@ class CaseloadApi(APIView):
 
     class CaseloadQuery(serializers.Serializer):
         q = serializers.CharField(required=False, allow_blank=True, default="")
-        show = serializers.ChoiceField(choices=list(selectors.CASELOAD_FILTERS), default="all")
-        sort = serializers.ChoiceField(choices=list(selectors.CASELOAD_SORTS), default="name")
+        show = serializers.ChoiceField(choices=list(CASELOAD_FILTERS), default="all")
+        sort = serializers.ChoiceField(choices=list(CASELOAD_SORTS), default="name")
         page = serializers.IntegerField(min_value=1, default=1)
 
     @extend_schema(
         parameters=[
             OpenApiParameter("q", OpenApiTypes.STR, description="Search name or email"),
-            OpenApiParameter("show", OpenApiTypes.STR, enum=list(selectors.CASELOAD_FILTERS)),
-            OpenApiParameter("sort", OpenApiTypes.STR, enum=list(selectors.CASELOAD_SORTS)),
+            OpenApiParameter("show", OpenApiTypes.STR, enum=list(CASELOAD_FILTERS)),
+            OpenApiParameter("sort", OpenApiTypes.STR, enum=list(CASELOAD_SORTS)),
             OpenApiParameter("page", OpenApiTypes.INT),
         ],
         responses={200: CaseloadOutput, 400: ErrorSerializer, 404: ErrorSerializer},
@@ -86,7 +89,7 @@ class CaseloadApi(APIView):
         # A plain dict: DRF reads a QueryDict like a form, where `?show=` means "use the default".
         query = self.CaseloadQuery(data=request.query_params.dict())
         query.is_valid(raise_exception=True)  # an unknown filter or sort is 400, not ignored
-        data = selectors.caseload_for_user(
+        data = caseload_for_user(
             user=request.user,  # type: ignore[arg-type]
             q=query.validated_data["q"][:100],
             show=query.validated_data["show"],
@@ -118,7 +121,7 @@ class AlertOutput(serializers.ModelSerializer):
         ]
 
     def get_description(self, alert: Alert) -> str:
-        return selectors.alert_describe(alert)
+        return alert_describe(alert)
 
 
 class PatientAlertListApi(APIView):
@@ -132,7 +135,7 @@ class PatientAlertListApi(APIView):
         if request.user.is_patient:
             raise NotFound()
         patient = patient_get_for_user(user=request.user, patient_id=patient_id)  # type: ignore[arg-type]
-        alerts = selectors.alerts_for_patient(user=request.user, patient=patient)  # type: ignore[arg-type]
+        alerts = alerts_for_patient(user=request.user, patient=patient)  # type: ignore[arg-type]
         audit_read(request, patient_id=patient.pk, obj=patient)
         return Response(AlertOutput(alerts, many=True).data)
 
@@ -151,7 +154,7 @@ class AlertAcknowledgeApi(APIView):
     def post(self, request: Request, alert_id: int) -> Response:
         user = _therapist(request)
         # Access first: another patient's alert is 404 whatever the body says.
-        selectors.alert_get_for_user(user=user, alert_id=alert_id)
+        alert_get_for_user(user=user, alert_id=alert_id)
         data = self.AlertAcknowledgeInput(data=request.data)
         data.is_valid(raise_exception=True)
         alert = alert_services.alert_acknowledge(
@@ -191,7 +194,7 @@ class PatientOutcomeListApi(APIView):
         summary="A patient's outcome measures and what is due",
     )
     def get(self, request: Request, patient_id: int) -> Response:
-        overview = selectors.outcome_overview(user=request.user, patient_id=patient_id)  # type: ignore[arg-type]
+        overview = outcome_overview(user=request.user, patient_id=patient_id)  # type: ignore[arg-type]
         audit_record(request_or_actor=request, patient_id=patient_id, action=Action.READ)
         responses = sorted(
             (r for rows in overview.history.values() for r in rows), key=lambda r: r.answered_at
@@ -271,7 +274,7 @@ class PatientNoteListApi(APIView):
         summary="A patient's notes (patients: signed only)",
     )
     def get(self, request: Request, patient_id: int) -> Response:
-        notes = selectors.notes_for_patient(user=request.user, patient_id=patient_id)  # type: ignore[arg-type]
+        notes = notes_for_patient(user=request.user, patient_id=patient_id)  # type: ignore[arg-type]
         audit_read_many(request, objects=notes)
         return Response(NoteOutput(notes, many=True).data)
 
@@ -310,7 +313,7 @@ class NoteDetailApi(APIView):
 
     @extend_schema(responses={200: NoteOutput, 404: ErrorSerializer}, summary="One note")
     def get(self, request: Request, note_id: int) -> Response:
-        note = selectors.note_get_for_user(user=request.user, note_id=note_id)  # type: ignore[arg-type]
+        note = note_get_for_user(user=request.user, note_id=note_id)  # type: ignore[arg-type]
         audit_read(request, patient_id=note.patient_id, obj=note)
         return Response(NoteOutput(note).data)
 
@@ -321,7 +324,7 @@ class NoteDetailApi(APIView):
     )
     def patch(self, request: Request, note_id: int) -> Response:
         user = _therapist(request)
-        selectors.note_get_for_user(user=user, note_id=note_id)  # access first: else 404
+        note_get_for_user(user=user, note_id=note_id)  # access first: else 404
         data = self.NoteUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         note = note_services.note_update_draft(user=user, note_id=note_id, **data.validated_data)
@@ -360,7 +363,7 @@ class NoteAddendumApi(APIView):
     )
     def post(self, request: Request, note_id: int) -> Response:
         user = _therapist(request)
-        selectors.note_get_for_user(user=user, note_id=note_id)  # access first: else 404
+        note_get_for_user(user=user, note_id=note_id)  # access first: else 404
         data = self.NoteAddendumInput(data=request.data)
         data.is_valid(raise_exception=True)
         addendum = note_services.note_add_addendum(

@@ -8,10 +8,10 @@ from rest_framework.views import APIView
 
 from accounts.apis import ErrorSerializer
 from accounts.audit import Action, audit_read, audit_record
-from programs import selectors
 from programs.apis.access import PatientOnly
 from programs.models import Completion
-from programs.selectors.today_api import today_plan_rows
+from programs.selectors.progress import progress_for_patient
+from programs.selectors.sessions import today_plan_rows
 from programs.services.sessions import completion_record, session_finish
 
 
@@ -192,6 +192,6 @@ class ProgressApi(APIView):
         summary="Streak, adherence this week and the last four, pain over time, sessions",
     )
     def get(self, request: Request) -> Response:
-        progress = selectors.progress_for_patient(patient=request.user)
+        progress = progress_for_patient(patient=request.user)
         audit_read(request, patient_id=request.user.pk, obj=request.user)
         return Response(ProgressOutput(progress).data)

@@ -163,7 +163,7 @@ def patient_summaries_refresh(
 ) -> dict[int, "RuleFacts"]:
     """Recompute the caseload rows of these patients. A fixed number of queries per batch,
     plus the adherence selector per patient (it follows plan versions week by week)."""
-    from programs.selectors import adherence_weeks
+    from programs.selectors.progress import adherence_weeks
 
     now = now or timezone.now()
     patients = {

@@ -50,7 +50,7 @@ def _save_version(note: ProgressNote, *, author: User) -> ProgressNoteVersion:
 
 def note_period_figures(*, patient: User, start: date, end: date) -> str:
     """The period's adherence, pain and outcome figures as plain lines for the Objective."""
-    from programs.selectors import adherence_weeks
+    from programs.selectors.progress import adherence_weeks
 
     weeks = (end - schedule.week_start(start)).days // 7 + 1
     adherence = [

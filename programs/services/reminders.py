@@ -328,7 +328,7 @@ def skip_reason(
     now: datetime,
 ) -> str:
     """Why a reminder for `slot_at` should not go out at `now`, or "" when it should."""
-    from programs.selectors import today_for_patient
+    from programs.selectors.sessions import today_for_patient
 
     if prefs is None or not prefs.enabled:
         return Reason.OFF

@@ -2,7 +2,6 @@
 
 import itertools
 import secrets
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -20,12 +19,6 @@ REMINDER_LEADS = {
     VisitReminder.Lead.DAY: timedelta(hours=24),
     VisitReminder.Lead.HOUR: timedelta(hours=1),
 }
-
-
-@dataclass(frozen=True)
-class AvailabilityInput:
-    visit_minutes: int
-    windows: list[WeeklyWindow]
 
 
 def _validate_windows(windows: list[WeeklyWindow], visit_minutes: int) -> None:

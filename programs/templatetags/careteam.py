@@ -3,7 +3,9 @@
 from django import template
 
 from accounts.models import User
-from programs.selectors import careteam as selectors
+from programs.selectors.alerts import alert_describe, alerts_for_patient
+from programs.selectors.notes import notes_for_patient
+from programs.selectors.outcomes import outcome_overview
 
 register = template.Library()
 
@@ -13,14 +15,14 @@ def careteam_patient_sections(context: template.Context, patient: User) -> dict:
     user: User = context["request"].user
     if not (user.is_therapist or user.is_operations_staff):
         return {"visible": False}
-    alerts = selectors.alerts_for_patient(user=user, patient=patient)
+    alerts = alerts_for_patient(user=user, patient=patient)
     return {
         "visible": True,
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
         "user": user,
         "patient": patient,
-        "alerts": [(a, selectors.alert_describe(a)) for a in alerts],
-        "overview": selectors.outcome_overview(user=user, patient_id=patient.pk),
-        "notes": selectors.notes_for_patient(user=user, patient_id=patient.pk),
+        "alerts": [(a, alert_describe(a)) for a in alerts],
+        "overview": outcome_overview(user=user, patient_id=patient.pk),
+        "notes": notes_for_patient(user=user, patient_id=patient.pk),
     }

@@ -4,8 +4,8 @@ from typing import Any
 
 from django import template
 
-from programs import selectors
-from programs.selectors.clinic import completions_recent
+from programs.selectors.library import program_templates
+from programs.selectors.plans import completions_recent, plan_active_for_patient, plan_items
 
 register = template.Library()
 
@@ -14,13 +14,13 @@ register = template.Library()
 def patient_plan_section(context: dict[str, Any], patient: Any) -> dict[str, Any]:
     """The patient page already checked access to `patient`; the reads below scope again."""
     user = context["user"]
-    plan = selectors.plan_active_for_patient(patient=patient)
+    plan = plan_active_for_patient(patient=patient)
     return {
         "user": user,
         "patient": patient,
         "plan": plan,
-        "items": selectors.plan_items(version=plan.current_version) if plan else [],
-        "templates": list(selectors.program_templates()),
+        "items": plan_items(version=plan.current_version) if plan else [],
+        "templates": list(program_templates()),
         "completions": completions_recent(user=user, patient=patient),
         "csrf_token": context.get("csrf_token"),
     }

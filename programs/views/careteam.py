@@ -22,7 +22,10 @@ from programs.forms.careteam import (
     PsfsForm,
 )
 from programs.models import OutcomeResponse
-from programs.selectors import careteam as selectors
+from programs.selectors.alerts import alert_describe, alert_get_for_user
+from programs.selectors.caseload import CASELOAD_FILTERS, CASELOAD_SORTS, caseload_for_user
+from programs.selectors.notes import note_get_for_user, note_versions, notes_for_patient
+from programs.selectors.outcomes import outcome_overview
 from programs.services import alerts as alert_services
 from programs.services import notes as note_services
 from programs.services import outcomes as outcome_services
@@ -61,7 +64,7 @@ def _add_errors(form: object, exc: ApplicationError | ValidationError) -> None:
 # --- caseload and alerts ---------------------------------------------------------------
 @login_required
 def caseload(request: HttpRequest) -> HttpResponse:
-    data = selectors.caseload_for_user(
+    data = caseload_for_user(
         user=request.user,  # type: ignore[arg-type]
         q=request.GET.get("q", "")[:100],
         show=request.GET.get("show", "all"),
@@ -74,8 +77,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "programs/caseload.html",
         {
             "caseload": data,
-            "filters": selectors.CASELOAD_FILTERS,
-            "sorts": {k: v[0] for k, v in selectors.CASELOAD_SORTS.items()},
+            "filters": CASELOAD_FILTERS,
+            "sorts": {k: v[0] for k, v in CASELOAD_SORTS.items()},
         },
     )
 
@@ -84,7 +87,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     user = _therapist_only(request)
-    alert = selectors.alert_get_for_user(user=user, alert_id=alert_id)
+    alert = alert_get_for_user(user=user, alert_id=alert_id)
     form = AlertAcknowledgeForm(_posted(request))
     back = request.POST.get("next") or request.GET.get("next") or reverse("caseload")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
@@ -110,7 +113,7 @@ def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
         "programs/alert_acknowledge.html",
         {
             "alert": alert,
-            "description": selectors.alert_describe(alert),
+            "description": alert_describe(alert),
             "form": form,
             "next": back,
         },
@@ -134,7 +137,7 @@ def note_start(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    note = selectors.note_get_for_user(user=user, note_id=note_id)
+    note = note_get_for_user(user=user, note_id=note_id)
     can_write = user.is_therapist
     draft_form = None
     addendum_form = None
@@ -178,7 +181,7 @@ def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
             "note": note,
             "draft_form": draft_form,
             "addendum_form": addendum_form,
-            "versions": selectors.note_versions(note=note) if can_write else [],
+            "versions": note_versions(note=note) if can_write else [],
             "can_write": can_write,
         },
     )
@@ -187,7 +190,7 @@ def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
 @login_required
 def my_notes(request: HttpRequest) -> HttpResponse:
     user = _patient_only(request)
-    notes = selectors.notes_for_patient(user=user, patient_id=user.pk)
+    notes = notes_for_patient(user=user, patient_id=user.pk)
     audit_read_many(request, objects=notes)
     return render(request, "programs/my_notes.html", {"notes": notes})
 
@@ -196,7 +199,7 @@ def my_notes(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_outcomes(request: HttpRequest) -> HttpResponse:
     user = _patient_only(request)
-    overview = selectors.outcome_overview(user=user, patient_id=user.pk)
+    overview = outcome_overview(user=user, patient_id=user.pk)
     audit_record(request_or_actor=request, patient_id=user.pk, action=Action.READ)
     return render(request, "programs/my_outcomes.html", {"overview": overview})
 
@@ -245,7 +248,7 @@ def patient_outcomes(request: HttpRequest, patient_id: int) -> HttpResponse:
     """The PT's full view of one patient's outcome measures."""
     _therapist_only(request)
     patient = patient_get_for_user(user=request.user, patient_id=patient_id)  # type: ignore[arg-type]
-    overview = selectors.outcome_overview(user=request.user, patient_id=patient.pk)  # type: ignore[arg-type]
+    overview = outcome_overview(user=request.user, patient_id=patient.pk)  # type: ignore[arg-type]
     audit_read(request, patient_id=patient.pk, obj=patient)
     return render(
         request, "programs/patient_outcomes.html", {"patient": patient, "overview": overview}

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.audit import Action, audit_read, audit_record
 from accounts.models import User
-from programs import selectors
 from programs.forms.today import CompletionForm
 from programs.models import Article
 from programs.pain_chart import pain_chart
+from programs.selectors.progress import progress_for_patient
+from programs.selectors.sessions import TodayItem, today_for_patient
 from programs.services.plans import plan_mark_changes_seen
 from programs.services.sessions import completion_record, session_finish
 from therapy.errors import ApplicationError
@@ -29,13 +30,13 @@ def _patient(request: HttpRequest) -> User:
     return user
 
 
-def _card(row: selectors.TodayItem, form: CompletionForm | None = None) -> dict[str, Any]:
+def _card(row: TodayItem, form: CompletionForm | None = None) -> dict[str, Any]:
     pk = row.exercise.pk
     return {"row": row, "form": form or CompletionForm(prefix=f"ex{pk}")}
 
 
 def _today_context(patient: User, *, bound: CompletionForm | None = None) -> dict[str, Any]:
-    day = selectors.today_for_patient(patient=patient)
+    day = today_for_patient(patient=patient)
     bound_id = int(bound.prefix.removeprefix("ex")) if bound else None
     cards = [_card(r, bound if r.exercise.pk == bound_id else None) for r in day.items]
     return {
@@ -124,7 +125,7 @@ def session_finish_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def progress(request: HttpRequest) -> HttpResponse:
     patient = _patient(request)
-    data = selectors.progress_for_patient(patient=patient)
+    data = progress_for_patient(patient=patient)
     audit_read(request, patient_id=patient.pk, obj=patient)
     return render(
         request, "programs/progress.html", {"progress": data, "chart": pain_chart(data.pain)}

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from programs.selectors.careteam import CASELOAD_PAGE_SIZE, caseload_for_user
+from programs.selectors.caseload import CASELOAD_PAGE_SIZE, caseload_for_user
 from programs.services.alerts import alert_raise_red_flag, alerts_evaluate
 from programs.services.outcomes import outcome_record
 from programs.services.plans import plan_assign_template

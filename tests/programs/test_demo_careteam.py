@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from programs.models import Alert, OutcomeResponse, PatientSummary
-from programs.selectors.careteam import outcome_overview
+from programs.selectors.outcomes import outcome_overview
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 
 from programs.models import ProgressNote, ProgressNoteVersion
-from programs.selectors.careteam import note_get_for_user, notes_for_patient
+from programs.selectors.notes import note_get_for_user, notes_for_patient
 from programs.services.notes import (
     note_add_addendum,
     note_sign,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from programs import outcomes
 from programs.models import OutcomeResponse
-from programs.selectors.careteam import outcome_chart
+from programs.selectors.outcomes import outcome_chart
 from programs.services.outcomes import outcome_record
 
 ALL_TWOS = dict.fromkeys(outcomes.ODI_KEYS, 2)

@@ -1,11 +1,7 @@
-"""Today's plan as plain dicts for the API: two queries over `.values()`, no model instances.
-
-The page uses `today_for_patient` (model instances, for templates); this is the same rule
-(programs.schedule) over rows, because the API is read far more often and DRF serializers
-over instances cost several times the database work here (see bench/bench_today.py).
-"""
+"""The Today page: what the patient should do on their own local day."""
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -13,8 +9,101 @@ from django.db.models import F
 
 from accounts.models import User
 from programs import schedule
-from programs.models import Completion, Plan, PlanItem
+from programs.models import (
+    Completion,
+    Exercise,
+    ExerciseSession,
+    Plan,
+    PlanItem,
+)
+from programs.selectors.plans import plan_active_for_patient, plan_items
 
+
+@dataclass
+class TodayItem:
+    item: PlanItem
+    due: bool
+    catch_up: bool  # due today only because an earlier scheduled day was missed
+    completion: Completion | None
+    done_this_week: int
+    scheduled_this_week: int
+
+    @property
+    def exercise(self) -> Exercise:
+        return self.item.exercise
+
+
+@dataclass
+class Today:
+    local_date: date
+    plan: Plan | None
+    items: list[TodayItem] = field(default_factory=list)
+    session: ExerciseSession | None = None
+
+    @property
+    def due(self) -> list[TodayItem]:
+        return [i for i in self.items if i.due or i.completion]
+
+    @property
+    def not_due(self) -> list[TodayItem]:
+        return [i for i in self.items if not i.due and not i.completion]
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for i in self.items if i.completion)
+
+    @property
+    def all_done(self) -> bool:
+        return bool(self.due) and all(i.completion for i in self.due)
+
+
+def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
+    """What the patient should do on their own local day. Four queries whatever the plan size."""
+    local = schedule.local_today(patient.patient_profile.time_zone, now)
+    plan = plan_active_for_patient(patient=patient)
+    if plan is None or plan.current_version is None:
+        return Today(local_date=local, plan=None)
+    items = plan_items(version=plan.current_version)
+    monday = schedule.week_start(local)
+    week_completions = list(
+        Completion.objects.filter(
+            session__patient=patient,
+            session__local_date__gte=monday,
+            session__local_date__lte=local,
+        )
+        .select_related("session")
+        .order_by("completed_at")
+    )
+    done_days: dict[int, set[date]] = defaultdict(set)
+    today_done: dict[int, Completion] = {}
+    session = None
+    for c in week_completions:
+        done_days[c.exercise_id].add(c.session.local_date)
+        if c.session.local_date == local:
+            today_done[c.exercise_id] = c
+            session = c.session
+    since = schedule.plan_start_day(plan.created_at, patient.patient_profile.time_zone)
+    rows = []
+    for item in items:
+        days = done_days.get(item.exercise_id, set())
+        due = schedule.is_due(local, item.sessions_per_week, days, since)
+        rows.append(
+            TodayItem(
+                item=item,
+                due=due,
+                catch_up=due and not schedule.is_scheduled(local, item.sessions_per_week),
+                completion=today_done.get(item.exercise_id),
+                done_this_week=len(days),
+                scheduled_this_week=item.sessions_per_week,
+            )
+        )
+    return Today(local_date=local, plan=plan, items=rows, session=session)
+
+
+# Today's plan as plain dicts for the API: two queries over `.values()`, no model instances.
+# The page uses `today_for_patient` (model instances, for templates); this is the same rule
+# (programs.schedule) over rows, because the API is read far more often and DRF serializers
+# over instances cost several times the database work here (see bench/bench_today.py).
 ITEM_FIELDS = (
     "version__plan_id",
     "version__plan__created_at",
