@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
-from programs.views import careteam as careteam_views
+from programs.views import caseload as caseload_views
 from therapy import health, views
 
 api_v1 = [
@@ -19,7 +19,7 @@ urlpatterns = [
     path("", include("accounts.security_urls")),
     path("eligibility/", include("accounts.eligibility_urls")),
     path("employer/", include("accounts.employer_urls")),
-    path("caseload/", careteam_views.caseload, name="caseload"),
+    path("caseload/", caseload_views.caseload, name="caseload"),
     path("patients/<int:patient_id>/", account_views.patient_detail, name="patient-detail"),
     path("", include("programs.urls")),
     path("admin/", admin.site.urls),

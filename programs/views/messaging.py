@@ -1,6 +1,5 @@
 """Pages of the care-team thread: the patient's thread, the PT's inbox and a patient's thread."""
 
-from django import forms
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,21 +9,10 @@ from django.shortcuts import redirect, render
 
 from accounts.audit import Action, audit_read, audit_record
 from accounts.models import User
-from programs.models import MESSAGE_MAX_LENGTH
+from programs.forms.messaging import MessageForm
 from programs.selectors import messaging as selectors
 from programs.selectors.visits import viewer_time_zone
 from programs.services import messaging as services
-
-
-class MessageForm(forms.Form):
-    body = forms.CharField(
-        label="Your message",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=MESSAGE_MAX_LENGTH,
-        help_text=f"Up to {MESSAGE_MAX_LENGTH} characters. For an emergency, call your local "
-        "emergency number: messages are not watched around the clock.",
-        error_messages={"required": "Write a message before sending it."},
-    )
 
 
 @login_required

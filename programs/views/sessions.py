@@ -1,4 +1,4 @@
-"""The patient's pages: Today, progress, and the education articles."""
+"""The patient's Today page: due exercises, recording a completion, finishing a session."""
 
 from typing import Any
 
@@ -6,17 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.audit import Action, audit_read, audit_record
 from accounts.models import User
-from programs.forms.today import CompletionForm
-from programs.models import Article
-from programs.pain_chart import pain_chart
-from programs.selectors.progress import progress_for_patient
+from programs.forms.sessions import CompletionForm
 from programs.selectors.sessions import TodayItem, today_for_patient
 from programs.services.plans import plan_mark_changes_seen
 from programs.services.sessions import completion_record, session_finish
@@ -120,23 +117,3 @@ def session_finish_view(request: HttpRequest) -> HttpResponse:
     audit_record(request_or_actor=request, patient_id=patient.pk, action=Action.UPDATE, obj=session)
     messages.success(request, "Session finished. Well done: see how your week is going below.")
     return redirect("programs:progress")
-
-
-@login_required
-def progress(request: HttpRequest) -> HttpResponse:
-    patient = _patient(request)
-    data = progress_for_patient(patient=patient)
-    audit_read(request, patient_id=patient.pk, obj=patient)
-    return render(
-        request, "programs/progress.html", {"progress": data, "chart": pain_chart(data.pain)}
-    )
-
-
-def article_list(request: HttpRequest) -> HttpResponse:
-    articles = Article.objects.filter(published=True).order_by("title")
-    return render(request, "programs/article_list.html", {"articles": articles})
-
-
-def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article, slug=slug, published=True)
-    return render(request, "programs/article.html", {"article": article})

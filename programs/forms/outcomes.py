@@ -1,45 +1,10 @@
+"""The outcome measures the patient answers: pain check-in (NRS), ODI, PSFS."""
+
 from django import forms
 
 from programs import outcomes
-from programs.services.alerts import ACK_NOTE_MAX
 
 SKIP = ""
-
-
-class AlertAcknowledgeForm(forms.Form):
-    note = forms.CharField(
-        label="What you did",
-        max_length=ACK_NOTE_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="A short note, for example: called the patient, lowered the dosage.",
-    )
-
-
-class NoteDraftForm(forms.Form):
-    subjective = forms.CharField(
-        label="Subjective",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What the patient reports.",
-    )
-    objective = forms.CharField(
-        label="Objective",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Measured figures. Prefilled with the period's adherence, pain and outcomes.",
-    )
-    assessment = forms.CharField(
-        label="Assessment", required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    plan = forms.CharField(label="Plan", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-
-
-class AddendumForm(forms.Form):
-    text = forms.CharField(
-        label="Addendum",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="A correction or addition. The signed note stays as it was.",
-    )
 
 
 class PainCheckInForm(forms.Form):
