@@ -2,7 +2,7 @@
 
 from django import forms
 
-from programs import outcomes
+from programs import outcomes_scoring
 
 SKIP = ""
 
@@ -22,7 +22,7 @@ class OdiForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        for section in outcomes.ODI_SECTIONS:
+        for section in outcomes_scoring.ODI_SECTIONS:
             self.fields[section.key] = forms.TypedChoiceField(
                 label=section.topic,
                 choices=[(SKIP, "Skip this section"), *enumerate(section.levels)],
@@ -34,18 +34,18 @@ class OdiForm(forms.Form):
             )
 
     def sections(self) -> dict[str, int | None]:
-        return {key: self.cleaned_data.get(key) for key in outcomes.ODI_KEYS}
+        return {key: self.cleaned_data.get(key) for key in outcomes_scoring.ODI_KEYS}
 
 
 class PsfsForm(forms.Form):
     """Three to five activities that are hard because of the problem, each rated 0-10."""
 
-    ROWS = outcomes.PSFS_MAX_ACTIVITIES
+    ROWS = outcomes_scoring.PSFS_MAX_ACTIVITIES
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         for i in range(self.ROWS):
-            required = i < outcomes.PSFS_MIN_ACTIVITIES
+            required = i < outcomes_scoring.PSFS_MIN_ACTIVITIES
             self.fields[f"activity_{i}"] = forms.CharField(
                 label=f"Activity {i + 1}", max_length=120, required=required
             )

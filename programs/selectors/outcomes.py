@@ -10,7 +10,7 @@ from django.db.models import (
 
 from accounts.models import User
 from accounts.selectors import patient_get_for_user
-from programs import outcomes, schedule
+from programs import outcomes_scoring, sessions_schedule
 from programs.models import OutcomeResponse
 
 
@@ -21,15 +21,15 @@ def outcome_history(*, patient: User) -> dict[str, list[OutcomeResponse]]:
     return out
 
 
-def outcomes_due_for(*, patient: User) -> list[outcomes.Due]:
-    today = schedule.local_today(patient.patient_profile.time_zone)
+def outcomes_due_for(*, patient: User) -> list[outcomes_scoring.Due]:
+    today = sessions_schedule.local_today(patient.patient_profile.time_zone)
     last = dict(
         OutcomeResponse.objects.filter(patient=patient)
         .values("measure")
         .annotate(last=Max("local_date"))
         .values_list("measure", "last")
     )
-    return outcomes.measures_due(today=today, last_answered=last)
+    return outcomes_scoring.measures_due(today=today, last_answered=last)
 
 
 @dataclass
@@ -101,9 +101,9 @@ def outcome_chart(
     """A server-drawn line chart; points that differ from the first answer by at least the
     MCID are marked. Lower is better for pain and ODI."""
     config = {
-        "nrs": ("Pain check-in", "/10", 10, outcomes.MCID_NRS),
-        "odi": ("Oswestry Disability Index", "%", 100, outcomes.MCID_ODI),
-        "psfs": ("Patient-Specific Functional Scale", "/10", 10, outcomes.MCID_PSFS),
+        "nrs": ("Pain check-in", "/10", 10, outcomes_scoring.MCID_NRS),
+        "odi": ("Oswestry Disability Index", "%", 100, outcomes_scoring.MCID_ODI),
+        "psfs": ("Patient-Specific Functional Scale", "/10", 10, outcomes_scoring.MCID_PSFS),
     }
     title, unit, max_value, mcid = config[measure]
     chart = Chart(measure=measure, title=title, unit=unit, max_value=max_value, mcid=mcid)
@@ -134,7 +134,7 @@ def outcome_chart(
 
 @dataclass
 class OutcomeOverview:
-    due: list[outcomes.Due]
+    due: list[outcomes_scoring.Due]
     history: dict[str, list[OutcomeResponse]]
     pain_chart: Chart
     odi_chart: Chart

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Avg, Count
 
 from accounts.models import User
-from programs import schedule
+from programs import sessions_schedule
 from programs.models import (
     Completion,
     ExerciseSession,
@@ -62,7 +62,7 @@ def _prescribed(items: list[PlanItem], start: date, end: date, plan_start: date)
     """Per exercise, how many sessions were scheduled between start and end (inclusive)."""
     out: dict[int, int] = {}
     for item in items:
-        days = schedule.scheduled_weekdays(item.sessions_per_week)
+        days = sessions_schedule.scheduled_weekdays(item.sessions_per_week)
         count = 0
         day = max(start, plan_start)
         while day <= end:
@@ -91,7 +91,7 @@ def adherence_weeks(
     do not count twice. Weeks before the plan started prescribe nothing.
     """
     plan = plan or plan_active_for_patient(patient=patient)
-    monday = schedule.week_start(today)
+    monday = sessions_schedule.week_start(today)
     first = monday - timedelta(weeks=weeks - 1)
     if plan is None:
         return [WeekAdherence(first + timedelta(weeks=i), 0, 0) for i in range(weeks)]
@@ -107,7 +107,7 @@ def adherence_weeks(
     )
     done_by_week: dict[date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for exercise_id, day in done:
-        done_by_week[schedule.week_start(day)][exercise_id] += 1
+        done_by_week[sessions_schedule.week_start(day)][exercise_id] += 1
     out = []
     for i in range(weeks):
         start = first + timedelta(weeks=i)
@@ -141,7 +141,7 @@ def streak_days(*, patient: User, today: date, plan: Plan | None = None) -> int:
     if plan and plan.current_version:
         scheduled = set()
         for item in plan.current_version.items.all():
-            scheduled |= schedule.scheduled_weekdays(item.sessions_per_week)
+            scheduled |= sessions_schedule.scheduled_weekdays(item.sessions_per_week)
     day = today if today in active_days else today - timedelta(days=1)
     streak = 0
     while day >= today - timedelta(days=400):
@@ -183,7 +183,7 @@ def session_history(*, patient: User, limit: int = 30) -> list[SessionRow]:
 
 
 def progress_for_patient(*, patient: User, now: datetime | None = None) -> Progress:
-    today = schedule.local_today(patient.patient_profile.time_zone, now)
+    today = sessions_schedule.local_today(patient.patient_profile.time_zone, now)
     plan = plan_active_for_patient(patient=patient)
     weeks = adherence_weeks(patient=patient, today=today, weeks=5, plan=plan)
     last_four = weeks[:-1]

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import F
 
 from accounts.models import User
-from programs import schedule
+from programs import sessions_schedule
 from programs.models import (
     Completion,
     Exercise,
@@ -59,12 +59,12 @@ class Today:
 
 def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
     """What the patient should do on their own local day. Four queries whatever the plan size."""
-    local = schedule.local_today(patient.patient_profile.time_zone, now)
+    local = sessions_schedule.local_today(patient.patient_profile.time_zone, now)
     plan = plan_active_for_patient(patient=patient)
     if plan is None or plan.current_version is None:
         return Today(local_date=local, plan=None)
     items = plan_items(version=plan.current_version)
-    monday = schedule.week_start(local)
+    monday = sessions_schedule.week_start(local)
     week_completions = list(
         Completion.objects.filter(
             session__patient=patient,
@@ -82,16 +82,16 @@ def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
         if c.session.local_date == local:
             today_done[c.exercise_id] = c
             session = c.session
-    since = schedule.plan_start_day(plan.created_at, patient.patient_profile.time_zone)
+    since = sessions_schedule.plan_start_day(plan.created_at, patient.patient_profile.time_zone)
     rows = []
     for item in items:
         days = done_days.get(item.exercise_id, set())
-        due = schedule.is_due(local, item.sessions_per_week, days, since)
+        due = sessions_schedule.is_due(local, item.sessions_per_week, days, since)
         rows.append(
             TodayItem(
                 item=item,
                 due=due,
-                catch_up=due and not schedule.is_scheduled(local, item.sessions_per_week),
+                catch_up=due and not sessions_schedule.is_scheduled(local, item.sessions_per_week),
                 completion=today_done.get(item.exercise_id),
                 done_this_week=len(days),
                 scheduled_this_week=item.sessions_per_week,
@@ -102,7 +102,7 @@ def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
 
 # Today's plan as plain dicts for the API: two queries over `.values()`, no model instances.
 # The page uses `today_for_patient` (model instances, for templates); this is the same rule
-# (programs.schedule) over rows, because the API is read far more often and DRF serializers
+# (programs.sessions_schedule) over rows, because the API is read far more often and DRF serializers
 # over instances cost several times the database work here (see bench/bench_today.py).
 ITEM_FIELDS = (
     "version__plan_id",
@@ -149,14 +149,14 @@ def today_plan_rows(*, patient: User, now: datetime | None = None) -> dict[str, 
         .values(*ITEM_FIELDS)
     )
     if not rows:
-        local = schedule.local_today(patient.patient_profile.time_zone, now)
+        local = sessions_schedule.local_today(patient.patient_profile.time_zone, now)
         return {"local_date": local, "plan": None, "session_finished": False, "items": []}
     # The zone comes with the rows: one query fewer than reading the profile first.
     zone = rows[0]["version__plan__patient__patient_profile__time_zone"]
-    local = schedule.local_today(zone, now)
+    local = sessions_schedule.local_today(zone, now)
     completions = Completion.objects.filter(
         session__patient=patient,
-        session__local_date__gte=schedule.week_start(local),
+        session__local_date__gte=sessions_schedule.week_start(local),
         session__local_date__lte=local,
     ).values("exercise_id", "session__local_date", "session__finished_at", "pain", "difficulty")
     done_days: dict[int, set[date]] = defaultdict(set)
@@ -167,11 +167,11 @@ def today_plan_rows(*, patient: User, now: datetime | None = None) -> dict[str, 
         if c["session__local_date"] == local:
             today_done[c["exercise_id"]] = {"pain": c["pain"], "difficulty": c["difficulty"]}
             finished = c["session__finished_at"] is not None
-    since = schedule.plan_start_day(rows[0]["version__plan__created_at"], zone)
+    since = sessions_schedule.plan_start_day(rows[0]["version__plan__created_at"], zone)
     items = []
     for row in rows:
         days = done_days.get(row["exercise_id"], set())
-        due = schedule.is_due(local, row["sessions_per_week"], days, since)
+        due = sessions_schedule.is_due(local, row["sessions_per_week"], days, since)
         items.append(
             {
                 "exercise": {
@@ -193,7 +193,8 @@ def today_plan_rows(*, patient: User, now: datetime | None = None) -> dict[str, 
                 "note": row["note"],
                 "dosage": _dosage_text(row),
                 "due": due,
-                "catch_up": due and not schedule.is_scheduled(local, row["sessions_per_week"]),
+                "catch_up": due
+                and not sessions_schedule.is_scheduled(local, row["sessions_per_week"]),
                 "done_this_week": len(days),
                 "completion": today_done.get(row["exercise_id"]),
             }

@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import CareTeamLink, User, validate_time_zone
-from programs import notifications, reminder_times
+from programs import notifications, reminders_times
 from programs.models import (
     ExerciseSession,
     Plan,
@@ -82,7 +82,7 @@ def _validate(*, patient: User, choices: ReminderChoices) -> None:
         noisy = [
             t.strftime("%H:%M")
             for t in choices.times
-            if reminder_times.in_quiet_hours(t, choices.quiet_start, choices.quiet_end)
+            if reminders_times.in_quiet_hours(t, choices.quiet_start, choices.quiet_end)
         ]
         if noisy:
             errors["times"] = [f"{', '.join(noisy)} falls in your quiet hours."]
@@ -106,7 +106,7 @@ def reminder_settings_update(
         patient=patient, defaults={"time_zone": choices.time_zone}
     )
     prefs.enabled = choices.enabled
-    prefs.weekdays = reminder_times.weekday_mask(choices.weekdays)
+    prefs.weekdays = reminders_times.weekday_mask(choices.weekdays)
     prefs.time_zone = choices.time_zone
     prefs.channel = choices.channel
     prefs.quiet_start, prefs.quiet_end = choices.quiet_start, choices.quiet_end
@@ -143,7 +143,7 @@ def _schedules_sync(*, prefs: ReminderSettings, times: list[time], now: datetime
             continue
         if not prefs.weekdays:
             continue
-        day, due = reminder_times.next_occurrence(
+        day, due = reminders_times.next_occurrence(
             at=at,
             time_zone=prefs.time_zone,
             weekdays=prefs.weekdays,
@@ -212,7 +212,7 @@ def _advance_and_record(rows: list[tuple], *, now: datetime) -> list[int]:
     (patient, slot). Conflicts (a delivery that already exists) insert nothing."""
     ids, dates, dues = [], [], []
     for row_id, _patient, at, zone, weekdays, local_date, _slot in rows:
-        day, due = reminder_times.next_occurrence(
+        day, due = reminders_times.next_occurrence(
             at=at, time_zone=zone, weekdays=weekdays, after_date=local_date, not_before=now
         )
         ids.append(row_id)
@@ -339,7 +339,7 @@ def skip_reason(
     if now - slot_at > timedelta(seconds=settings.REMINDERS_STALE_AFTER_SECONDS):
         return Reason.TOO_LATE
     local_now = now.astimezone(zoneinfo.ZoneInfo(prefs.time_zone)).time()
-    if reminder_times.in_quiet_hours(local_now, prefs.quiet_start, prefs.quiet_end):
+    if reminders_times.in_quiet_hours(local_now, prefs.quiet_start, prefs.quiet_end):
         return Reason.QUIET_HOURS
     if not Plan.objects.filter(patient=patient, status=Plan.Status.ACTIVE).exists():
         active_link = CareTeamLink.objects.filter(patient=patient, ended_at__isnull=True)

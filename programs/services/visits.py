@@ -12,7 +12,7 @@ from accounts.models import User
 from accounts.selectors import primary_therapist_for
 from programs.models import AvailabilityWindow, Visit, VisitReminder, VisitSchedule
 from programs.selectors.visits import open_slots_for_therapist
-from programs.visit_slots import WeeklyWindow
+from programs.visits_slots import WeeklyWindow
 from therapy.errors import ApplicationError
 
 REMINDER_LEADS = {

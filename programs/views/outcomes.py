@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.audit import Action, audit_read, audit_record
 from accounts.selectors import patient_get_for_user
-from programs import outcomes
+from programs import outcomes_scoring
 from programs.forms.outcomes import OdiForm, PainCheckInForm, PsfsForm
 from programs.models import OutcomeResponse
 from programs.selectors.outcomes import outcome_overview
@@ -60,7 +60,7 @@ def outcome_answer(request: HttpRequest, measure: str) -> HttpResponse:
     return render(
         request,
         f"programs/outcome_{measure}.html",
-        {"form": form, "odi_sections": outcomes.ODI_SECTIONS},
+        {"form": form, "odi_sections": outcomes_scoring.ODI_SECTIONS},
     )
 
 

@@ -16,7 +16,7 @@ from programs.forms.visits import SlotForm, VisitLengthForm, WindowForm
 from programs.models import Weekday
 from programs.selectors import visits as selectors
 from programs.services import visits as services
-from programs.visit_slots import BOOKING_HORIZON_DAYS, WeeklyWindow
+from programs.visits_slots import BOOKING_HORIZON_DAYS, WeeklyWindow
 from therapy.errors import ApplicationError
 
 

@@ -7,49 +7,53 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from programs import outcomes
+from programs import outcomes_scoring
 from programs.models import OutcomeResponse
 from programs.selectors.outcomes import outcome_chart
 from programs.services.outcomes import outcome_record
 
-ALL_TWOS = dict.fromkeys(outcomes.ODI_KEYS, 2)
+ALL_TWOS = dict.fromkeys(outcomes_scoring.ODI_KEYS, 2)
 
 
 def test_odi_all_sections_answered():
-    assert outcomes.odi_score(ALL_TWOS) == Decimal("40.0")
-    assert outcomes.odi_score(dict.fromkeys(outcomes.ODI_KEYS, 0)) == Decimal("0.0")
-    assert outcomes.odi_score(dict.fromkeys(outcomes.ODI_KEYS, 5)) == Decimal("100.0")
+    assert outcomes_scoring.odi_score(ALL_TWOS) == Decimal("40.0")
+    assert outcomes_scoring.odi_score(dict.fromkeys(outcomes_scoring.ODI_KEYS, 0)) == Decimal("0.0")
+    assert outcomes_scoring.odi_score(dict.fromkeys(outcomes_scoring.ODI_KEYS, 5)) == Decimal(
+        "100.0"
+    )
 
 
 def test_odi_skipped_sections_leave_the_denominator():
     # nine sections answered, sum 20: 20 / 45 x 100 = 44.4
     answers = {**ALL_TWOS, "sex_life": None, "walking": 4}
-    assert outcomes.odi_score(answers) == Decimal("44.4")
+    assert outcomes_scoring.odi_score(answers) == Decimal("44.4")
     # a missing key counts as skipped too; one section answered: 3 / 5 = 60 %
-    assert outcomes.odi_score({"sitting": 3}) == Decimal("60.0")
+    assert outcomes_scoring.odi_score({"sitting": 3}) == Decimal("60.0")
 
 
 @pytest.mark.parametrize("bad", [6, -1, 2.5, "3", True])
 def test_odi_answer_outside_zero_to_five_names_the_section(bad):
     with pytest.raises(ValidationError) as exc:
-        outcomes.odi_score({**ALL_TWOS, "lifting": bad})
+        outcomes_scoring.odi_score({**ALL_TWOS, "lifting": bad})
     assert list(exc.value.message_dict) == ["lifting"]
 
 
 def test_odi_with_nothing_answered_or_unknown_sections_is_refused():
     with pytest.raises(ValidationError) as exc:
-        outcomes.odi_score(dict.fromkeys(outcomes.ODI_KEYS))
+        outcomes_scoring.odi_score(dict.fromkeys(outcomes_scoring.ODI_KEYS))
     assert "answers" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        outcomes.odi_score({**ALL_TWOS, "dancing": 1})
+        outcomes_scoring.odi_score({**ALL_TWOS, "dancing": 1})
     assert "dancing" in exc.value.message_dict
 
 
 def test_psfs_mean_of_three_to_five_activities():
     rows = [{"activity": "Socks", "rating": 3}, {"activity": "Sitting", "rating": 4}]
-    assert outcomes.psfs_score([*rows, {"activity": "Stairs", "rating": 6}]) == Decimal("4.3")
+    assert outcomes_scoring.psfs_score([*rows, {"activity": "Stairs", "rating": 6}]) == Decimal(
+        "4.3"
+    )
     five = [{"activity": f"a{i}", "rating": i * 2} for i in range(5)]
-    assert outcomes.psfs_score(five) == Decimal("4.0")
+    assert outcomes_scoring.psfs_score(five) == Decimal("4.0")
 
 
 @pytest.mark.parametrize(
@@ -64,16 +68,16 @@ def test_psfs_mean_of_three_to_five_activities():
 )
 def test_psfs_bad_input_names_the_field(activities, field):
     with pytest.raises(ValidationError) as exc:
-        outcomes.psfs_score(activities)
+        outcomes_scoring.psfs_score(activities)
     assert field in exc.value.message_dict
 
 
 def test_schedule_baseline_then_weekly_and_every_four_weeks():
     today = date(2026, 11, 25)
-    due = {d.measure: d for d in outcomes.measures_due(today=today, last_answered={})}
+    due = {d.measure: d for d in outcomes_scoring.measures_due(today=today, last_answered={})}
     assert all(d.is_due and d.is_baseline for d in due.values())
     last = {"nrs": today - timedelta(days=6), "odi": today - timedelta(days=28), "psfs": today}
-    due = {d.measure: d for d in outcomes.measures_due(today=today, last_answered=last)}
+    due = {d.measure: d for d in outcomes_scoring.measures_due(today=today, last_answered=last)}
     assert not due["nrs"].is_due and due["nrs"].due_on == today + timedelta(days=1)
     assert due["odi"].is_due and not due["odi"].is_baseline
     assert due["psfs"].due_on == today + timedelta(weeks=4)
@@ -102,7 +106,7 @@ def test_chart_marks_changes_of_at_least_the_mcid(patient):
         r = outcome_record(
             patient=patient,
             measure="odi",
-            answers={"sections": dict.fromkeys(outcomes.ODI_KEYS, 0)},
+            answers={"sections": dict.fromkeys(outcomes_scoring.ODI_KEYS, 0)},
         )
         OutcomeResponse.objects.filter(pk=r.pk).update(
             score=score, local_date=timezone.localdate() - timedelta(days=days)

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, time, timedelta
 
 from programs.selectors.visits import slots_by_local_day
-from programs.visit_slots import WeeklyWindow, slot_starts
+from programs.visits_slots import WeeklyWindow, slot_starts
 
 LA = "America/Los_Angeles"
 

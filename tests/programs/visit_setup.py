@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 from accounts.models import User
 from programs.selectors.visits import open_slots_for_therapist
 from programs.services.visits import availability_set
-from programs.visit_slots import WeeklyWindow
+from programs.visits_slots import WeeklyWindow
 
 LA = "America/Los_Angeles"
 NY = "America/New_York"

@@ -3,7 +3,7 @@
 import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
 
-from programs.reminder_times import in_quiet_hours, local_instant, next_occurrence, weekday_mask
+from programs.reminders_times import in_quiet_hours, local_instant, next_occurrence, weekday_mask
 
 NY = zoneinfo.ZoneInfo("America/New_York")
 EVERY_DAY = 0b1111111
