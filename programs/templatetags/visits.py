@@ -1,17 +1,13 @@
+"""Messages and video visits on the PT's patient page."""
+
 from django import template
 from django.utils import timezone
 
 from accounts.models import User
-from programs.selectors.messaging import unread_count_for_user, unread_count_in_thread
+from programs.selectors.messaging import unread_count_in_thread
 from programs.selectors.visits import viewer_time_zone, visit_list_for_patient
 
 register = template.Library()
-
-
-@register.simple_tag
-def unread_message_count(user: User) -> int:
-    """Unread messages for the nav; one query, only for patients and PTs."""
-    return unread_count_for_user(user=user)
 
 
 @register.inclusion_tag("programs/visits/_patient_section.html", takes_context=True)

@@ -1,4 +1,5 @@
-"""The care team's section of the PT's patient page, so that page's view stays untouched."""
+"""The caseload sections of the PT's patient page (alerts, outcomes, notes), so that page's view
+stays untouched."""
 
 from django import template
 
@@ -11,7 +12,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("programs/_partials/patient_sections.html", takes_context=True)
-def careteam_patient_sections(context: template.Context, patient: User) -> dict:
+def caseload_patient_sections(context: template.Context, patient: User) -> dict:
     user: User = context["request"].user
     if not (user.is_therapist or user.is_operations_staff):
         return {"visible": False}
