@@ -11,7 +11,7 @@ from programs.selectors.outcomes import outcome_overview
 register = template.Library()
 
 
-@register.inclusion_tag("programs/_partials/patient_sections.html", takes_context=True)
+@register.inclusion_tag("programs/caseload/_patient_sections.html", takes_context=True)
 def caseload_patient_sections(context: template.Context, patient: User) -> dict:
     user: User = context["request"].user
     if not (user.is_therapist or user.is_operations_staff):

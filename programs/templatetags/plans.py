@@ -10,7 +10,7 @@ from programs.selectors.plans import completions_recent, plan_active_for_patient
 register = template.Library()
 
 
-@register.inclusion_tag("programs/_partials/patient_plan_section.html", takes_context=True)
+@register.inclusion_tag("programs/plans/_patient_section.html", takes_context=True)
 def patient_plan_section(context: dict[str, Any], patient: Any) -> dict[str, Any]:
     """The patient page already checked access to `patient`; the reads below scope again."""
     user = context["user"]

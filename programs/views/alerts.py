@@ -43,7 +43,7 @@ def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
             return redirect(back)
     return render(
         request,
-        "programs/alert_acknowledge.html",
+        "programs/alerts/acknowledge.html",
         {
             "alert": alert,
             "description": alert_describe(alert),

@@ -20,7 +20,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     audit_read_many(request, objects=[row.patient for row in data.rows], patient_attr="pk")
     return render(
         request,
-        "programs/caseload.html",
+        "programs/caseload/caseload.html",
         {
             "caseload": data,
             "filters": CASELOAD_FILTERS,

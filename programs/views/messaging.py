@@ -28,7 +28,7 @@ def messages_home(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "programs/messages/inbox.html",
+        "programs/messaging/inbox.html",
         {"page": page, "viewer_zone": viewer_time_zone(user=user)},
     )
 
@@ -55,7 +55,7 @@ def thread(request: HttpRequest, patient_id: int) -> HttpResponse:
     audit_read(request, patient_id=patient.pk, obj=patient)
     return render(
         request,
-        "programs/messages/thread.html",
+        "programs/messaging/thread.html",
         {
             "patient": patient,
             "thread_messages": selectors.thread_messages(patient=patient),

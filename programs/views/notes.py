@@ -70,7 +70,7 @@ def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
     audit_read(request, patient_id=note.patient_id, obj=note)
     return render(
         request,
-        "programs/note_detail.html",
+        "programs/notes/note_detail.html",
         {
             "note": note,
             "draft_form": draft_form,
@@ -86,4 +86,4 @@ def my_notes(request: HttpRequest) -> HttpResponse:
     user = patient_only(request)
     notes = notes_for_patient(user=user, patient_id=user.pk)
     audit_read_many(request, objects=notes)
-    return render(request, "programs/my_notes.html", {"notes": notes})
+    return render(request, "programs/notes/my_notes.html", {"notes": notes})

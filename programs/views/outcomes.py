@@ -22,7 +22,7 @@ def my_outcomes(request: HttpRequest) -> HttpResponse:
     user = patient_only(request)
     overview = outcome_overview(user=user, patient_id=user.pk)
     audit_record(request_or_actor=request, patient_id=user.pk, action=Action.READ)
-    return render(request, "programs/my_outcomes.html", {"overview": overview})
+    return render(request, "programs/outcomes/my_outcomes.html", {"overview": overview})
 
 
 _FORMS = {"nrs": PainCheckInForm, "odi": OdiForm, "psfs": PsfsForm}
@@ -59,7 +59,7 @@ def outcome_answer(request: HttpRequest, measure: str) -> HttpResponse:
             return redirect("programs:my-outcomes")
     return render(
         request,
-        f"programs/outcome_{measure}.html",
+        f"programs/outcomes/outcome_{measure}.html",
         {"form": form, "odi_sections": outcomes_scoring.ODI_SECTIONS},
     )
 
@@ -72,5 +72,5 @@ def patient_outcomes(request: HttpRequest, patient_id: int) -> HttpResponse:
     overview = outcome_overview(user=request.user, patient_id=patient.pk)  # type: ignore[arg-type]
     audit_read(request, patient_id=patient.pk, obj=patient)
     return render(
-        request, "programs/patient_outcomes.html", {"patient": patient, "overview": overview}
+        request, "programs/outcomes/patient_outcomes.html", {"patient": patient, "overview": overview}
     )

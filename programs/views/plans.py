@@ -140,7 +140,7 @@ def plan_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
         rows.append({"form": item_form, "exercise": exercise})
     return render(
         request,
-        "programs/plan_edit.html",
+        "programs/plans/plan_edit.html",
         {
             "patient": patient,
             "plan": plan,
@@ -161,6 +161,6 @@ def plan_versions(request: HttpRequest, patient_id: int) -> HttpResponse:
     audit_read(request, patient_id=patient.pk, obj=plan or patient)
     return render(
         request,
-        "programs/plan_versions.html",
+        "programs/plans/plan_versions.html",
         {"patient": patient, "plan": plan, "versions": versions},
     )

@@ -53,7 +53,7 @@ def today(request: HttpRequest) -> HttpResponse:
     unseen = plan is not None and plan.current_version.seen_by_patient_at is None
     context["changes"] = plan_mark_changes_seen(patient=patient, plan=plan) if unseen else []
     audit_read(request, patient_id=patient.pk, obj=plan or patient)
-    return render(request, "programs/today.html", context)
+    return render(request, "programs/sessions/today.html", context)
 
 
 @login_required
@@ -93,16 +93,16 @@ def completion_create(request: HttpRequest, exercise_id: int) -> HttpResponse:
             return HttpResponse("That exercise is not in your current plan.", status=400)
         return redirect("programs:today")
     if request.htmx:  # htmx swaps 2xx only: an invalid form is still a page to show
-        response = render(request, "programs/today.html#exercise-card", {"card": card})
+        response = render(request, "programs/sessions/today.html#exercise-card", {"card": card})
         count = render_to_string(
-            "programs/today.html#done-count", {"day": context["day"], "oob": True}, request
+            "programs/sessions/today.html#done-count", {"day": context["day"], "oob": True}, request
         )
         response.content += count.encode()  # the heading's count, swapped out of band
         return response
     if form.is_valid():
         messages.success(request, f"{card['row'].exercise.name}: marked done. Nice work.")
         return redirect(reverse("programs:today") + f"#exercise-{exercise_id}")
-    return render(request, "programs/today.html", {**context, "changes": []}, status=400)
+    return render(request, "programs/sessions/today.html", {**context, "changes": []}, status=400)
 
 
 @login_required
