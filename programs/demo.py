@@ -12,12 +12,15 @@ from programs.models import (
     Completion,
     ExerciseSession,
     Message,
+    OutcomeResponse,
     Plan,
     PlanVersion,
     ProgramTemplate,
     ThreadReadState,
     VisitSchedule,
 )
+from programs.services.alerts import alerts_evaluate
+from programs.services.outcomes import outcome_record
 from programs.services.plans import plan_assign_template
 from programs.services.visits import availability_set
 from programs.visits_slots import WeeklyWindow
@@ -78,9 +81,6 @@ def seed_program(*, patient: User, therapist: User) -> Plan:
 def seed_outcomes_and_alerts(*, patient: User, patient2: User, therapist2: User) -> None:
     """Outcome measures for the demo patient (baseline three weeks ago, now), patient2 on a
     plan they have not started for ten days (an inactivity alert for pt2), caseload rows."""
-    from programs.models import OutcomeResponse
-    from programs.services.alerts import alerts_evaluate
-    from programs.services.outcomes import outcome_record
 
     if not OutcomeResponse.objects.filter(patient=patient).exists():
         today = sessions_schedule.local_today(patient.patient_profile.time_zone)

@@ -18,8 +18,8 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.notifications import send_templated_email
 from programs.models import Alert, Message, ThreadReadState, Visit, VisitReminder
+from programs.selectors.messaging import thread_participant_ids
 from programs.selectors.visits import viewer_time_zone
-from programs.services.messaging import thread_participant_ids
 from programs.sms import sms_backend
 
 

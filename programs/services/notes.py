@@ -19,6 +19,7 @@ from programs.models import (
     ProgressNote,
     ProgressNoteVersion,
 )
+from programs.selectors.progress import adherence_weeks
 from therapy.errors import ApplicationError
 from therapy.permissions import get_patient_record_or_404
 
@@ -50,7 +51,6 @@ def _save_version(note: ProgressNote, *, author: User) -> ProgressNoteVersion:
 
 def note_period_figures(*, patient: User, start: date, end: date) -> str:
     """The period's adherence, pain and outcome figures as plain lines for the Objective."""
-    from programs.selectors.progress import adherence_weeks
 
     weeks = (end - sessions_schedule.week_start(start)).days // 7 + 1
     adherence = [

@@ -72,5 +72,7 @@ def patient_outcomes(request: HttpRequest, patient_id: int) -> HttpResponse:
     overview = outcome_overview(user=request.user, patient_id=patient.pk)  # type: ignore[arg-type]
     audit_read(request, patient_id=patient.pk, obj=patient)
     return render(
-        request, "programs/outcomes/patient_outcomes.html", {"patient": patient, "overview": overview}
+        request,
+        "programs/outcomes/patient_outcomes.html",
+        {"patient": patient, "overview": overview},
     )

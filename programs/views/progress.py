@@ -16,5 +16,7 @@ def progress(request: HttpRequest) -> HttpResponse:
     data = progress_for_patient(patient=patient)
     audit_read(request, patient_id=patient.pk, obj=patient)
     return render(
-        request, "programs/progress/progress.html", {"progress": data, "chart": pain_chart(data.pain)}
+        request,
+        "programs/progress/progress.html",
+        {"progress": data, "chart": pain_chart(data.pain)},
     )
