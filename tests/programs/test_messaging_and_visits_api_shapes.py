@@ -3,7 +3,7 @@
 import pytest
 
 from tests.conftest import client_for
-from tests.programs.visit_setup import a_slot, open_every_day
+from tests.programs.visits.visit_setup import a_slot, open_every_day
 
 pytestmark = pytest.mark.django_db
 

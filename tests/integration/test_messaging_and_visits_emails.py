@@ -12,7 +12,7 @@ from programs.models import ThreadReadState, VisitReminder
 from programs.services.visits import visit_book, visit_cancel, visit_reminders_sweep
 from tests.conftest import client_for
 from tests.mailbox import text_body
-from tests.programs.visit_setup import a_slot, open_every_day
+from tests.programs.visits.visit_setup import a_slot, open_every_day
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,7 @@ from playwright.sync_api import Browser, expect
 
 from tests import factories
 from tests.browser.conftest import assert_accessible, log_in
-from tests.programs.visit_setup import open_every_day
+from tests.programs.visits.visit_setup import open_every_day
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

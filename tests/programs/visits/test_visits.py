@@ -15,7 +15,7 @@ from programs.models import Visit, VisitReminder
 from programs.services.visits import visit_book, visit_cancel, visit_reschedule
 from tests import factories
 from tests.conftest import client_for
-from tests.programs.visit_setup import LA, NY, a_slot, open_every_day
+from tests.programs.visits.visit_setup import LA, NY, a_slot, open_every_day
 from therapy.errors import ApplicationError
 
 
