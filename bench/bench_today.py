@@ -41,7 +41,7 @@ def _library(n: int) -> list:
 
 
 def _patient_with(size: int, history_days: int):
-    from programs import schedule
+    from programs import sessions_schedule
     from programs.models import Completion, ExerciseSession, Plan, ProgramTemplate
     from programs.services.plans import ItemSpec, plan_assign_template, plan_tailor
     from tests.factories import CareTeamLinkFactory, PatientFactory, TherapistFactory
@@ -59,7 +59,7 @@ def _patient_with(size: int, history_days: int):
         items=[ItemSpec.from_exercise(e) for e in _library(size)],
     )
     plan = Plan.objects.select_related("current_version").get(pk=plan.pk)
-    today = schedule.local_today(patient.patient_profile.time_zone)
+    today = sessions_schedule.local_today(patient.patient_profile.time_zone)
     if history_days:
         Plan.objects.filter(pk=plan.pk).update(
             created_at=plan.created_at - timedelta(days=history_days + 1)

@@ -37,7 +37,7 @@ def today_plan_floor(request: HttpRequest) -> JsonResponse:
     from django.db.models import F
 
     from programs.models import PlanItem
-    from programs.selectors.today_api import ITEM_FIELDS
+    from programs.selectors.sessions import ITEM_FIELDS
 
     rows = list(
         PlanItem.objects.filter(
@@ -120,16 +120,16 @@ def caseload_naive(request: HttpRequest) -> JsonResponse:
     from django.db.models import Avg, Max
 
     from accounts.models import User
-    from programs import schedule
+    from programs import sessions_schedule
     from programs.models import Alert, Completion, ExerciseSession, OutcomeResponse
-    from programs.selectors import adherence_weeks
+    from programs.selectors.progress import adherence_weeks
 
     patients = User.objects.filter(id__in=_caseload_ids(request.user)).select_related(
         "patient_profile"
     )
     rows = []
     for p in patients.order_by("last_name", "first_name", "id"):
-        today = schedule.local_today(p.patient_profile.time_zone)
+        today = sessions_schedule.local_today(p.patient_profile.time_zone)
         last = ExerciseSession.objects.filter(patient=p, completions__isnull=False).aggregate(
             last=Max("local_date")
         )["last"]

@@ -1,12 +1,26 @@
 from django.urls import path
 
-from programs.apis import careteam, library, messaging, plans, reminders, today, visits
+from programs.apis import (
+    alerts,
+    caseload,
+    library,
+    messaging,
+    notes,
+    outcomes,
+    plans,
+    progress,
+    reminders,
+    sessions,
+    visits,
+)
 
 urlpatterns = [
-    path("today/", today.TodayPlanApi.as_view(), name="api-today"),
-    path("today/completions/", today.CompletionCreateApi.as_view(), name="api-completion-create"),
-    path("today/finish/", today.SessionFinishApi.as_view(), name="api-session-finish"),
-    path("progress/", today.ProgressApi.as_view(), name="api-progress"),
+    path("today/", sessions.TodayPlanApi.as_view(), name="api-today"),
+    path(
+        "today/completions/", sessions.CompletionCreateApi.as_view(), name="api-completion-create"
+    ),
+    path("today/finish/", sessions.SessionFinishApi.as_view(), name="api-session-finish"),
+    path("progress/", progress.ProgressApi.as_view(), name="api-progress"),
     path("exercises/", library.ExerciseLibraryApi.as_view(), name="api-exercise-library"),
     path("patients/<int:patient_id>/plan/", plans.PlanDetailApi.as_view(), name="api-plan"),
     path(
@@ -47,33 +61,33 @@ urlpatterns = [
         name="api-reminder-settings",
     ),
     path("reminders/log/", reminders.ReminderLogApi.as_view(), name="api-reminder-log"),
-    path("caseload/", careteam.CaseloadApi.as_view(), name="api-caseload"),
+    path("caseload/", caseload.CaseloadApi.as_view(), name="api-caseload"),
     path(
         "patients/<int:patient_id>/alerts/",
-        careteam.PatientAlertListApi.as_view(),
+        alerts.PatientAlertListApi.as_view(),
         name="api-patient-alerts",
     ),
     path(
         "alerts/<int:alert_id>/acknowledge/",
-        careteam.AlertAcknowledgeApi.as_view(),
+        alerts.AlertAcknowledgeApi.as_view(),
         name="api-alert-acknowledge",
     ),
     path(
         "patients/<int:patient_id>/outcomes/",
-        careteam.PatientOutcomeListApi.as_view(),
+        outcomes.PatientOutcomeListApi.as_view(),
         name="api-patient-outcomes",
     ),
-    path("outcomes/", careteam.OutcomeRecordApi.as_view(), name="api-outcome-record"),
+    path("outcomes/", outcomes.OutcomeRecordApi.as_view(), name="api-outcome-record"),
     path(
         "patients/<int:patient_id>/notes/",
-        careteam.PatientNoteListApi.as_view(),
+        notes.PatientNoteListApi.as_view(),
         name="api-patient-notes",
     ),
-    path("notes/<int:note_id>/", careteam.NoteDetailApi.as_view(), name="api-note"),
-    path("notes/<int:note_id>/sign/", careteam.NoteSignApi.as_view(), name="api-note-sign"),
+    path("notes/<int:note_id>/", notes.NoteDetailApi.as_view(), name="api-note"),
+    path("notes/<int:note_id>/sign/", notes.NoteSignApi.as_view(), name="api-note-sign"),
     path(
         "notes/<int:note_id>/addenda/",
-        careteam.NoteAddendumApi.as_view(),
+        notes.NoteAddendumApi.as_view(),
         name="api-note-addenda",
     ),
 ]

@@ -1,4 +1,5 @@
-"""Demo program and a few weeks of history for the demo patient (see seed_demo)."""
+"""Demo data for `make run` (see seed_demo): a program and a few weeks of history for the demo
+patient; the PTs' availability and a first message (that part is idempotent)."""
 
 import random
 from datetime import datetime, time, timedelta
@@ -6,9 +7,23 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 
 from accounts.models import User
-from programs import schedule
-from programs.models import Completion, ExerciseSession, Plan, PlanVersion, ProgramTemplate
+from programs import sessions_schedule
+from programs.models import (
+    Completion,
+    ExerciseSession,
+    Message,
+    OutcomeResponse,
+    Plan,
+    PlanVersion,
+    ProgramTemplate,
+    ThreadReadState,
+    VisitSchedule,
+)
+from programs.services.alerts import alerts_evaluate
+from programs.services.outcomes import outcome_record
 from programs.services.plans import plan_assign_template
+from programs.services.visits import availability_set
+from programs.visits_slots import WeeklyWindow
 
 HISTORY_WEEKS = 3
 
@@ -22,7 +37,7 @@ def seed_program(*, patient: User, therapist: User) -> Plan:
     template = ProgramTemplate.objects.get(slug="psoas")
     plan = plan_assign_template(therapist=therapist, patient=patient, template=template)
     zone = patient.patient_profile.zone
-    today = schedule.local_today(patient.patient_profile.time_zone)
+    today = sessions_schedule.local_today(patient.patient_profile.time_zone)
     start = today - timedelta(weeks=HISTORY_WEEKS)
     started_at = datetime.combine(start, time(9, 0), tzinfo=zone)
     Plan.objects.filter(pk=plan.pk).update(created_at=started_at)
@@ -46,7 +61,9 @@ def seed_program(*, patient: User, therapist: User) -> Plan:
                 finished_at=datetime.combine(day, time(18, 20), tzinfo=zone),
             )
             for item in items:
-                if schedule.is_due(day, item.sessions_per_week, done_days[item.exercise_id], start):
+                if sessions_schedule.is_due(
+                    day, item.sessions_per_week, done_days[item.exercise_id], start
+                ):
                     done_days[item.exercise_id].add(day)
                     Completion.objects.create(
                         session=session,
@@ -64,12 +81,9 @@ def seed_program(*, patient: User, therapist: User) -> Plan:
 def seed_outcomes_and_alerts(*, patient: User, patient2: User, therapist2: User) -> None:
     """Outcome measures for the demo patient (baseline three weeks ago, now), patient2 on a
     plan they have not started for ten days (an inactivity alert for pt2), caseload rows."""
-    from programs.models import OutcomeResponse
-    from programs.services.alerts import alerts_evaluate
-    from programs.services.outcomes import outcome_record
 
     if not OutcomeResponse.objects.filter(patient=patient).exists():
-        today = schedule.local_today(patient.patient_profile.time_zone)
+        today = sessions_schedule.local_today(patient.patient_profile.time_zone)
         zone = patient.patient_profile.zone
         odi_then = dict.fromkeys(
             ("pain_intensity", "lifting", "sitting", "standing", "travelling"), 3
@@ -98,7 +112,7 @@ def seed_outcomes_and_alerts(*, patient: User, patient2: User, therapist2: User)
     if not Plan.objects.filter(patient=patient2).exists():
         template = ProgramTemplate.objects.get(slug="psoas")
         plan = plan_assign_template(therapist=therapist2, patient=patient2, template=template)
-        today = schedule.local_today(patient2.patient_profile.time_zone)
+        today = sessions_schedule.local_today(patient2.patient_profile.time_zone)
         started_at = datetime.combine(
             today - timedelta(days=10), time(9, 0), tzinfo=patient2.patient_profile.zone
         )
@@ -107,3 +121,26 @@ def seed_outcomes_and_alerts(*, patient: User, patient2: User, therapist2: User)
             created_at=started_at, seen_by_patient_at=started_at
         )
     alerts_evaluate(patient_ids=[patient.pk, patient2.pk])
+
+
+WELCOME = (
+    "Welcome to your program! I'm your physical therapist. Write to me here with any "
+    "questions about your exercises, and book a video visit under Visits when you'd like to talk."
+)
+
+
+@transaction.atomic
+def seed_messages_and_visits(*, patient: User, therapists: list[User]) -> None:
+    for therapist in therapists:
+        if not VisitSchedule.objects.filter(therapist=therapist).exists():
+            availability_set(
+                therapist=therapist,
+                visit_minutes=30,
+                windows=[WeeklyWindow(day, time(9, 0), time(17, 0)) for day in range(5)],
+            )
+    primary = therapists[0]
+    if not Message.objects.filter(patient=patient).exists():
+        message = Message.objects.create(patient=patient, sender=primary, body=WELCOME)
+        ThreadReadState.objects.create(
+            patient=patient, user=primary, last_read_message_id=message.pk
+        )

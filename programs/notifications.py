@@ -18,8 +18,8 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.notifications import send_templated_email
 from programs.models import Alert, Message, ThreadReadState, Visit, VisitReminder
+from programs.selectors.messaging import thread_participant_ids
 from programs.selectors.visits import viewer_time_zone
-from programs.services.messaging import thread_participant_ids
 from programs.sms import sms_backend
 
 
@@ -63,7 +63,7 @@ def message_notification_send(*, message_id: int) -> int:
             # Sent inside the claim's transaction: an SMTP failure undoes the claim for a retry.
             send_templated_email(
                 to=user.email,
-                template="programs/email/new_message",
+                template="programs/messaging/email/new_message",
                 context={"first_name": user.first_name, "login_url": _login_url(path)},
             )
         sent += 1
@@ -99,7 +99,7 @@ def visit_notice_send(*, visit_id: int, change: str) -> bool:
         moved_from = visit.rescheduled_from if change == "booked" else None
         send_templated_email(
             to=recipient.email,
-            template="programs/email/visit_notice",
+            template="programs/visits/email/visit_notice",
             context={
                 "first_name": recipient.first_name,
                 "change": "moved" if moved_from else change,
@@ -129,7 +129,7 @@ def visit_reminder_send(*, reminder_id: int) -> bool:
         )
         send_templated_email(
             to=recipient.email,
-            template="programs/email/visit_reminder",
+            template="programs/visits/email/visit_reminder",
             context={
                 "first_name": recipient.first_name,
                 "when": _when(visit=reminder.visit, recipient=recipient),
@@ -193,7 +193,7 @@ def delivery_key(*, delivery_id: int) -> str:
 def reminder_email_send(*, patient: User, delivery_id: int) -> None:
     """Raises OSError (smtplib's errors are OSErrors) when the mail server does not take it."""
     context = reminder_context(patient=patient)
-    template = "programs/email/reminder"
+    template = "programs/reminders/email/reminder"
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     message = _ReminderEmail(
         subject,
@@ -214,7 +214,7 @@ def reminder_email_send(*, patient: User, delivery_id: int) -> None:
 def reminder_sms_send(*, patient: User, phone: str, delivery_id: int) -> None:
     """Raises programs.sms.SmsProviderError when the provider does not take it."""
     context = reminder_context(patient=patient)
-    body = render_to_string("programs/email/reminder_sms.txt", context).strip()
+    body = render_to_string("programs/reminders/sms/reminder.txt", context).strip()
     sms_backend().send(to=phone, body=body, key=delivery_key(delivery_id=delivery_id))
 
 
@@ -231,7 +231,7 @@ def alert_email_send(*, alert_id: int) -> bool:
             return False
         send_templated_email(
             to=alert.therapist.email,
-            template="programs/email/urgent_alert",
+            template="programs/alerts/email/urgent_alert",
             context={
                 "first_name": alert.therapist.first_name,
                 "caseload_url": settings.PUBLIC_BASE_URL.rstrip("/") + reverse("caseload"),

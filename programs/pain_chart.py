@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from programs.selectors import PainPoint
+from programs.selectors.progress import PainPoint
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 40, 16, 16, 36

@@ -1,42 +1,71 @@
-"""Celery entry points of programs: thin, idempotent, ids only."""
+"""Celery entry points of programs: thin, idempotent, ids only.
+
+Every task names itself (name=) so moving code cannot rename it; a task imports its service
+inside its body, so services can import these tasks at the top without a cycle."""
 
 from celery import shared_task
 from django.conf import settings
 
 from programs import notifications
-from programs.services import alerts, reminders, visits
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    name="programs.tasks.message_notify_task",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def message_notify_task(message_id: int) -> None:
     notifications.message_notification_send(message_id=message_id)
 
 
-@shared_task
+@shared_task(name="programs.tasks.visit_reminders_sweep_task")
 def visit_reminders_sweep_task() -> None:
+    from programs.services import visits
+
     visits.visit_reminders_sweep()
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    name="programs.tasks.visit_reminders_send_task",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def visit_reminders_send_task(reminder_ids: list[int]) -> None:
     for reminder_id in reminder_ids:
         notifications.visit_reminder_send(reminder_id=reminder_id)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    name="programs.tasks.visit_notice_task",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def visit_notice_task(visit_id: int, change: str) -> None:
     notifications.visit_notice_send(visit_id=visit_id, change=change)
 
 
-@shared_task
+@shared_task(name="programs.tasks.reminders_sweep_task")
 def reminders_sweep_task() -> None:
+    from programs.services import reminders
+
     reminders.reminders_sweep()
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+@shared_task(
+    name="programs.tasks.reminders_send_task",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=None,
+)
 def reminders_send_task(self, delivery_ids: list[int]) -> None:
     """Idempotent: each delivery is locked and sent only while pending. The retry limit is
     kept on the delivery rows (REMINDERS_MAX_ATTEMPTS), so it also holds across redeliveries."""
+    from programs.services import reminders
+
     retry_ids = reminders.deliveries_send(delivery_ids=delivery_ids)
     if retry_ids:
         countdown = settings.REMINDERS_RETRY_BASE_SECONDS * 2**self.request.retries
@@ -46,9 +75,11 @@ def reminders_send_task(self, delivery_ids: list[int]) -> None:
 SWEEP_BATCH = 500
 
 
-@shared_task
+@shared_task(name="programs.tasks.programs_alerts_sweep_task")
 def programs_alerts_sweep_task() -> int:
     """Beat: fan the caseload out in batches of ids. Returns how many batches it queued."""
+    from programs.services import alerts
+
     ids = alerts.patients_on_caseloads()
     batches = [ids[i : i + SWEEP_BATCH] for i in range(0, len(ids), SWEEP_BATCH)]
     for batch in batches:
@@ -56,11 +87,23 @@ def programs_alerts_sweep_task() -> int:
     return len(batches)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    name="programs.tasks.programs_alerts_evaluate_task",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def programs_alerts_evaluate_task(patient_ids: list[int]) -> None:
+    from programs.services import alerts
+
     alerts.alerts_evaluate(patient_ids=patient_ids)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    name="programs.tasks.programs_send_alert_email_task",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def programs_send_alert_email_task(alert_id: int) -> None:
     notifications.alert_email_send(alert_id=alert_id)

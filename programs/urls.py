@@ -1,6 +1,18 @@
 from django.urls import path
 
-from programs.views import careteam, intake, messaging, plans, reminders, today, visits
+from programs.views import (
+    alerts,
+    intake,
+    library,
+    messaging,
+    notes,
+    outcomes,
+    plans,
+    progress,
+    reminders,
+    sessions,
+    visits,
+)
 
 app_name = "programs"
 
@@ -21,12 +33,12 @@ urlpatterns = [
         visits.availability_window_remove,
         name="availability-remove",
     ),
-    path("today/", today.today, name="today"),
-    path("today/done/<int:exercise_id>/", today.completion_create, name="completion-create"),
-    path("today/finish/", today.session_finish_view, name="session-finish"),
-    path("progress/", today.progress, name="progress"),
-    path("learn/", today.article_list, name="article-list"),
-    path("learn/<slug:slug>/", today.article_detail, name="article"),
+    path("today/", sessions.today, name="today"),
+    path("today/done/<int:exercise_id>/", sessions.completion_create, name="completion-create"),
+    path("today/finish/", sessions.session_finish_view, name="session-finish"),
+    path("progress/", progress.progress, name="progress"),
+    path("learn/", library.article_list, name="article-list"),
+    path("learn/<slug:slug>/", library.article_detail, name="article"),
     path("patients/<int:patient_id>/plan/", plans.plan_edit, name="plan-edit"),
     path("patients/<int:patient_id>/plan/assign/", plans.plan_assign, name="plan-assign"),
     path("patients/<int:patient_id>/plan/versions/", plans.plan_versions, name="plan-versions"),
@@ -37,19 +49,19 @@ urlpatterns = [
         reminders.reminder_unsubscribe,
         name="reminders-unsubscribe",
     ),
-    path("progress/outcomes/", careteam.my_outcomes, name="my-outcomes"),
-    path("progress/outcomes/<slug:measure>/", careteam.outcome_answer, name="outcome-answer"),
-    path("notes/", careteam.my_notes, name="my-notes"),
-    path("notes/<int:note_id>/", careteam.note_detail, name="note"),
-    path("patients/<int:patient_id>/notes/new/", careteam.note_start, name="note-start"),
+    path("progress/outcomes/", outcomes.my_outcomes, name="my-outcomes"),
+    path("progress/outcomes/<slug:measure>/", outcomes.outcome_answer, name="outcome-answer"),
+    path("notes/", notes.my_notes, name="my-notes"),
+    path("notes/<int:note_id>/", notes.note_detail, name="note"),
+    path("patients/<int:patient_id>/notes/new/", notes.note_start, name="note-start"),
     path(
         "patients/<int:patient_id>/outcomes/",
-        careteam.patient_outcomes,
+        outcomes.patient_outcomes,
         name="patient-outcomes",
     ),
     path(
         "alerts/<int:alert_id>/acknowledge/",
-        careteam.alert_acknowledge,
+        alerts.alert_acknowledge,
         name="alert-acknowledge",
     ),
 ]

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from programs.views import careteam as careteam_views
+from programs.views import caseload as caseload_views
 from therapy import health, views
 
 api_v1 = [
@@ -14,7 +14,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("", include("accounts.urls")),
-    path("caseload/", careteam_views.caseload, name="caseload"),
+    path("caseload/", caseload_views.caseload, name="caseload"),
     path("", include("programs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -4,6 +4,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
+from accounts.models import User
+
 
 class PatientOnly(BasePermission):
     """The patient's own endpoints (today, progress). Anyone else signed in: 404."""
@@ -26,3 +28,10 @@ class PlanEditor(BasePermission):
         if not (user.is_therapist or user.is_operations_staff):
             raise NotFound()
         return True
+
+
+def therapist_only(request: Request) -> User:
+    """The acting therapist; anyone else: 404."""
+    if not request.user.is_therapist:
+        raise NotFound()
+    return request.user  # type: ignore[return-value]

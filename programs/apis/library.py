@@ -7,9 +7,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis import ErrorSerializer
-from programs import selectors
 from programs.apis.access import PlanEditor
 from programs.models import Exercise
+from programs.selectors.library import exercise_library
 
 
 class LibraryExerciseOutput(serializers.ModelSerializer):
@@ -56,4 +56,4 @@ class ExerciseLibraryApi(APIView):
         summary="The exercise library (ids to use in a plan), for PTs and staff",
     )
     def get(self, request: Request) -> Response:
-        return Response(LibraryExerciseOutput(selectors.exercise_library(), many=True).data)
+        return Response(LibraryExerciseOutput(exercise_library(), many=True).data)

@@ -10,7 +10,6 @@ from rest_framework.views import APIView
 
 from accounts.apis import ErrorSerializer
 from accounts.services.audit import Action, audit_read, audit_record
-from programs import selectors
 from programs.apis.access import PlanEditor
 from programs.models import (
     MAX_HOLD_SECONDS,
@@ -21,7 +20,7 @@ from programs.models import (
     PlanVersion,
     ProgramTemplate,
 )
-from programs.selectors.clinic import patient_for_plan_editor
+from programs.selectors.plans import patient_for_plan_editor, plan_get_for_user, plan_versions
 from programs.services.plans import (
     ItemSpec,
     PlanConflict,
@@ -123,7 +122,7 @@ class PlanDetailApi(APIView):
         summary="A patient's active plan (current version)",
     )
     def get(self, request: Request, patient_id: int) -> Response:
-        plan = selectors.plan_get_for_user(user=request.user, patient_id=patient_id)
+        plan = plan_get_for_user(user=request.user, patient_id=patient_id)
         audit_read(request, patient_id=plan.patient_id, obj=plan)
         return Response(_plan_output(plan))
 
@@ -143,7 +142,7 @@ class PlanDetailApi(APIView):
         patient = patient_for_plan_editor(user=request.user, patient_id=patient_id)
         data = self.PlanUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        plan = selectors.plan_get_for_user(user=request.user, patient_id=patient.pk)
+        plan = plan_get_for_user(user=request.user, patient_id=patient.pk)
         specs = [
             ItemSpec(
                 exercise_id=i["exercise"],
@@ -165,7 +164,7 @@ class PlanDetailApi(APIView):
             )
         except PlanConflict as exc:
             return Response({"detail": exc.message, "errors": exc.errors}, status=409)
-        plan = selectors.plan_get_for_user(user=request.user, patient_id=patient.pk)
+        plan = plan_get_for_user(user=request.user, patient_id=patient.pk)
         audit_record(
             request_or_actor=request, patient_id=patient.pk, action=Action.UPDATE, obj=plan
         )
@@ -196,7 +195,7 @@ class PlanSwapApi(APIView):
         patient = patient_for_plan_editor(user=request.user, patient_id=patient_id)
         data = self.PlanSwapInput(data=request.data)
         data.is_valid(raise_exception=True)
-        plan = selectors.plan_get_for_user(user=request.user, patient_id=patient.pk)
+        plan = plan_get_for_user(user=request.user, patient_id=patient.pk)
         try:
             plan_swap_exercise(
                 therapist=request.user,
@@ -207,7 +206,7 @@ class PlanSwapApi(APIView):
             )
         except PlanConflict as exc:
             return Response({"detail": exc.message, "errors": exc.errors}, status=409)
-        plan = selectors.plan_get_for_user(user=request.user, patient_id=patient.pk)
+        plan = plan_get_for_user(user=request.user, patient_id=patient.pk)
         audit_record(
             request_or_actor=request, patient_id=patient.pk, action=Action.UPDATE, obj=plan
         )
@@ -240,7 +239,7 @@ class PlanAssignApi(APIView):
         audit_record(
             request_or_actor=request, patient_id=patient.pk, action=Action.CREATE, obj=plan
         )
-        plan = selectors.plan_get_for_user(user=request.user, patient_id=patient.pk)
+        plan = plan_get_for_user(user=request.user, patient_id=patient.pk)
         return Response(_plan_output(plan), status=status.HTTP_201_CREATED)
 
 
@@ -257,6 +256,6 @@ class PlanVersionListApi(APIView):
         summary="Every version of a patient's active plan, newest first: who, when, what changed",
     )
     def get(self, request: Request, patient_id: int) -> Response:
-        plan = selectors.plan_get_for_user(user=request.user, patient_id=patient_id)
+        plan = plan_get_for_user(user=request.user, patient_id=patient_id)
         audit_read(request, patient_id=plan.patient_id, obj=plan)
-        return Response(PlanVersionOutput(selectors.plan_versions(plan=plan), many=True).data)
+        return Response(PlanVersionOutput(plan_versions(plan=plan), many=True).data)

@@ -15,7 +15,7 @@ from programs.apis.fields import HourMinuteField
 from programs.models import VisitSchedule, Weekday
 from programs.selectors import visits as selectors
 from programs.services import visits as services
-from programs.visit_slots import WeeklyWindow
+from programs.visits_slots import WeeklyWindow
 from therapy.permissions import IsClinicalUser
 
 

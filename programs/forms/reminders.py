@@ -3,7 +3,7 @@ from datetime import datetime, time
 from django import forms
 
 from programs.models import ReminderChannel
-from programs.reminder_times import WEEKDAY_NAMES
+from programs.reminders_times import WEEKDAY_NAMES
 
 PAUSE_CHOICES = [
     ("", "Keep as it is"),

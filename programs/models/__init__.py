@@ -1,27 +1,23 @@
 # One module per topic; import every model here so Django and other apps find them.
-from programs.models.careteam import (
-    Alert,
-    OutcomeResponse,
-    PatientSummary,
-    ProgressNote,
-    ProgressNoteVersion,
+from programs.models.alerts import Alert
+from programs.models.caseload import PatientSummary
+from programs.models.library import (
+    Article,
+    BodyRegion,
+    Exercise,
+    ProgramTemplate,
+    ProgramTemplateItem,
 )
-from programs.models.core import (
+from programs.models.notes import ProgressNote, ProgressNoteVersion
+from programs.models.outcomes import OutcomeResponse
+from programs.models.plans import (
     MAX_HOLD_SECONDS,
     MAX_REPS,
     MAX_SETS,
-    Article,
-    BodyRegion,
-    Completion,
-    Difficulty,
     Dosage,
-    Exercise,
-    ExerciseSession,
     Plan,
     PlanItem,
     PlanVersion,
-    ProgramTemplate,
-    ProgramTemplateItem,
 )
 from programs.models.reminders import (
     ALL_WEEKDAYS,
@@ -30,6 +26,7 @@ from programs.models.reminders import (
     ReminderSchedule,
     ReminderSettings,
 )
+from programs.models.sessions import Completion, Difficulty, ExerciseSession
 
 __all__ = [
     "ALL_WEEKDAYS",

@@ -1,7 +1,5 @@
 """Video visits: a PT's weekly availability, booked visits and their reminders."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -134,10 +132,6 @@ class Visit(models.Model):
     @property
     def join_url(self) -> str:
         return f"{settings.VIDEO_PROVIDER_BASE_URL.rstrip('/')}/{self.room_name}"
-
-    @property
-    def duration(self) -> timedelta:
-        return self.ends_at - self.starts_at
 
 
 class VisitReminder(models.Model):

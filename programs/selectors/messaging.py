@@ -4,7 +4,7 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from accounts.models import User
+from accounts.models import CareTeamLink, User
 from accounts.selectors import patient_get_for_user, patient_list_for_user
 from programs.models import Message, ThreadReadState
 from therapy.permissions import scope_patient_records
@@ -70,3 +70,11 @@ def unread_count_in_thread(*, user: User, patient: User) -> int:
     if not _may_message(user):
         return 0
     return scope_patient_records(_unread_for(user).filter(patient=patient), user=user).count()
+
+
+def thread_participant_ids(*, patient: User) -> list[int]:
+    """The patient and every PT on their active care team."""
+    therapists = CareTeamLink.objects.filter(patient=patient, ended_at__isnull=True).values_list(
+        "therapist_id", flat=True
+    )
+    return [patient.pk, *therapists]

@@ -1,13 +1,24 @@
 """Reminder reads: the patient's own settings and log, and the support dry run."""
 
+import zoneinfo
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.models import User
-from programs.models import ReminderDelivery, ReminderSchedule, ReminderSettings
+from accounts.models import CareTeamLink, User
+from programs import reminders_times
+from programs.models import (
+    ExerciseSession,
+    Plan,
+    ReminderChannel,
+    ReminderDelivery,
+    ReminderSchedule,
+    ReminderSettings,
+)
+from programs.selectors.sessions import today_for_patient
 from therapy.permissions import scope_patient_records
 
 
@@ -16,6 +27,9 @@ def _own_patient(user: User) -> User:
     if not user.is_authenticated or not user.is_patient:
         raise Http404("No reminders here.")
     return user
+
+
+Reason = ReminderDelivery.Reason
 
 
 @dataclass
@@ -62,8 +76,6 @@ class DueReminder:
 
 def reminders_due_at(*, at: datetime) -> list[DueReminder]:
     """What a sweep at `at` would claim and how each would fare at send time. Reads only."""
-    from programs.services.reminders import skip_reason
-
     rows = (
         ReminderSchedule.objects.filter(enabled=True, next_due_at__lte=at)
         .select_related("patient", "patient__patient_profile")
@@ -91,3 +103,40 @@ def reminders_due_at(*, at: datetime) -> list[DueReminder]:
             )
         )
     return due
+
+
+def skip_reason(
+    *,
+    patient: User,
+    prefs: ReminderSettings | None,
+    slot_at: datetime,
+    now: datetime,
+) -> str:
+    """Why a reminder for `slot_at` should not go out at `now`, or "" when it should."""
+    if prefs is None or not prefs.enabled:
+        return Reason.OFF
+    if prefs.unsubscribed_at is not None:
+        return Reason.UNSUBSCRIBED
+    if prefs.paused_until is not None and prefs.paused_until > slot_at:
+        return Reason.PAUSED
+    if now - slot_at > timedelta(seconds=settings.REMINDERS_STALE_AFTER_SECONDS):
+        return Reason.TOO_LATE
+    local_now = now.astimezone(zoneinfo.ZoneInfo(prefs.time_zone)).time()
+    if reminders_times.in_quiet_hours(local_now, prefs.quiet_start, prefs.quiet_end):
+        return Reason.QUIET_HOURS
+    if not Plan.objects.filter(patient=patient, status=Plan.Status.ACTIVE).exists():
+        active_link = CareTeamLink.objects.filter(patient=patient, ended_at__isnull=True)
+        return Reason.NO_PLAN if active_link.exists() else Reason.DISCHARGED
+    slot_day = slot_at.astimezone(zoneinfo.ZoneInfo(prefs.time_zone)).date()
+    if ExerciseSession.objects.filter(
+        patient=patient, local_date=slot_day, finished_at__isnull=False
+    ).exists():
+        return Reason.SESSION_DONE
+    today = today_for_patient(patient=patient, now=slot_at)
+    if today.all_done:
+        return Reason.SESSION_DONE
+    if not today.due:
+        return Reason.NOTHING_DUE
+    if prefs.channel == ReminderChannel.SMS and not patient.patient_profile.phone:
+        return Reason.NO_PHONE
+    return ""

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from programs.models import Visit, VisitSchedule
-from programs.visit_slots import BOOKING_HORIZON_DAYS, WeeklyWindow, slot_starts
+from programs.visits_slots import BOOKING_HORIZON_DAYS, WeeklyWindow, slot_starts
 from therapy.permissions import get_patient_record_or_404, scope_patient_records
 
 

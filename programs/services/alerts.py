@@ -38,6 +38,8 @@ from django.utils import timezone
 
 from accounts.models import CareTeamLink, User
 from programs.models import Alert, Completion, ExerciseSession, PatientSummary, Plan
+from programs.selectors.progress import adherence_weeks
+from programs.tasks import programs_send_alert_email_task
 from therapy.errors import ApplicationError
 from therapy.permissions import get_patient_record_or_404
 
@@ -80,8 +82,6 @@ def alert_raise(
         existing = Alert.objects.get(patient_id=patient_id, kind=kind, acknowledged_at__isnull=True)
         return existing, False
     if severity == Alert.Severity.URGENT and alert.therapist_id:
-        from programs.tasks import programs_send_alert_email_task
-
         transaction.on_commit(lambda: programs_send_alert_email_task.delay(alert.pk))
     return alert, True
 
@@ -163,7 +163,6 @@ def patient_summaries_refresh(
 ) -> dict[int, "RuleFacts"]:
     """Recompute the caseload rows of these patients. A fixed number of queries per batch,
     plus the adherence selector per patient (it follows plan versions week by week)."""
-    from programs.selectors import adherence_weeks
 
     now = now or timezone.now()
     patients = {

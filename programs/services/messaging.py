@@ -5,16 +5,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.db.models.functions import Greatest
 
-from accounts.models import CareTeamLink, User
+from accounts.models import User
 from programs.models import MESSAGE_MAX_LENGTH, Message, ThreadReadState
-
-
-def thread_participant_ids(*, patient: User) -> list[int]:
-    """The patient and every PT on their active care team."""
-    therapists = CareTeamLink.objects.filter(patient=patient, ended_at__isnull=True).values_list(
-        "therapist_id", flat=True
-    )
-    return [patient.pk, *therapists]
+from programs.selectors.messaging import thread_participant_ids
+from programs.tasks import message_notify_task
 
 
 def _read_up_to(*, patient: User, user: User, message_id: int) -> None:
@@ -52,8 +46,6 @@ def message_post(*, sender: User, patient: User, body: str) -> Message:
         [ThreadReadState(patient=patient, user_id=uid) for uid in participants if uid != sender.pk],
         ignore_conflicts=True,
     )
-
-    from programs.tasks import message_notify_task
 
     transaction.on_commit(lambda: message_notify_task.delay(message.pk))
     return message

@@ -11,7 +11,7 @@ from django.db.models import Avg, Count, Max
 from django.utils import timezone
 
 from accounts.models import User
-from programs import schedule
+from programs import sessions_schedule
 from programs.models import (
     Completion,
     ExerciseSession,
@@ -19,6 +19,7 @@ from programs.models import (
     ProgressNote,
     ProgressNoteVersion,
 )
+from programs.selectors.progress import adherence_weeks
 from therapy.errors import ApplicationError
 from therapy.permissions import get_patient_record_or_404
 
@@ -50,9 +51,8 @@ def _save_version(note: ProgressNote, *, author: User) -> ProgressNoteVersion:
 
 def note_period_figures(*, patient: User, start: date, end: date) -> str:
     """The period's adherence, pain and outcome figures as plain lines for the Objective."""
-    from programs.selectors import adherence_weeks
 
-    weeks = (end - schedule.week_start(start)).days // 7 + 1
+    weeks = (end - sessions_schedule.week_start(start)).days // 7 + 1
     adherence = [
         w for w in adherence_weeks(patient=patient, today=end, weeks=weeks) if w.week_start <= end
     ]
@@ -112,7 +112,7 @@ def note_start_draft(
         raise ApplicationError(
             "The period is from 7 to 366 days.", errors={"period_days": ["From 7 to 366 days."]}
         )
-    end = schedule.local_today(patient.patient_profile.time_zone)
+    end = sessions_schedule.local_today(patient.patient_profile.time_zone)
     start = end - timedelta(days=period_days - 1)
     now = timezone.now()
     note = ProgressNote.objects.create(

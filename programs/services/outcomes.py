@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from programs import outcomes, schedule
+from programs import outcomes_scoring, sessions_schedule
 from programs.models import OutcomeResponse
 from therapy.errors import ApplicationError
 
@@ -20,17 +20,17 @@ def outcome_record(*, patient: User, measure: str, answers: dict) -> OutcomeResp
     if not isinstance(answers, dict):
         raise ValidationError({"answers": ["Send the answers as an object."]})
     if measure == OutcomeResponse.Measure.NRS:
-        score = outcomes.nrs_score(answers.get("pain"))
+        score = outcomes_scoring.nrs_score(answers.get("pain"))
         stored: dict = {"pain": int(score)}
     elif measure == OutcomeResponse.Measure.ODI:
         sections = answers.get("sections")
         if not isinstance(sections, dict):
             raise ValidationError({"sections": ["Send the sections as an object."]})
-        score = outcomes.odi_score(sections)
-        stored = {"sections": {key: sections.get(key) for key in outcomes.ODI_KEYS}}
+        score = outcomes_scoring.odi_score(sections)
+        stored = {"sections": {key: sections.get(key) for key in outcomes_scoring.ODI_KEYS}}
     elif measure == OutcomeResponse.Measure.PSFS:
         activities = answers.get("activities")
-        score = outcomes.psfs_score(activities)  # type: ignore[arg-type]
+        score = outcomes_scoring.psfs_score(activities)  # type: ignore[arg-type]
         stored = {
             "activities": [
                 {"activity": a["activity"].strip(), "rating": a["rating"]} for a in activities
@@ -43,7 +43,7 @@ def outcome_record(*, patient: User, measure: str, answers: dict) -> OutcomeResp
         patient=patient,
         measure=measure,
         answered_at=now,
-        local_date=schedule.local_today(patient.patient_profile.time_zone, now),
+        local_date=sessions_schedule.local_today(patient.patient_profile.time_zone, now),
         score=score,
         answers=stored,
     )

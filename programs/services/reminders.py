@@ -9,7 +9,6 @@ plan and no active care-team link), no active plan, during quiet hours at send t
 """
 
 import logging
-import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import partial
@@ -21,17 +20,17 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import CareTeamLink, User, validate_time_zone
-from programs import notifications, reminder_times
+from accounts.models import User, validate_time_zone
+from programs import notifications, reminders_times
 from programs.models import (
-    ExerciseSession,
-    Plan,
     ReminderChannel,
     ReminderDelivery,
     ReminderSchedule,
     ReminderSettings,
 )
+from programs.selectors.reminders import skip_reason
 from programs.sms import SmsProviderError
+from programs.tasks import reminders_send_task
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +81,7 @@ def _validate(*, patient: User, choices: ReminderChoices) -> None:
         noisy = [
             t.strftime("%H:%M")
             for t in choices.times
-            if reminder_times.in_quiet_hours(t, choices.quiet_start, choices.quiet_end)
+            if reminders_times.in_quiet_hours(t, choices.quiet_start, choices.quiet_end)
         ]
         if noisy:
             errors["times"] = [f"{', '.join(noisy)} falls in your quiet hours."]
@@ -106,7 +105,7 @@ def reminder_settings_update(
         patient=patient, defaults={"time_zone": choices.time_zone}
     )
     prefs.enabled = choices.enabled
-    prefs.weekdays = reminder_times.weekday_mask(choices.weekdays)
+    prefs.weekdays = reminders_times.weekday_mask(choices.weekdays)
     prefs.time_zone = choices.time_zone
     prefs.channel = choices.channel
     prefs.quiet_start, prefs.quiet_end = choices.quiet_start, choices.quiet_end
@@ -143,7 +142,7 @@ def _schedules_sync(*, prefs: ReminderSettings, times: list[time], now: datetime
             continue
         if not prefs.weekdays:
             continue
-        day, due = reminder_times.next_occurrence(
+        day, due = reminders_times.next_occurrence(
             at=at,
             time_zone=prefs.time_zone,
             weekdays=prefs.weekdays,
@@ -186,7 +185,6 @@ class SweepResult:
 
 
 def _enqueue(delivery_ids: list[int], result: SweepResult) -> None:
-    from programs.tasks import reminders_send_task
 
     size = settings.REMINDERS_SEND_BATCH
     for start in range(0, len(delivery_ids), size):
@@ -212,7 +210,7 @@ def _advance_and_record(rows: list[tuple], *, now: datetime) -> list[int]:
     (patient, slot). Conflicts (a delivery that already exists) insert nothing."""
     ids, dates, dues = [], [], []
     for row_id, _patient, at, zone, weekdays, local_date, _slot in rows:
-        day, due = reminder_times.next_occurrence(
+        day, due = reminders_times.next_occurrence(
             at=at, time_zone=zone, weekdays=weekdays, after_date=local_date, not_before=now
         )
         ids.append(row_id)
@@ -320,45 +318,6 @@ def _requeue_unsent(*, now: datetime, result: SweepResult) -> int:
 
 
 # --- the send ----------------------------------------------------------------------------
-def skip_reason(
-    *,
-    patient: User,
-    prefs: ReminderSettings | None,
-    slot_at: datetime,
-    now: datetime,
-) -> str:
-    """Why a reminder for `slot_at` should not go out at `now`, or "" when it should."""
-    from programs.selectors import today_for_patient
-
-    if prefs is None or not prefs.enabled:
-        return Reason.OFF
-    if prefs.unsubscribed_at is not None:
-        return Reason.UNSUBSCRIBED
-    if prefs.paused_until is not None and prefs.paused_until > slot_at:
-        return Reason.PAUSED
-    if now - slot_at > timedelta(seconds=settings.REMINDERS_STALE_AFTER_SECONDS):
-        return Reason.TOO_LATE
-    local_now = now.astimezone(zoneinfo.ZoneInfo(prefs.time_zone)).time()
-    if reminder_times.in_quiet_hours(local_now, prefs.quiet_start, prefs.quiet_end):
-        return Reason.QUIET_HOURS
-    if not Plan.objects.filter(patient=patient, status=Plan.Status.ACTIVE).exists():
-        active_link = CareTeamLink.objects.filter(patient=patient, ended_at__isnull=True)
-        return Reason.NO_PLAN if active_link.exists() else Reason.DISCHARGED
-    slot_day = slot_at.astimezone(zoneinfo.ZoneInfo(prefs.time_zone)).date()
-    if ExerciseSession.objects.filter(
-        patient=patient, local_date=slot_day, finished_at__isnull=False
-    ).exists():
-        return Reason.SESSION_DONE
-    today = today_for_patient(patient=patient, now=slot_at)
-    if today.all_done:
-        return Reason.SESSION_DONE
-    if not today.due:
-        return Reason.NOTHING_DUE
-    if prefs.channel == ReminderChannel.SMS and not patient.patient_profile.phone:
-        return Reason.NO_PHONE
-    return ""
-
-
 def delivery_send(*, delivery_id: int, now: datetime | None = None) -> bool:
     """Send one delivery at most once. Returns True when it should be retried later.
 

@@ -7,14 +7,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from programs import schedule
+from programs import sessions_schedule
 from programs.models import Completion, ExerciseSession, Plan
 from programs.tasks import programs_alerts_evaluate_task
 from therapy.errors import ApplicationError
 
 
 def _today(patient: User) -> date:
-    return schedule.local_today(patient.patient_profile.time_zone)
+    return sessions_schedule.local_today(patient.patient_profile.time_zone)
 
 
 @transaction.atomic

@@ -2,7 +2,6 @@
 
 import itertools
 import secrets
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -13,19 +12,14 @@ from accounts.models import User
 from accounts.selectors import primary_therapist_for
 from programs.models import AvailabilityWindow, Visit, VisitReminder, VisitSchedule
 from programs.selectors.visits import open_slots_for_therapist
-from programs.visit_slots import WeeklyWindow
+from programs.tasks import visit_notice_task, visit_reminders_send_task
+from programs.visits_slots import WeeklyWindow
 from therapy.errors import ApplicationError
 
 REMINDER_LEADS = {
     VisitReminder.Lead.DAY: timedelta(hours=24),
     VisitReminder.Lead.HOUR: timedelta(hours=1),
 }
-
-
-@dataclass(frozen=True)
-class AvailabilityInput:
-    visit_minutes: int
-    windows: list[WeeklyWindow]
 
 
 def _validate_windows(windows: list[WeeklyWindow], visit_minutes: int) -> None:
@@ -114,7 +108,6 @@ def _create_visit(
         raise ValidationError(
             {"starts_at": ["Someone has just booked that time. Choose another time."]}
         ) from exc
-    from programs.tasks import visit_notice_task
 
     transaction.on_commit(lambda: visit_notice_task.delay(visit.pk, "booked"))
     VisitReminder.objects.bulk_create(
@@ -162,8 +155,6 @@ def visit_cancel(*, visit: Visit, by: User, now: datetime | None = None) -> Visi
     locked.cancelled_by = by
     locked.cancelled_at = now
     locked.save(update_fields=["status", "cancelled_by", "cancelled_at"])
-
-    from programs.tasks import visit_notice_task
 
     transaction.on_commit(lambda: visit_notice_task.delay(locked.pk, "cancelled"))
     return locked
@@ -225,8 +216,6 @@ def visit_reminders_sweep(*, now: datetime | None = None) -> list[int]:
             return []
         # The conditional UPDATE is the claim: a second sweep finds nothing left to claim.
         VisitReminder.objects.filter(id__in=due, claimed_at__isnull=True).update(claimed_at=now)
-
-        from programs.tasks import visit_reminders_send_task
 
         transaction.on_commit(lambda: visit_reminders_send_task.delay(due))
     return due

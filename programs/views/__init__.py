@@ -1,1 +1,1 @@
-# Pages of the therapy, one module per topic (today.py, plans.py, ...).
+# Pages of the therapy, one module per feature (sessions.py, plans.py, ...).

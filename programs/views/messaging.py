@@ -1,6 +1,5 @@
 """Pages of the care-team thread: the patient's thread, the PT's inbox and a patient's thread."""
 
-from django import forms
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,21 +9,10 @@ from django.shortcuts import redirect, render
 
 from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
-from programs.models import MESSAGE_MAX_LENGTH
+from programs.forms.messaging import MessageForm
 from programs.selectors import messaging as selectors
 from programs.selectors.visits import viewer_time_zone
 from programs.services import messaging as services
-
-
-class MessageForm(forms.Form):
-    body = forms.CharField(
-        label="Your message",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=MESSAGE_MAX_LENGTH,
-        help_text=f"Up to {MESSAGE_MAX_LENGTH} characters. For an emergency, call your local "
-        "emergency number: messages are not watched around the clock.",
-        error_messages={"required": "Write a message before sending it."},
-    )
 
 
 @login_required
@@ -40,7 +28,7 @@ def messages_home(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "programs/messages/inbox.html",
+        "programs/messaging/inbox.html",
         {"page": page, "viewer_zone": viewer_time_zone(user=user)},
     )
 
@@ -67,7 +55,7 @@ def thread(request: HttpRequest, patient_id: int) -> HttpResponse:
     audit_read(request, patient_id=patient.pk, obj=patient)
     return render(
         request,
-        "programs/messages/thread.html",
+        "programs/messaging/thread.html",
         {
             "patient": patient,
             "thread_messages": selectors.thread_messages(patient=patient),

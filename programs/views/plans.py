@@ -11,10 +11,15 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
-from programs import selectors
 from programs.forms.plans import PlanEditForm, PlanItemFormSet
 from programs.models import Plan, ProgramTemplate
-from programs.selectors.clinic import patient_for_plan_editor
+from programs.selectors import plans as plan_selectors
+from programs.selectors.library import exercise_library
+from programs.selectors.plans import (
+    patient_for_plan_editor,
+    plan_active_for_patient,
+    plan_items,
+)
 from programs.services.plans import (
     ItemSpec,
     PlanConflict,
@@ -48,7 +53,7 @@ def _initial_rows(plan: Plan) -> list[dict[str, Any]]:
             "sessions_per_week": i.sessions_per_week,
             "note": i.note,
         }
-        for i in selectors.plan_items(version=plan.current_version)
+        for i in plan_items(version=plan.current_version)
     ]
 
 
@@ -69,13 +74,11 @@ def _add_service_errors(formset: PlanItemFormSet, form: PlanEditForm, exc: Valid
 def plan_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     patient = patient_for_plan_editor(user=user, patient_id=patient_id)
-    plan = selectors.plan_active_for_patient(patient=patient)
+    plan = plan_active_for_patient(patient=patient)
     if plan is None or plan.current_version is None:
         messages.info(request, "Assign a program first; then you can tailor it here.")
         return redirect("patient-detail", patient_id=patient.pk)
-    library = {
-        e.pk: e for e in selectors.exercise_library().select_related("regression", "progression")
-    }
+    library = {e.pk: e for e in exercise_library().select_related("regression", "progression")}
     choices = [(pk, e.name) for pk, e in library.items()]
     status, conflict = 200, None
     if request.method == "POST":
@@ -137,7 +140,7 @@ def plan_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
         rows.append({"form": item_form, "exercise": exercise})
     return render(
         request,
-        "programs/plan_edit.html",
+        "programs/plans/plan_edit.html",
         {
             "patient": patient,
             "plan": plan,
@@ -153,11 +156,11 @@ def plan_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
 @login_required
 def plan_versions(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_plan_editor(user=request.user, patient_id=patient_id)
-    plan = selectors.plan_active_for_patient(patient=patient)
-    versions = list(selectors.plan_versions(plan=plan)) if plan else []
+    plan = plan_active_for_patient(patient=patient)
+    versions = list(plan_selectors.plan_versions(plan=plan)) if plan else []
     audit_read(request, patient_id=patient.pk, obj=plan or patient)
     return render(
         request,
-        "programs/plan_versions.html",
+        "programs/plans/plan_versions.html",
         {"patient": patient, "plan": plan, "versions": versions},
     )

@@ -9,7 +9,7 @@ from accounts.forms.people import TIME_ZONE_CHOICES
 from accounts.services.audit import Action, audit_read, audit_record
 from programs import notifications
 from programs.forms.reminders import ReminderSettingsForm
-from programs.reminder_times import weekdays_from_mask
+from programs.reminders_times import weekdays_from_mask
 from programs.selectors.reminders import reminder_log_for_user, reminder_settings_for_user
 from programs.services.reminders import (
     ReminderChoices,

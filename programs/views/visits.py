@@ -1,7 +1,5 @@
 """Pages of video visits: the patient books and manages theirs, the PT publishes availability."""
 
-from datetime import UTC, datetime, time
-
 from django import forms
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
@@ -14,62 +12,12 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.selectors import primary_therapist_for
 from accounts.services.audit import Action, audit_read_many, audit_record
-from programs.models import VisitSchedule, Weekday
+from programs.forms.visits import SlotForm, VisitLengthForm, WindowForm
+from programs.models import Weekday
 from programs.selectors import visits as selectors
 from programs.services import visits as services
-from programs.visit_slots import BOOKING_HORIZON_DAYS, WeeklyWindow
+from programs.visits_slots import BOOKING_HORIZON_DAYS, WeeklyWindow
 from therapy.errors import ApplicationError
-
-
-def parse_slot(value: str) -> datetime:
-    """An ISO-8601 instant from a form or the API, as an aware UTC datetime."""
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except (ValueError, AttributeError) as exc:
-        raise ValidationError({"starts_at": ["Choose one of the open times."]}) from exc
-    if parsed.tzinfo is None:
-        raise ValidationError({"starts_at": ["Give the time with its offset, e.g. 17:00:00Z."]})
-    return parsed.astimezone(UTC)
-
-
-class SlotForm(forms.Form):
-    starts_at = forms.CharField(
-        label="Time",
-        error_messages={"required": "Choose one of the open times."},
-    )
-
-    def __init__(self, *args: object, slot_groups: list, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["starts_at"].widget = forms.Select(
-            choices=[("", "Choose a time"), *[(day, opts) for day, opts in slot_groups]]
-        )
-
-    def clean_starts_at(self) -> datetime:
-        try:
-            return parse_slot(self.cleaned_data["starts_at"])
-        except ValidationError as exc:
-            raise ValidationError(exc.message_dict["starts_at"]) from exc
-
-
-class VisitLengthForm(forms.Form):
-    visit_minutes = forms.TypedChoiceField(
-        label="Visit length",
-        coerce=int,
-        choices=VisitSchedule._meta.get_field("visit_minutes").choices,
-    )
-
-
-class WindowForm(forms.Form):
-    weekday = forms.TypedChoiceField(label="Day", coerce=int, choices=Weekday.choices)
-    starts_at = forms.TimeField(label="From", widget=forms.TimeInput(attrs={"type": "time"}))
-    ends_at = forms.TimeField(label="Until", widget=forms.TimeInput(attrs={"type": "time"}))
-
-    def clean(self) -> dict:
-        data = super().clean()
-        start, end = data.get("starts_at"), data.get("ends_at")
-        if isinstance(start, time) and isinstance(end, time) and end <= start:
-            self.add_error("ends_at", "The window must end after it starts.")
-        return data
 
 
 def _apply_errors(form: forms.Form, exc: ValidationError) -> None:

@@ -2,12 +2,12 @@
 
 from datetime import date, datetime, time, timedelta
 
-from programs import schedule
+from programs import sessions_schedule
 from programs.models import Completion, ExerciseSession, Plan
 
 
 def local_today(patient) -> date:
-    return schedule.local_today(patient.patient_profile.time_zone)
+    return sessions_schedule.local_today(patient.patient_profile.time_zone)
 
 
 def add_day(patient, plan: Plan, day: date, pains: list[int], feel: str = "about_right") -> None:

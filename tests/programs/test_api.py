@@ -4,7 +4,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from programs.models import Completion, Exercise, ExerciseSession, Plan, PlanVersion
-from programs.selectors import today_for_patient
+from programs.selectors.sessions import today_for_patient
 from programs.services.plans import plan_assign_template
 from tests.security_helpers import MfaAPIClient
 

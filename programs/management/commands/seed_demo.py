@@ -2,8 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET_BASE32, seed_people
-from programs.demo import seed_outcomes_and_alerts, seed_program
-from programs.demo_care_team import seed_messages_and_visits
+from programs.demo import seed_messages_and_visits, seed_outcomes_and_alerts, seed_program
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import CareTeamLink
 from programs.models import ExerciseSession, Plan, ReminderDelivery, ReminderSchedule
-from programs.selectors import today_for_patient
+from programs.selectors.sessions import today_for_patient
 from programs.services.reminders import delivery_send, reminders_sweep
 from programs.services.sessions import completion_record
 from tests.mailbox import text_body

@@ -1,0 +1,148 @@
+"""The patient's API: today's plan, recording a completion, finishing a session."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.apis import ErrorSerializer
+from accounts.services.audit import Action, audit_read, audit_record
+from programs.apis.access import PatientOnly
+from programs.models import Completion
+from programs.selectors.sessions import today_plan_rows
+from programs.services.sessions import completion_record, session_finish
+
+
+class TodayExerciseOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    summary = serializers.CharField()
+    instructions = serializers.ListField(child=serializers.CharField())
+    safety_cues = serializers.ListField(child=serializers.CharField())
+    illustration = serializers.CharField(help_text="Path under /static/.")
+    illustration_alt = serializers.CharField()
+
+
+class TodayCompletionOutput(serializers.Serializer):
+    pain = serializers.IntegerField()
+    difficulty = serializers.ChoiceField(choices=Completion.Feel.choices)
+
+
+class TodayItemOutput(serializers.Serializer):
+    exercise = TodayExerciseOutput()
+    sets = serializers.IntegerField()
+    reps = serializers.IntegerField(allow_null=True)
+    hold_seconds = serializers.IntegerField(allow_null=True)
+    per_side = serializers.BooleanField()
+    sessions_per_week = serializers.IntegerField()
+    order = serializers.IntegerField()
+    note = serializers.CharField(allow_blank=True)
+    dosage = serializers.CharField()
+    due = serializers.BooleanField(help_text="Due on the patient's local day.")
+    catch_up = serializers.BooleanField(help_text="Due only because an earlier day was missed.")
+    done_this_week = serializers.IntegerField()
+    completion = TodayCompletionOutput(allow_null=True)
+
+
+class TodayPlanRefOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    version = serializers.IntegerField()
+
+
+class TodayPlanOutput(serializers.Serializer):
+    local_date = serializers.DateField()
+    plan = TodayPlanRefOutput(allow_null=True)
+    session_finished = serializers.BooleanField()
+    items = TodayItemOutput(many=True)
+
+
+class TodayPlanApi(APIView):
+    permission_classes = [PatientOnly]
+
+    @extend_schema(
+        responses={
+            200: TodayPlanOutput,
+            401: ErrorSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+        },
+        summary="Today's exercises for the signed-in patient (their local day)",
+    )
+    def get(self, request: Request) -> Response:
+        # Plain dicts straight from .values(): the declared serializer documents the shape.
+        rows = today_plan_rows(patient=request.user)
+        audit_read(request, patient_id=request.user.pk, obj=request.user)
+        return Response(rows)
+
+
+class CompletionCreateApi(APIView):
+    permission_classes = [PatientOnly]
+
+    class CompletionInput(serializers.Serializer):
+        exercise = serializers.IntegerField(help_text="Exercise id from today's plan.")
+        pain = serializers.IntegerField(min_value=0, max_value=10)
+        difficulty = serializers.ChoiceField(choices=Completion.Feel.choices)
+
+    class CompletionOutput(serializers.Serializer):
+        id = serializers.IntegerField()
+        exercise = serializers.IntegerField(source="exercise_id")
+        pain = serializers.IntegerField()
+        difficulty = serializers.CharField()
+        completed_at = serializers.DateTimeField()
+        local_date = serializers.DateField(source="session.local_date")
+
+    @extend_schema(
+        request=CompletionInput,
+        responses={
+            201: CompletionOutput,
+            400: ErrorSerializer,
+            401: ErrorSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+        },
+        summary="Mark one exercise of today's plan done, with pain 0-10 and how it felt",
+    )
+    def post(self, request: Request) -> Response:
+        data = self.CompletionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        completion = completion_record(
+            patient=request.user,
+            exercise_id=data.validated_data["exercise"],
+            pain=data.validated_data["pain"],
+            difficulty=data.validated_data["difficulty"],
+        )
+        audit_record(
+            request_or_actor=request,
+            patient_id=request.user.pk,
+            action=Action.CREATE,
+            obj=completion,
+        )
+        return Response(self.CompletionOutput(completion).data, status=status.HTTP_201_CREATED)
+
+
+class SessionFinishApi(APIView):
+    permission_classes = [PatientOnly]
+
+    class SessionFinishOutput(serializers.Serializer):
+        local_date = serializers.DateField()
+        finished_at = serializers.DateTimeField()
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: SessionFinishOutput,
+            400: ErrorSerializer,
+            401: ErrorSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+        },
+        summary="Finish today's session (after at least one completion)",
+    )
+    def post(self, request: Request) -> Response:
+        session = session_finish(patient=request.user)
+        audit_record(
+            request_or_actor=request, patient_id=request.user.pk, action=Action.UPDATE, obj=session
+        )
+        return Response(self.SessionFinishOutput(session).data)

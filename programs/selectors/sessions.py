@@ -1,0 +1,208 @@
+"""The Today page: what the patient should do on their own local day."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import F
+
+from accounts.models import User
+from programs import sessions_schedule
+from programs.models import (
+    Completion,
+    Exercise,
+    ExerciseSession,
+    Plan,
+    PlanItem,
+)
+from programs.selectors.plans import plan_active_for_patient, plan_items
+
+
+@dataclass
+class TodayItem:
+    item: PlanItem
+    due: bool
+    catch_up: bool  # due today only because an earlier scheduled day was missed
+    completion: Completion | None
+    done_this_week: int
+    scheduled_this_week: int
+
+    @property
+    def exercise(self) -> Exercise:
+        return self.item.exercise
+
+
+@dataclass
+class Today:
+    local_date: date
+    plan: Plan | None
+    items: list[TodayItem] = field(default_factory=list)
+    session: ExerciseSession | None = None
+
+    @property
+    def due(self) -> list[TodayItem]:
+        return [i for i in self.items if i.due or i.completion]
+
+    @property
+    def not_due(self) -> list[TodayItem]:
+        return [i for i in self.items if not i.due and not i.completion]
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for i in self.items if i.completion)
+
+    @property
+    def all_done(self) -> bool:
+        return bool(self.due) and all(i.completion for i in self.due)
+
+
+def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
+    """What the patient should do on their own local day. Four queries whatever the plan size."""
+    local = sessions_schedule.local_today(patient.patient_profile.time_zone, now)
+    plan = plan_active_for_patient(patient=patient)
+    if plan is None or plan.current_version is None:
+        return Today(local_date=local, plan=None)
+    items = plan_items(version=plan.current_version)
+    monday = sessions_schedule.week_start(local)
+    week_completions = list(
+        Completion.objects.filter(
+            session__patient=patient,
+            session__local_date__gte=monday,
+            session__local_date__lte=local,
+        )
+        .select_related("session")
+        .order_by("completed_at")
+    )
+    done_days: dict[int, set[date]] = defaultdict(set)
+    today_done: dict[int, Completion] = {}
+    session = None
+    for c in week_completions:
+        done_days[c.exercise_id].add(c.session.local_date)
+        if c.session.local_date == local:
+            today_done[c.exercise_id] = c
+            session = c.session
+    since = sessions_schedule.plan_start_day(plan.created_at, patient.patient_profile.time_zone)
+    rows = []
+    for item in items:
+        days = done_days.get(item.exercise_id, set())
+        due = sessions_schedule.is_due(local, item.sessions_per_week, days, since)
+        rows.append(
+            TodayItem(
+                item=item,
+                due=due,
+                catch_up=due and not sessions_schedule.is_scheduled(local, item.sessions_per_week),
+                completion=today_done.get(item.exercise_id),
+                done_this_week=len(days),
+                scheduled_this_week=item.sessions_per_week,
+            )
+        )
+    return Today(local_date=local, plan=plan, items=rows, session=session)
+
+
+# Today's plan as plain dicts for the API: two queries over `.values()`, no model instances.
+# The page uses `today_for_patient` (model instances, for templates); this is the same rule
+# (programs.sessions_schedule) over rows, because the API is read far more often and DRF serializers
+# over instances cost several times the database work here (see bench/bench_today.py).
+ITEM_FIELDS = (
+    "version__plan_id",
+    "version__plan__created_at",
+    "version__plan__patient__patient_profile__time_zone",
+    "version__number",
+    "exercise_id",
+    "exercise__slug",
+    "exercise__name",
+    "exercise__summary",
+    "exercise__instructions",
+    "exercise__safety_cues",
+    "exercise__illustration",
+    "exercise__illustration_alt",
+    "sets",
+    "reps",
+    "hold_seconds",
+    "per_side",
+    "sessions_per_week",
+    "order",
+    "note",
+)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _dosage_text(row: dict[str, Any]) -> str:
+    hold = row["hold_seconds"]
+    text = f"{row['sets']} x {f'{hold} s hold' if hold is not None else row['reps']}"
+    return f"{text} each side" if row["per_side"] else text
+
+
+def today_plan_rows(*, patient: User, now: datetime | None = None) -> dict[str, Any]:
+    """What `today_for_patient` says, as JSON-ready dicts."""
+    rows = list(
+        PlanItem.objects.filter(
+            version__plan__patient=patient,
+            version__plan__status=Plan.Status.ACTIVE,
+            version__plan__current_version=F("version"),
+        )
+        .order_by("order")
+        .values(*ITEM_FIELDS)
+    )
+    if not rows:
+        local = sessions_schedule.local_today(patient.patient_profile.time_zone, now)
+        return {"local_date": local, "plan": None, "session_finished": False, "items": []}
+    # The zone comes with the rows: one query fewer than reading the profile first.
+    zone = rows[0]["version__plan__patient__patient_profile__time_zone"]
+    local = sessions_schedule.local_today(zone, now)
+    completions = Completion.objects.filter(
+        session__patient=patient,
+        session__local_date__gte=sessions_schedule.week_start(local),
+        session__local_date__lte=local,
+    ).values("exercise_id", "session__local_date", "session__finished_at", "pain", "difficulty")
+    done_days: dict[int, set[date]] = defaultdict(set)
+    today_done: dict[int, dict[str, Any]] = {}
+    finished = False
+    for c in completions:
+        done_days[c["exercise_id"]].add(c["session__local_date"])
+        if c["session__local_date"] == local:
+            today_done[c["exercise_id"]] = {"pain": c["pain"], "difficulty": c["difficulty"]}
+            finished = c["session__finished_at"] is not None
+    since = sessions_schedule.plan_start_day(rows[0]["version__plan__created_at"], zone)
+    items = []
+    for row in rows:
+        days = done_days.get(row["exercise_id"], set())
+        due = sessions_schedule.is_due(local, row["sessions_per_week"], days, since)
+        items.append(
+            {
+                "exercise": {
+                    "id": row["exercise_id"],
+                    "slug": row["exercise__slug"],
+                    "name": row["exercise__name"],
+                    "summary": row["exercise__summary"],
+                    "instructions": _lines(row["exercise__instructions"]),
+                    "safety_cues": _lines(row["exercise__safety_cues"]),
+                    "illustration": row["exercise__illustration"],
+                    "illustration_alt": row["exercise__illustration_alt"],
+                },
+                "sets": row["sets"],
+                "reps": row["reps"],
+                "hold_seconds": row["hold_seconds"],
+                "per_side": row["per_side"],
+                "sessions_per_week": row["sessions_per_week"],
+                "order": row["order"],
+                "note": row["note"],
+                "dosage": _dosage_text(row),
+                "due": due,
+                "catch_up": due
+                and not sessions_schedule.is_scheduled(local, row["sessions_per_week"]),
+                "done_this_week": len(days),
+                "completion": today_done.get(row["exercise_id"]),
+            }
+        )
+    first = rows[0]
+    return {
+        "local_date": local,
+        "plan": {"id": first["version__plan_id"], "version": first["version__number"]},
+        "session_finished": finished,
+        "items": items,
+    }

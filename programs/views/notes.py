@@ -1,0 +1,89 @@
+"""Progress notes: start, edit and sign a draft, add an addendum; the patient's signed notes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import User
+from accounts.services.audit import Action, audit_read, audit_read_many, audit_record
+from programs.forms.notes import AddendumForm, NoteDraftForm
+from programs.selectors.notes import note_get_for_user, note_versions, notes_for_patient
+from programs.services import notes as note_services
+from programs.views.access import add_errors, patient_only, posted, therapist_only
+from therapy.errors import ApplicationError
+
+
+@login_required
+@require_POST
+def note_start(request: HttpRequest, patient_id: int) -> HttpResponse:
+    user = therapist_only(request)
+    note = note_services.note_start_draft(therapist=user, patient_id=patient_id)
+    audit_record(
+        request_or_actor=request, patient_id=note.patient_id, action=Action.CREATE, obj=note
+    )
+    messages.success(request, "A draft note is ready, prefilled with this period's figures.")
+    return redirect("programs:note", note.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    note = note_get_for_user(user=user, note_id=note_id)
+    can_write = user.is_therapist
+    draft_form = None
+    addendum_form = None
+    if can_write and not note.is_signed:
+        initial = {f: getattr(note, f) for f in note_services.SOAP_FIELDS}
+        draft_form = NoteDraftForm(posted(request), initial=initial)
+    elif can_write:
+        addendum_form = AddendumForm(posted(request))
+    if request.method == "POST":
+        if not can_write:
+            raise Http404("Patients read notes; they do not change them.")
+        action = request.POST.get("action")
+        # A write attempt on this note (sign, save, addendum); refused ones are recorded too.
+        audit_record(
+            request_or_actor=request, patient_id=note.patient_id, action=Action.UPDATE, obj=note
+        )
+        try:
+            if draft_form is not None and draft_form.is_valid():
+                if action == "sign":
+                    note_services.note_sign(user=user, note_id=note.pk, **draft_form.cleaned_data)
+                    messages.success(request, "The note is signed. The patient can now read it.")
+                else:
+                    note_services.note_update_draft(
+                        user=user, note_id=note.pk, **draft_form.cleaned_data
+                    )
+                    messages.success(request, "Draft saved.")
+                return redirect("programs:note", note.pk)
+            if addendum_form is not None and addendum_form.is_valid():
+                note_services.note_add_addendum(
+                    user=user, note_id=note.pk, text=addendum_form.cleaned_data["text"]
+                )
+                messages.success(request, "Addendum signed and added.")
+                return redirect("programs:note", note.pk)
+        except ApplicationError as exc:
+            add_errors(draft_form or addendum_form, exc)
+    audit_read(request, patient_id=note.patient_id, obj=note)
+    return render(
+        request,
+        "programs/notes/note_detail.html",
+        {
+            "note": note,
+            "draft_form": draft_form,
+            "addendum_form": addendum_form,
+            "versions": note_versions(note=note) if can_write else [],
+            "can_write": can_write,
+        },
+    )
+
+
+@login_required
+def my_notes(request: HttpRequest) -> HttpResponse:
+    user = patient_only(request)
+    notes = notes_for_patient(user=user, patient_id=user.pk)
+    audit_read_many(request, objects=notes)
+    return render(request, "programs/notes/my_notes.html", {"notes": notes})

@@ -1,0 +1,22 @@
+"""The patient's Progress page."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.services.audit import audit_read
+from programs.pain_chart import pain_chart
+from programs.selectors.progress import progress_for_patient
+from programs.views.access import patient_only
+
+
+@login_required
+def progress(request: HttpRequest) -> HttpResponse:
+    patient = patient_only(request)
+    data = progress_for_patient(patient=patient)
+    audit_read(request, patient_id=patient.pk, obj=patient)
+    return render(
+        request,
+        "programs/progress/progress.html",
+        {"progress": data, "chart": pain_chart(data.pain)},
+    )

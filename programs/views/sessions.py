@@ -1,0 +1,119 @@
+"""The patient's Today page: due exercises, recording a completion, finishing a session."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from accounts.services.audit import Action, audit_read, audit_record
+from programs.forms.sessions import CompletionForm
+from programs.selectors.sessions import TodayItem, today_for_patient
+from programs.services.plans import plan_mark_changes_seen
+from programs.services.sessions import completion_record, session_finish
+from therapy.errors import ApplicationError
+
+
+def _patient(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    if not user.is_patient:
+        raise Http404("Today is the patient's page.")
+    return user
+
+
+def _card(row: TodayItem, form: CompletionForm | None = None) -> dict[str, Any]:
+    pk = row.exercise.pk
+    return {"row": row, "form": form or CompletionForm(prefix=f"ex{pk}")}
+
+
+def _today_context(patient: User, *, bound: CompletionForm | None = None) -> dict[str, Any]:
+    day = today_for_patient(patient=patient)
+    bound_id = int(bound.prefix.removeprefix("ex")) if bound else None
+    cards = [_card(r, bound if r.exercise.pk == bound_id else None) for r in day.items]
+    return {
+        "day": day,
+        "due_cards": [c for c in cards if c["row"].due or c["row"].completion],
+        "extra_cards": [c for c in cards if not (c["row"].due or c["row"].completion)],
+    }
+
+
+@login_required
+def today(request: HttpRequest) -> HttpResponse:
+    patient = _patient(request)
+    context = _today_context(patient)
+    plan = context["day"].plan
+    # Versions are marked seen together, so a seen current version means nothing is unseen:
+    # skip the locking transaction on the ordinary visit.
+    unseen = plan is not None and plan.current_version.seen_by_patient_at is None
+    context["changes"] = plan_mark_changes_seen(patient=patient, plan=plan) if unseen else []
+    audit_read(request, patient_id=patient.pk, obj=plan or patient)
+    return render(request, "programs/sessions/today.html", context)
+
+
+@login_required
+@require_POST
+def completion_create(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    patient = _patient(request)
+    form = CompletionForm(request.POST, prefix=f"ex{exercise_id}")
+    if form.is_valid():
+        try:
+            completion = completion_record(
+                patient=patient,
+                exercise_id=exercise_id,
+                pain=form.cleaned_data["pain"],
+                difficulty=form.cleaned_data["difficulty"],
+            )
+        except (ApplicationError, ValidationError) as exc:
+            form.add_error(None, getattr(exc, "message", None) or exc)
+        else:
+            audit_record(
+                request_or_actor=request,
+                patient_id=patient.pk,
+                action=Action.CREATE,
+                obj=completion,
+            )
+    context = _today_context(patient, bound=None if form.is_valid() else form)
+    card = next(
+        (
+            c
+            for c in context["due_cards"] + context["extra_cards"]
+            if c["row"].exercise.pk == exercise_id
+        ),
+        None,
+    )
+    if card is None:  # not in the plan at all: there is no card to show the error on
+        messages.error(request, "That exercise is not in your current plan.")
+        if request.htmx:
+            return HttpResponse("That exercise is not in your current plan.", status=400)
+        return redirect("programs:today")
+    if request.htmx:  # htmx swaps 2xx only: an invalid form is still a page to show
+        response = render(request, "programs/sessions/today.html#exercise-card", {"card": card})
+        count = render_to_string(
+            "programs/sessions/today.html#done-count", {"day": context["day"], "oob": True}, request
+        )
+        response.content += count.encode()  # the heading's count, swapped out of band
+        return response
+    if form.is_valid():
+        messages.success(request, f"{card['row'].exercise.name}: marked done. Nice work.")
+        return redirect(reverse("programs:today") + f"#exercise-{exercise_id}")
+    return render(request, "programs/sessions/today.html", {**context, "changes": []}, status=400)
+
+
+@login_required
+@require_POST
+def session_finish_view(request: HttpRequest) -> HttpResponse:
+    patient = _patient(request)
+    try:
+        session = session_finish(patient=patient)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("programs:today")
+    audit_record(request_or_actor=request, patient_id=patient.pk, action=Action.UPDATE, obj=session)
+    messages.success(request, "Session finished. Well done: see how your week is going below.")
+    return redirect("programs:progress")
