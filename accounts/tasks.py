@@ -1,48 +1,67 @@
+"""Celery entry points of accounts: thin, idempotent, ids only.
+
+Every task pins its name (name=): services queue them by that name with
+`therapy.celery.task_send`, so tasks may import services at the top without a cycle."""
+
 from celery import shared_task
 
 from accounts import notifications
+from accounts.services.employer import activity_rollup_catch_up
+from accounts.services.privacy import closed_accounts_erase
+from accounts.services.rosters import roster_import_apply_confirmed, roster_import_process
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    name="accounts.tasks.accounts_send_welcome_email_task",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def accounts_send_welcome_email_task(user_id: int) -> None:
     notifications.welcome_email_send(user_id=user_id)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    name="accounts.tasks.accounts_send_password_reset_task",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def accounts_send_password_reset_task(user_id: int, base_url: str) -> None:
     notifications.password_reset_email_send(user_id=user_id, base_url=base_url)
 
 
-@shared_task
+@shared_task(name="accounts.tasks.accounts_erase_closed_accounts_task")
 def accounts_erase_closed_accounts_task() -> int:
     """Beat, daily: erase accounts whose retention period after closing has passed."""
-    from accounts.services.privacy import closed_accounts_erase
 
     return closed_accounts_erase()
 
 
-@shared_task
+@shared_task(name="accounts.tasks.roster_import_process_task")
 def roster_import_process_task(import_id: int) -> None:
-    from accounts.services.rosters import roster_import_process
 
     roster_import_process(import_id=import_id)
 
 
-@shared_task
+@shared_task(name="accounts.tasks.roster_import_apply_task")
 def roster_import_apply_task(import_id: int) -> None:
-    from accounts.services.rosters import roster_import_apply_confirmed
 
     roster_import_apply_confirmed(import_id=import_id)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    name="accounts.tasks.eligibility_review_email_task",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def eligibility_review_email_task(review_id: int) -> None:
     notifications.eligibility_review_email_send(review_id=review_id)
 
 
-@shared_task
+@shared_task(name="accounts.tasks.activity_rollup_task")
 def activity_rollup_task() -> int:
     """Roll up every closed day not rolled yet (beat runs it hourly; a rerun finds nothing)."""
-    from accounts.services.employer import activity_rollup_catch_up
 
     return activity_rollup_catch_up()

@@ -1,12 +1,14 @@
 """Celery entry points of programs: thin, idempotent, ids only.
 
-Every task names itself (name=) so moving code cannot rename it; a task imports its service
-inside its body, so services can import these tasks at the top without a cycle."""
+Every task pins its name (name=), so moving code cannot rename it, and services queue tasks by
+that name with `therapy.celery.task_send` instead of importing this module: the tasks import
+their services at the top, and the import graph points one way."""
 
 from celery import shared_task
 from django.conf import settings
 
 from programs import notifications
+from programs.services import alerts, reminders, visits
 
 
 @shared_task(
@@ -21,7 +23,6 @@ def message_notify_task(message_id: int) -> None:
 
 @shared_task(name="programs.tasks.visit_reminders_sweep_task")
 def visit_reminders_sweep_task() -> None:
-    from programs.services import visits
 
     visits.visit_reminders_sweep()
 
@@ -49,7 +50,6 @@ def visit_notice_task(visit_id: int, change: str) -> None:
 
 @shared_task(name="programs.tasks.reminders_sweep_task")
 def reminders_sweep_task() -> None:
-    from programs.services import reminders
 
     reminders.reminders_sweep()
 
@@ -64,7 +64,6 @@ def reminders_sweep_task() -> None:
 def reminders_send_task(self, delivery_ids: list[int]) -> None:
     """Idempotent: each delivery is locked and sent only while pending. The retry limit is
     kept on the delivery rows (REMINDERS_MAX_ATTEMPTS), so it also holds across redeliveries."""
-    from programs.services import reminders
 
     retry_ids = reminders.deliveries_send(delivery_ids=delivery_ids)
     if retry_ids:
@@ -78,7 +77,6 @@ SWEEP_BATCH = 500
 @shared_task(name="programs.tasks.programs_alerts_sweep_task")
 def programs_alerts_sweep_task() -> int:
     """Beat: fan the caseload out in batches of ids. Returns how many batches it queued."""
-    from programs.services import alerts
 
     ids = alerts.patients_on_caseloads()
     batches = [ids[i : i + SWEEP_BATCH] for i in range(0, len(ids), SWEEP_BATCH)]
@@ -94,7 +92,6 @@ def programs_alerts_sweep_task() -> int:
     max_retries=5,
 )
 def programs_alerts_evaluate_task(patient_ids: list[int]) -> None:
-    from programs.services import alerts
 
     alerts.alerts_evaluate(patient_ids=patient_ids)
 

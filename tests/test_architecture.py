@@ -6,6 +6,8 @@ because they never run.
 """
 
 import functools
+import pathlib
+import re
 
 import grimp
 import pytest
@@ -115,6 +117,20 @@ def test_layers_depend_one_way(layer):
 
 
 def test_the_graph_sees_imports_inside_functions():
-    """A guard on the guard: the tasks import their services inside the task bodies, and the
-    graph must see those edges, or the cycle check above would pass by not looking."""
-    assert ("programs.tasks", "programs.services.reminders") in _edges()
+    """A guard on the guard: the MFA middleware imports its selector inside `__call__`, and the
+    graph must see that edge, or the cycle check above would pass by not looking."""
+    assert ("therapy.middleware", "accounts.selectors.security") in _edges()
+
+
+def test_every_task_queued_by_name_is_a_registered_task():
+    """Services queue tasks by their pinned name (`task_send`): a typo or a renamed task must
+    fail here, not silently in a worker log."""
+    from therapy.celery import app
+
+    app.loader.import_default_modules()
+    sent = set()
+    for package in ("accounts", "programs", "therapy"):
+        for path in pathlib.Path(package).rglob("*.py"):
+            sent |= set(re.findall(r'task_send\(\s*"([\w.]+)"', path.read_text()))
+    assert sent, "no task_send call found: the pattern above is stale"
+    assert sent <= set(app.tasks), sorted(sent - set(app.tasks))

@@ -25,3 +25,12 @@ ensure_broker_folders()
 @worker_init.connect
 def _worker_init(**_: object) -> None:
     ensure_broker_folders()
+
+
+def task_send(name: str, *args: object) -> None:
+    """Queue the task registered under `name` (every task pins its name with `name=`).
+
+    Services queue work by name instead of importing `tasks.py`: the tasks import the services
+    they call, so the import graph points one way and no cycle can form. Call it inside
+    `transaction.on_commit`, so that the worker sees the committed rows."""
+    app.send_task(name, args=args)

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from accounts.models import US_STATES, PatientProfile
-from accounts.tasks import accounts_send_password_reset_task
+from therapy.celery import task_send
 
 TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones())]
 
@@ -80,5 +80,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
         for user in self.get_users(self.cleaned_data["email"]):
             user_id = user.pk
             transaction.on_commit(
-                lambda uid=user_id: accounts_send_password_reset_task.delay(uid, base_url)
+                lambda uid=user_id: task_send(
+                    "accounts.tasks.accounts_send_password_reset_task", uid, base_url
+                )
             )

@@ -25,7 +25,7 @@ from accounts.eligibility_matching import (
 )
 from accounts.models import EligibilityCheck, EligibilityReview, RosterEntry, Sponsor, User
 from accounts.selectors.enrolment import enrolment_url_for
-from accounts.tasks import eligibility_review_email_task
+from therapy.celery import task_send
 from therapy.errors import ApplicationError
 
 MESSAGES = {
@@ -225,5 +225,7 @@ def eligibility_review_decide(
     if not claimed:
         raise ApplicationError("This review has already been decided.")
 
-    transaction.on_commit(lambda: eligibility_review_email_task.delay(review_id))
+    transaction.on_commit(
+        lambda: task_send("accounts.tasks.eligibility_review_email_task", review_id)
+    )
     return EligibilityReview.objects.get(pk=review_id)

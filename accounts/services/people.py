@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import CareTeamLink, PatientProfile, User
-from accounts.tasks import accounts_send_welcome_email_task
+from therapy.celery import task_send
 
 
 def _validate_new_user(user: User, password: str) -> dict[str, list[str]]:
@@ -68,7 +68,9 @@ def patient_sign_up(
     profile.user = user
     profile.save()
 
-    transaction.on_commit(lambda: accounts_send_welcome_email_task.delay(user.pk))
+    transaction.on_commit(
+        lambda: task_send("accounts.tasks.accounts_send_welcome_email_task", user.pk)
+    )
     return user
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.eligibility_matching import normalise_name
 from accounts.models import RosterImport, RosterImportRejection, Sponsor, User
-from accounts.tasks import roster_import_apply_task, roster_import_process_task
+from therapy.celery import task_send
 from therapy.errors import ApplicationError
 
 COLUMNS = (
@@ -440,7 +440,9 @@ def roster_import_create(
     roster_import.file.save(name, file, save=False)
     roster_import.save()
 
-    transaction.on_commit(lambda: roster_import_process_task.delay(roster_import.pk))
+    transaction.on_commit(
+        lambda: task_send("accounts.tasks.roster_import_process_task", roster_import.pk)
+    )
     return roster_import
 
 
@@ -487,7 +489,9 @@ def roster_import_confirm(*, roster_import: RosterImport, user: User) -> RosterI
         if not claimed:
             raise ApplicationError("This import is not waiting for confirmation.")
 
-        transaction.on_commit(lambda: roster_import_apply_task.delay(roster_import.pk))
+        transaction.on_commit(
+            lambda: task_send("accounts.tasks.roster_import_apply_task", roster_import.pk)
+        )
     roster_import.refresh_from_db()
     return roster_import
 

@@ -39,7 +39,7 @@ from django.utils import timezone
 from accounts.models import CareTeamLink, User
 from programs.models import Alert, Completion, ExerciseSession, PatientSummary, Plan
 from programs.selectors.progress import adherence_weeks
-from programs.tasks import programs_send_alert_email_task
+from therapy.celery import task_send
 from therapy.errors import ApplicationError
 from therapy.permissions import get_patient_record_or_404
 
@@ -82,7 +82,9 @@ def alert_raise(
         existing = Alert.objects.get(patient_id=patient_id, kind=kind, acknowledged_at__isnull=True)
         return existing, False
     if severity == Alert.Severity.URGENT and alert.therapist_id:
-        transaction.on_commit(lambda: programs_send_alert_email_task.delay(alert.pk))
+        transaction.on_commit(
+            lambda: task_send("programs.tasks.programs_send_alert_email_task", alert.pk)
+        )
     return alert, True
 
 

@@ -8,7 +8,7 @@ from django.db.models.functions import Greatest
 from accounts.models import User
 from programs.models import MESSAGE_MAX_LENGTH, Message, ThreadReadState
 from programs.selectors.messaging import thread_participant_ids
-from programs.tasks import message_notify_task
+from therapy.celery import task_send
 
 
 def _read_up_to(*, patient: User, user: User, message_id: int) -> None:
@@ -47,7 +47,7 @@ def message_post(*, sender: User, patient: User, body: str) -> Message:
         ignore_conflicts=True,
     )
 
-    transaction.on_commit(lambda: message_notify_task.delay(message.pk))
+    transaction.on_commit(lambda: task_send("programs.tasks.message_notify_task", message.pk))
     return message
 
 

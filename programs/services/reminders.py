@@ -30,7 +30,7 @@ from programs.models import (
 )
 from programs.selectors.reminders import skip_reason
 from programs.sms import SmsProviderError
-from programs.tasks import reminders_send_task
+from therapy.celery import task_send
 
 logger = logging.getLogger(__name__)
 
@@ -188,7 +188,7 @@ def _enqueue(delivery_ids: list[int], result: SweepResult) -> None:
 
     size = settings.REMINDERS_SEND_BATCH
     for start in range(0, len(delivery_ids), size):
-        reminders_send_task.delay(delivery_ids[start : start + size])
+        task_send("programs.tasks.reminders_send_task", delivery_ids[start : start + size])
         result.messages += 1
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from programs import sessions_schedule
 from programs.models import Completion, ExerciseSession, Plan
-from programs.tasks import programs_alerts_evaluate_task
+from therapy.celery import task_send
 from therapy.errors import ApplicationError
 
 
@@ -63,7 +63,9 @@ def completion_record(*, patient: User, exercise_id: int, pain: int, difficulty:
         raise ApplicationError(f"{item.exercise.name} is already marked done today.") from exc
     # Pain and "too hard" may call for an alert: the worker re-evaluates this patient.
     patient_id = patient.pk
-    transaction.on_commit(lambda: programs_alerts_evaluate_task.delay([patient_id]))
+    transaction.on_commit(
+        lambda: task_send("programs.tasks.programs_alerts_evaluate_task", [patient_id])
+    )
     return completion
 
 

@@ -12,8 +12,8 @@ from accounts.models import User
 from accounts.selectors import primary_therapist_for
 from programs.models import AvailabilityWindow, Visit, VisitReminder, VisitSchedule
 from programs.selectors.visits import open_slots_for_therapist
-from programs.tasks import visit_notice_task, visit_reminders_send_task
 from programs.visits_slots import WeeklyWindow
+from therapy.celery import task_send
 from therapy.errors import ApplicationError
 
 REMINDER_LEADS = {
@@ -109,7 +109,7 @@ def _create_visit(
             {"starts_at": ["Someone has just booked that time. Choose another time."]}
         ) from exc
 
-    transaction.on_commit(lambda: visit_notice_task.delay(visit.pk, "booked"))
+    transaction.on_commit(lambda: task_send("programs.tasks.visit_notice_task", visit.pk, "booked"))
     VisitReminder.objects.bulk_create(
         VisitReminder(visit=visit, recipient_id=uid, lead=lead, due_at=starts_at - before)
         for lead, before in REMINDER_LEADS.items()
@@ -156,7 +156,9 @@ def visit_cancel(*, visit: Visit, by: User, now: datetime | None = None) -> Visi
     locked.cancelled_at = now
     locked.save(update_fields=["status", "cancelled_by", "cancelled_at"])
 
-    transaction.on_commit(lambda: visit_notice_task.delay(locked.pk, "cancelled"))
+    transaction.on_commit(
+        lambda: task_send("programs.tasks.visit_notice_task", locked.pk, "cancelled")
+    )
     return locked
 
 
@@ -217,5 +219,5 @@ def visit_reminders_sweep(*, now: datetime | None = None) -> list[int]:
         # The conditional UPDATE is the claim: a second sweep finds nothing left to claim.
         VisitReminder.objects.filter(id__in=due, claimed_at__isnull=True).update(claimed_at=now)
 
-        transaction.on_commit(lambda: visit_reminders_send_task.delay(due))
+        transaction.on_commit(lambda: task_send("programs.tasks.visit_reminders_send_task", due))
     return due
