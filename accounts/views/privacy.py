@@ -1,13 +1,10 @@
 """ "My data": the privacy page, the data export and closing an account."""
 
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -15,7 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.forms.privacy import CloseAccountForm
 from accounts.models import User
 from accounts.services.privacy import account_close as account_close_service
-from accounts.services.privacy import patient_data_export
+from accounts.services.privacy import patient_data_export_stream
 
 
 def _patient_or_404(user: User) -> None:
@@ -42,9 +39,8 @@ def privacy_overview(request: HttpRequest) -> HttpResponse:
 def data_export(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     _patient_or_404(user)
-    data = patient_data_export(request, patient=user)
-    response = HttpResponse(
-        json.dumps(data, cls=DjangoJSONEncoder, indent=2), content_type="application/json"
+    response = StreamingHttpResponse(
+        patient_data_export_stream(request, patient=user), content_type="application/json"
     )
     response["Content-Disposition"] = 'attachment; filename="my-psoas-care-data.json"'
     return response
