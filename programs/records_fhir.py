@@ -563,6 +563,8 @@ def _activity_item(activity: Any, where: str) -> ImportedItem:
             f"{where}.scheduledTiming",
             "Give the frequency as repeat.frequency times per 1 wk.",
         )
+    if not 1 <= repeat["frequency"] <= 7:
+        raise CarePlanError(f"{where}.scheduledTiming", "From 1 to 7 sessions a week.")
     return ImportedItem(
         slug=slugs[0],
         element=where,
@@ -579,7 +581,7 @@ def careplan_items(data: Any) -> list[ImportedItem]:
     """The prescription in a CarePlan, or CarePlanError naming the first element at fault."""
     if not isinstance(data, dict) or data.get("resourceType") != "CarePlan":
         raise CarePlanError("CarePlan.resourceType", "Send one FHIR CarePlan resource.")
-    if data.get("intent") not in ("plan", "order", "proposal", "directive", "option"):
+    if data.get("intent") not in ("proposal", "plan", "order", "option"):
         raise CarePlanError("CarePlan.intent", "intent is missing or not a CarePlan intent.")
     activities = data.get("activity")
     if not isinstance(activities, list) or not activities:

@@ -121,7 +121,9 @@ def build_full_record(*, patient: User, pt: User) -> None:
         status=ReminderDelivery.Status.SENT,
         channel="email",
     )
-    PatientSummary.objects.create(patient=patient, local_date=timezone.localdate())
+    PatientSummary.objects.get_or_create(
+        patient=patient, defaults={"local_date": timezone.localdate()}
+    )
     Token.objects.create(user=patient)
     TOTPDevice.objects.create(user=patient, name="phone", confirmed=True)
     static = StaticDevice.objects.create(user=patient, name="backup")
