@@ -20,6 +20,13 @@ def _patient_or_404(user: User) -> None:
         raise Http404("No such page.")
 
 
+def _retention() -> dict[str, int]:
+    return {
+        "retention_days": settings.CLOSED_ACCOUNT_RETENTION_DAYS,
+        "clinical_years": settings.CLINICAL_RECORD_RETENTION_YEARS,
+    }
+
+
 # --- patient rights ----------------------------------------------------------------------
 @login_required
 def privacy_overview(request: HttpRequest) -> HttpResponse:
@@ -27,10 +34,7 @@ def privacy_overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/privacy/privacy.html",
-        {
-            "form": CloseAccountForm(),
-            "retention_days": settings.CLOSED_ACCOUNT_RETENTION_DAYS,
-        },
+        {"form": CloseAccountForm(), **_retention()},
     )
 
 
@@ -57,14 +61,15 @@ def account_close(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "accounts/privacy/privacy.html",
-            {"form": form, "retention_days": settings.CLOSED_ACCOUNT_RETENTION_DAYS},
+            {"form": form, **_retention()},
             status=400,
         )
     account_close_service(request, patient=user)
     logout(request)
     messages.success(
         request,
-        "Your account is closed. Your data will be erased after "
-        f"{settings.CLOSED_ACCOUNT_RETENTION_DAYS} days.",
+        "Your account is closed. Data outside your health record is erased after "
+        f"{settings.CLOSED_ACCOUNT_RETENTION_DAYS} days; your health record is kept for "
+        f"{settings.CLINICAL_RECORD_RETENTION_YEARS} years after your last activity, then erased.",
     )
     return redirect("accounts:login")

@@ -102,3 +102,14 @@ def test_the_worker_sweeps_closed_accounts_with_a_clinical_record_and_keeps_the_
     kept = AuditEvent.objects.filter(patient_id=patient.pk)
     assert set(kept.values_list("action", flat=True)) >= {"read", "erased"}
     assert patient.email not in str(list(kept.values_list()))
+
+
+@pytest.mark.django_db
+def test_the_my_data_page_tells_the_truth_about_retention(settings, patient):
+    settings.CLOSED_ACCOUNT_RETENTION_DAYS = 30
+    settings.CLINICAL_RECORD_RETENTION_YEARS = 10
+    page = client_for(patient).get(reverse("security:privacy")).content.decode()
+    assert "as the law" not in page  # it said 30 days "as the law on clinical records asks"
+    assert "erased 30 days after you close your account" in page
+    assert "kept for 10 years after your last activity" in page
+    assert "/api/v1/me/export/fhir/" in page
