@@ -126,7 +126,7 @@ def report(name: str, figures: dict, goals: dict[str, bool], *, timing: dict[str
     for goal, met in goals.items():
         print(f"   goal {'MET ' if met else 'MISSED'}  {goal}")
     for goal, met in timing.items():
-        note = " (timing: not enforced in smoke mode)" if smoke() else ""
+        note = " (a ratio: not enforced in smoke mode)" if smoke() else ""
         print(f"   goal {'MET ' if met else 'MISSED'}  {goal}{note}")
     sys.stdout.flush()
     deterministic = all(goals.values())
