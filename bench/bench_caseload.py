@@ -5,7 +5,7 @@ median server time at 5,000 is at most 1.5x that at 50; a naive version that que
 patient is at least 20x slower than ours at 1,000. Also reported: our API against a bare view
 doing the same database work with .values() (at most 2.0x), and the sweep that keeps the
 caseload summary rows current.
-Size: BENCH_CASELOAD_SIZE (default 5,000; 200 in smoke mode).
+Size: BENCH_CASELOAD_SIZE (default 5,000; 400 in smoke mode).
 """
 
 import time
@@ -24,7 +24,7 @@ from bench.harness import count_queries, logged_in_client, median_seconds, ok, r
 from programs.services.alerts import alerts_evaluate
 from programs.tasks import SWEEP_BATCH
 
-BIG = size("BENCH_CASELOAD_SIZE", full=5000, smoke_size=200)
+BIG = size("BENCH_CASELOAD_SIZE", full=5000, smoke_size=400)
 SMALL = 50
 NAIVE_AT = min(1000, BIG // 2)
 

@@ -12,7 +12,7 @@ Goals: (ii) <= 1.5x (i); (iii) <= 3x (i); Celery messages per reminder <= 1/500;
 no misses; the claim's plan uses the partial index, not a scan of the whole table.
 Goals (ii) and (iii) compare timings; the others hold at any size.
 Sizes: BENCH_REMINDER_SCHEDULES, BENCH_REMINDER_DUE, BENCH_REMINDER_SEND_SAMPLE (defaults are
-the issue's; 20,000 / 2,000 / 500 in smoke mode).
+the issue's; 50,000 / 5,000 / 1,000 in smoke mode).
 """
 
 import os
@@ -32,11 +32,11 @@ from bench.harness import ROOT, report, size
 from programs.services.reminders import claim_query, reminders_sweep
 from programs.tasks import reminders_send_task
 
-SCHEDULES = size("BENCH_REMINDER_SCHEDULES", full=1_000_000, smoke_size=20_000)
-DUE = size("BENCH_REMINDER_DUE", full=100_000, smoke_size=2_000)
+SCHEDULES = size("BENCH_REMINDER_SCHEDULES", full=1_000_000, smoke_size=50_000)
+DUE = size("BENCH_REMINDER_DUE", full=100_000, smoke_size=5_000)
 # (iii) sends through the whole per-delivery path (about ten queries and one commit each), far
 # slower than the sweep; it runs on a sample of the due rows and is compared per reminder.
-SEND_SAMPLE = min(DUE, size("BENCH_REMINDER_SEND_SAMPLE", full=5000, smoke_size=500))
+SEND_SAMPLE = min(DUE, size("BENCH_REMINDER_SEND_SAMPLE", full=5000, smoke_size=1000))
 # How long (iii) may take before the benchmark gives up: a worker that died sends nothing.
 SEND_TIMEOUT_SECONDS = 1800
 ZONES = [

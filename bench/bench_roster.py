@@ -8,8 +8,8 @@ then 10,000 eligibility checks (p50/p99) with EXPLAIN of the lookup, the import 
 memory at BENCH_MEMORY_ROWS (default "1000000,5000000"; empty to skip) in a child process,
 and the employer dashboard over BENCH_EVENTS completion events (default 5,000,000): rollup
 versus the same aggregate over the base tables.
-Smoke mode: 20,000 rows, 1,000 eligibility checks (BENCH_ELIGIBILITY_CHECKS), memory at
-"20000,100000" rows, 200,000 events. Timing and memory ratios are not enforced there.
+Smoke mode: 50,000 rows, 2,000 eligibility checks (BENCH_ELIGIBILITY_CHECKS), memory at
+"50000,200000" rows, 500,000 events. Timing and memory ratios are not enforced there.
 """
 
 import csv
@@ -434,10 +434,10 @@ def dashboard(events: int) -> dict:
 
 
 def run() -> object:
-    rows = size("BENCH_ROSTER_ROWS", full=1_000_000, smoke_size=20_000)
-    events = size("BENCH_EVENTS", full=5_000_000, smoke_size=200_000)
-    checks_count = size("BENCH_ELIGIBILITY_CHECKS", full=10_000, smoke_size=1_000)
-    memory_default = "20000,100000" if smoke() else "1000000,5000000"
+    rows = size("BENCH_ROSTER_ROWS", full=1_000_000, smoke_size=50_000)
+    events = size("BENCH_EVENTS", full=5_000_000, smoke_size=500_000)
+    checks_count = size("BENCH_ELIGIBILITY_CHECKS", full=10_000, smoke_size=2_000)
+    memory_default = "50000,200000" if smoke() else "1000000,5000000"
     memory_rows = [
         int(r) for r in os.environ.get("BENCH_MEMORY_ROWS", memory_default).split(",") if r
     ]
