@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from bench.harness import count_queries, logged_in_client, median_seconds, ok, report, size
+from bench.harness import Outcome, count_queries, logged_in_client, median_seconds, ok, report, size
 
 # isort: split
 # The project's services and tasks this benchmark drives, in one place: update these lines when
@@ -160,7 +160,7 @@ def _count_every_query(fn: Callable[[], object]) -> int:
 
 
 @override_settings(ROOT_URLCONF="bench.urls")
-def run() -> object:
+def run() -> Outcome:
     from accounts.models import CareTeamLink
     from programs.models import Completion
     from tests.factories import TherapistFactory

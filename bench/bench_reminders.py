@@ -24,7 +24,7 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-from bench.harness import ROOT, report, size
+from bench.harness import ROOT, Outcome, report, size
 
 # isort: split
 # The project's services and tasks this benchmark drives, in one place: update these lines when
@@ -226,7 +226,7 @@ def _worker(queue: str) -> subprocess.Popen:
     )
 
 
-def run() -> object:
+def run() -> Outcome:
     from django.conf import settings
     from django.utils import timezone
 

@@ -23,7 +23,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from bench.harness import ROOT, report, size, smoke
+from bench.harness import ROOT, Outcome, report, size, smoke
 
 # isort: split
 # The project's services and selectors this benchmark drives, in one place: update these lines
@@ -433,7 +433,7 @@ def dashboard(events: int) -> dict:
     }
 
 
-def run() -> object:
+def run() -> Outcome:
     rows = size("BENCH_ROSTER_ROWS", full=1_000_000, smoke_size=50_000)
     events = size("BENCH_EVENTS", full=5_000_000, smoke_size=500_000)
     checks_count = size("BENCH_ELIGIBILITY_CHECKS", full=10_000, smoke_size=2_000)

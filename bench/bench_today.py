@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.test import override_settings
 
-from bench.harness import count_queries, logged_in_client, median_seconds, ok, report
+from bench.harness import Outcome, count_queries, logged_in_client, median_seconds, ok, report
 
 # isort: split
 # The project's services and helpers this benchmark drives, in one place: update these lines
@@ -94,7 +94,7 @@ def _patient_with(size: int, history_days: int):
 
 
 @override_settings(ROOT_URLCONF="bench.urls")
-def run() -> object:
+def run() -> Outcome:
     clients = {}
     for size in SIZES:
         for days in HISTORIES:

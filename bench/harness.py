@@ -96,7 +96,8 @@ def ok(response: object) -> object:
     """The response, after checking it is a 200: a benchmark of a 403 or a 302 measures nothing."""
     status = response.status_code  # type: ignore[attr-defined]
     if status != 200:
-        raise AssertionError(f"{response.request['PATH_INFO']} answered {status}, not 200")  # type: ignore[attr-defined]
+        path = response.request["PATH_INFO"]  # type: ignore[attr-defined]
+        raise AssertionError(f"{path} answered {status}, not 200")
     return response
 
 
