@@ -513,8 +513,8 @@ def _activity_item(activity: Any, where: str) -> ImportedItem:
     codings = code.get("coding") if isinstance(code, dict) else None
     if not isinstance(codings, list):
         raise CarePlanError(f"{where}.code", "Give the exercise as a coding.")
-    slugs = [
-        c.get("code")
+    slugs: list[str] = [
+        c["code"]
         for c in codings
         if isinstance(c, dict)
         and c.get("system") == EXERCISE_SYSTEM

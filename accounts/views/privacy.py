@@ -40,7 +40,7 @@ def privacy_overview(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def data_export(request: HttpRequest) -> HttpResponse:
+def data_export(request: HttpRequest) -> StreamingHttpResponse:
     user: User = request.user  # type: ignore[assignment]
     _patient_or_404(user)
     response = StreamingHttpResponse(

@@ -5,7 +5,6 @@ from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.parsers import JSONParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,6 +14,7 @@ from programs.apis.access import PatientOnly, PlanEditor
 from programs.selectors.plans import patient_for_plan_editor, plan_get_for_user
 from programs.selectors.records import plan_careplan, records_fhir_bundle_stream
 from programs.services.records import plan_import_careplan
+from therapy.http import AuthenticatedRequest
 from therapy.permissions import IsClinicalUser
 
 FHIR_JSON = "application/fhir+json"
@@ -31,11 +31,11 @@ class MyFhirExportApi(APIView):
         responses={200: OpenApiTypes.OBJECT, 401: ErrorSerializer, 404: ErrorSerializer},
         summary="Everything held about me, as a FHIR R4 Bundle of type collection (patients)",
     )
-    def get(self, request: Request) -> StreamingHttpResponse:
+    def get(self, request: AuthenticatedRequest) -> StreamingHttpResponse:
         user = request.user
         audit_record(request_or_actor=request, patient_id=user.pk, action=Action.EXPORT, obj=user)
         response = StreamingHttpResponse(
-            records_fhir_bundle_stream(patient=user),  # type: ignore[arg-type]
+            records_fhir_bundle_stream(patient=user),
             content_type=FHIR_JSON,
         )
         response["Content-Disposition"] = 'attachment; filename="my-psoas-care-record.fhir.json"'
@@ -56,7 +56,7 @@ class PlanFhirApi(APIView):
         responses={200: OpenApiTypes.OBJECT, 401: ErrorSerializer, 404: ErrorSerializer},
         summary="A patient's active plan as a FHIR R4 CarePlan",
     )
-    def get(self, request: Request, patient_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         plan = plan_get_for_user(user=request.user, patient_id=patient_id)
         audit_read(request, patient_id=plan.patient_id, obj=plan)
         return Response(plan_careplan(plan=plan), content_type=FHIR_JSON)
@@ -71,10 +71,10 @@ class PlanFhirApi(APIView):
         },
         summary="Import a FHIR R4 CarePlan as the patient's plan (a new version)",
     )
-    def post(self, request: Request, patient_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_for_plan_editor(user=request.user, patient_id=patient_id)
         plan = plan_import_careplan(
-            therapist=request.user,  # type: ignore[arg-type]
+            therapist=request.user,
             patient=patient,
             careplan=request.data,
         )

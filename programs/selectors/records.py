@@ -355,7 +355,7 @@ def plan_careplan(*, plan: Plan) -> dict[str, Any]:
                 "items", queryset=PlanItem.objects.select_related("exercise").order_by("order")
             )
         )
-        .get(pk=plan.current_version_id)
+        .get(plan=plan, pk=plan.current_version_id or 0)
     )
     return records_fhir.careplan_resource(
         version.plan, version, list(version.items.all()), versions=version.number
