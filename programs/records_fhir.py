@@ -10,6 +10,7 @@ a Timing (n times per week).
 """
 
 import base64
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -537,6 +538,7 @@ def _activity_item(activity: Any, where: str) -> ImportedItem:
             and hold.get("code") in ("s", "min")
             and isinstance(hold.get("value"), int | float)
             and not isinstance(hold.get("value"), bool)
+            and math.isfinite(hold["value"])
         ):
             raise CarePlanError(
                 f"{where}.extension", f"{EXT_HOLD} needs a UCUM duration in s or min."
@@ -557,6 +559,7 @@ def _activity_item(activity: Any, where: str) -> ImportedItem:
         isinstance(repeat, dict)
         and _is_int(repeat.get("frequency"))
         and repeat.get("period") in (1, 1.0)
+        and not isinstance(repeat.get("period"), bool)
         and repeat.get("periodUnit") == "wk"
     ):
         raise CarePlanError(

@@ -109,11 +109,6 @@ def _materialize(value: Any) -> Any:
     return value
 
 
-def patient_data(*, patient: User) -> dict[str, Any]:
-    """Every section of the export, by name."""
-    return {name: _materialize(builder(patient)) for name, builder in _SECTIONS.items()}
-
-
 def _encode(value: Any) -> str:
     return json.dumps(value, cls=DjangoJSONEncoder)
 

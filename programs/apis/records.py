@@ -28,7 +28,11 @@ class MyFhirExportApi(APIView):
     permission_classes = [PatientOnly]
 
     @extend_schema(
-        responses={200: OpenApiTypes.OBJECT, 401: ErrorSerializer, 404: ErrorSerializer},
+        responses={
+            (200, FHIR_JSON): OpenApiTypes.OBJECT,
+            (401, "application/json"): ErrorSerializer,
+            (404, "application/json"): ErrorSerializer,
+        },
         summary="Everything held about me, as a FHIR R4 Bundle of type collection (patients)",
     )
     def get(self, request: AuthenticatedRequest) -> StreamingHttpResponse:
@@ -53,7 +57,11 @@ class PlanFhirApi(APIView):
         return [IsClinicalUser()] if self.request.method == "GET" else [PlanEditor()]
 
     @extend_schema(
-        responses={200: OpenApiTypes.OBJECT, 401: ErrorSerializer, 404: ErrorSerializer},
+        responses={
+            (200, FHIR_JSON): OpenApiTypes.OBJECT,
+            (401, "application/json"): ErrorSerializer,
+            (404, "application/json"): ErrorSerializer,
+        },
         summary="A patient's active plan as a FHIR R4 CarePlan",
     )
     def get(self, request: AuthenticatedRequest, patient_id: int) -> Response:
@@ -64,10 +72,10 @@ class PlanFhirApi(APIView):
     @extend_schema(
         request=OpenApiTypes.OBJECT,
         responses={
-            200: OpenApiTypes.OBJECT,
-            400: ErrorSerializer,
-            401: ErrorSerializer,
-            404: ErrorSerializer,
+            (200, FHIR_JSON): OpenApiTypes.OBJECT,
+            (400, "application/json"): ErrorSerializer,
+            (401, "application/json"): ErrorSerializer,
+            (404, "application/json"): ErrorSerializer,
         },
         summary="Import a FHIR R4 CarePlan as the patient's plan (a new version)",
     )

@@ -173,3 +173,24 @@ def test_a_closed_account_gets_no_reminders(pt, patient):
     prefs = ReminderSettings.objects.get(patient=patient)
     now = timezone.now()
     assert skip_reason(patient=patient, prefs=prefs, slot_at=now, now=now) == "off"
+
+
+@pytest.mark.django_db
+def test_the_demo_patients_are_erased_without_protected_errors(settings):
+    """The issue's reproduction: the demo patient (plan, outcomes, alerts) could not be
+    erased ("referenced through protected foreign keys: 'OutcomeResponse.patient',
+    'Plan.patient'") and the exception stopped the whole batch."""
+    settings.DEBUG = True
+    call_command("seed_demo")
+    patients = list(User.objects.filter(email__in=["patient@demo.test", "patient2@demo.test"]))
+    long_ago = timezone.now() - timedelta(days=40)
+    User.objects.filter(pk__in=[p.pk for p in patients]).update(is_active=False, closed_at=long_ago)
+    far = timezone.now().replace(
+        year=timezone.now().year + settings.CLINICAL_RECORD_RETENTION_YEARS + 1
+    )
+
+    result = records_sweep(as_of=far)
+
+    assert result.ok, result.failed
+    assert sorted(result.clinical_records_erased) == sorted(p.pk for p in patients)
+    assert not User.objects.filter(pk__in=[p.pk for p in patients]).exists()
