@@ -1,5 +1,7 @@
 """Pages of video visits: the patient books and manages theirs, the PT publishes availability."""
 
+from collections.abc import Callable
+
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,7 +13,7 @@ from accounts.models import User
 from accounts.selectors import primary_therapist_for
 from accounts.services.audit import Action, audit_read_many, audit_record
 from programs.forms.visits import SlotForm, SlotGroup, VisitLengthForm, WindowForm
-from programs.models import Weekday
+from programs.models import Visit, Weekday
 from programs.selectors import visits as selectors
 from programs.services import visits as services
 from programs.visits_slots import BOOKING_HORIZON_DAYS, WeeklyWindow
@@ -96,20 +98,30 @@ def visit_book(request: HttpRequest) -> HttpResponse:
     return visits_home(request, book_form=form, status=400)
 
 
-@login_required
-@require_POST
-def visit_cancel(request: HttpRequest, visit_id: int) -> HttpResponse:
+def _visit_change(
+    request: HttpRequest, *, visit_id: int, change: Callable[..., Visit], done: str
+) -> Visit:
+    """Cancel or complete one of the user's visits: the service's refusal becomes a flash."""
     user = require_role(request, *VISIT_ROLES)
     visit = selectors.visit_get_for_user(user=user, visit_id=visit_id)
     try:
-        services.visit_cancel(visit=visit, by=user)
+        change(visit=visit, by=user)
     except ApplicationError as exc:
         flash.error(request, exc.message)
     else:
         audit_record(
             request_or_actor=request, patient_id=visit.patient_id, action=Action.UPDATE, obj=visit
         )
-        flash.success(request, "The visit is cancelled.")
+        flash.success(request, done)
+    return visit
+
+
+@login_required
+@require_POST
+def visit_cancel(request: HttpRequest, visit_id: int) -> HttpResponse:
+    _visit_change(
+        request, visit_id=visit_id, change=services.visit_cancel, done="The visit is cancelled."
+    )
     return redirect("programs:visits")
 
 
@@ -148,17 +160,12 @@ def visit_reschedule(request: HttpRequest, visit_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def visit_complete(request: HttpRequest, visit_id: int) -> HttpResponse:
-    user = require_role(request, *VISIT_ROLES)
-    visit = selectors.visit_get_for_user(user=user, visit_id=visit_id)
-    try:
-        services.visit_mark_completed(visit=visit, by=user)
-    except ApplicationError as exc:
-        flash.error(request, exc.message)
-    else:
-        audit_record(
-            request_or_actor=request, patient_id=visit.patient_id, action=Action.UPDATE, obj=visit
-        )
-        flash.success(request, "The visit is marked as completed.")
+    visit = _visit_change(
+        request,
+        visit_id=visit_id,
+        change=services.visit_mark_completed,
+        done="The visit is marked as completed.",
+    )
     if request.POST.get("back_to") == "patient":
         return redirect("patient-detail", visit.patient_id)
     return redirect("programs:visits")
