@@ -11,9 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
 from accounts.models import AuditEvent, User
 from accounts.selectors.audit import audit_access_log_for_patient, audit_event_search
+from therapy.api_errors import ErrorSerializer
 
 
 class AuditEventOutput(serializers.ModelSerializer):

@@ -5,13 +5,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis.people import ErrorSerializer
 from accounts.models import Sponsor
 from accounts.services.eligibility import (
     RateLimited,
     eligibility_check,
     eligibility_rate_limit,
 )
+from therapy.api_errors import ErrorSerializer
 from therapy.client_ip import client_ip
 
 

@@ -9,9 +9,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis.people import ErrorSerializer
 from accounts.models import RosterEntry
 from accounts.selectors.employer import employer_dashboard, employer_sponsor_for
+from therapy.api_errors import ErrorSerializer
 
 
 class IsEmployerAdmin(IsAuthenticated):

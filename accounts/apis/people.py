@@ -11,12 +11,8 @@ from accounts import selectors, services
 from accounts.models import US_STATES, PatientProfile, User
 from accounts.selectors.security import mfa_check_token, mfa_required_for, user_has_confirmed_device
 from accounts.services.audit import Action, audit_read, audit_read_many, audit_record
+from therapy.api_errors import ErrorSerializer
 from therapy.permissions import IsClinicalUser
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
 class PatientProfileOutput(serializers.ModelSerializer):

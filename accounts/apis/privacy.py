@@ -7,9 +7,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
 from accounts.models import User
 from accounts.services.privacy import patient_data_export
+from therapy.api_errors import ErrorSerializer
 
 
 class MyDataExportApi(APIView):

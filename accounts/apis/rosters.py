@@ -12,7 +12,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis.employer import IsEmployerAdmin
-from accounts.apis.people import ErrorSerializer
 from accounts.models import RosterEntry, RosterImport
 from accounts.selectors.employer import employer_sponsor_for
 from accounts.selectors.rosters import (
@@ -22,6 +21,7 @@ from accounts.selectors.rosters import (
     roster_search,
 )
 from accounts.services.rosters import roster_import_confirm, roster_import_create
+from therapy.api_errors import ErrorSerializer
 
 
 class RosterImportOutput(serializers.ModelSerializer):

@@ -7,11 +7,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
 from accounts.services.audit import Action, audit_read, audit_record
 from programs.models import MESSAGE_MAX_LENGTH
 from programs.selectors import messaging as selectors
 from programs.services import messaging as services
+from therapy.api_errors import ErrorSerializer
 from therapy.permissions import IsClinicalUser
 
 

@@ -8,7 +8,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
 from accounts.selectors import primary_therapist_for
 from accounts.services.audit import Action, audit_read, audit_read_many, audit_record
 from programs.apis.fields import HourMinuteField
@@ -16,6 +15,7 @@ from programs.models import VisitSchedule, Weekday
 from programs.selectors import visits as selectors
 from programs.services import visits as services
 from programs.visits_slots import WeeklyWindow
+from therapy.api_errors import ErrorSerializer
 from therapy.permissions import IsClinicalUser
 
 
