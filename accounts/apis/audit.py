@@ -5,7 +5,6 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,6 +13,8 @@ from rest_framework.views import APIView
 from accounts.models import AuditEvent, User
 from accounts.selectors.audit import audit_access_log_for_patient, audit_event_search
 from therapy.api_errors import ErrorSerializer
+from therapy.http import AuthenticatedRequest
+from therapy.permissions import RoleOr404
 
 
 class AuditEventOutput(serializers.ModelSerializer):
@@ -57,6 +58,8 @@ class AccessLogEntryOutput(serializers.Serializer):
 class AuditEventListApi(APIView):
     """Staff only. Everyone else gets 404, as for anything outside their reach."""
 
+    permission_classes = [RoleOr404(User.Role.STAFF)]
+
     class AuditFilterInput(serializers.Serializer):
         actor_email = serializers.EmailField(required=False)
         patient_id = serializers.IntegerField(required=False, min_value=1)
@@ -78,9 +81,6 @@ class AuditEventListApi(APIView):
         summary="Search the audit trail (staff)",
     )
     def get(self, request: Request) -> Response:
-        user: User = request.user  # type: ignore[assignment]
-        if not user.is_operations_staff:
-            raise NotFound()
         data = self.AuditFilterInput(data=request.query_params)
         data.is_valid(raise_exception=True)
         filters = data.validated_data
@@ -100,15 +100,14 @@ class AuditEventListApi(APIView):
 
 
 class MyAccessLogApi(APIView):
+    permission_classes = [RoleOr404(User.Role.PATIENT)]
+
     @extend_schema(
         responses={200: AccessLogEntryOutput(many=True), 404: ErrorSerializer},
         summary="Who read or changed my record (patients)",
     )
-    def get(self, request: Request) -> Response:
-        user: User = request.user  # type: ignore[assignment]
-        if not user.is_patient:
-            raise NotFound()
-        events = audit_access_log_for_patient(patient=user)[:500]
+    def get(self, request: AuthenticatedRequest) -> Response:
+        events = audit_access_log_for_patient(patient=request.user)[:500]
         return Response(
             [
                 {

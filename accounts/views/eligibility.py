@@ -22,6 +22,7 @@ from accounts.services.eligibility import (
 from accounts.services.enrolment import enrolment_create
 from therapy.client_ip import client_ip
 from therapy.errors import ApplicationError
+from therapy.http import AuthenticatedHttpRequest
 
 
 def check(request: HttpRequest) -> HttpResponse:
@@ -82,14 +83,14 @@ def enrol(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     reviews = eligibility_reviews_pending(user=request.user)  # 404 unless staff
     return render(request, "accounts/eligibility/review_queue.html", {"reviews": reviews})
 
 
 @login_required
 @require_POST
-def review_decide(request: HttpRequest, review_id: int) -> HttpResponse:
+def review_decide(request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
     eligibility_reviews_pending(user=request.user)  # 404 unless staff
     approve = request.POST.get("decision") == "approve"
     try:

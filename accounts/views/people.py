@@ -3,7 +3,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
@@ -17,6 +17,8 @@ from accounts.forms.people import (
 )
 from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
+from therapy.http import AuthenticatedHttpRequest
+from therapy.permissions import require_role
 
 
 def sign_up(request: HttpRequest) -> HttpResponse:
@@ -40,9 +42,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    if not user.is_patient:
-        raise Http404("Only patients have a patient profile.")
+    user = require_role(request, User.Role.PATIENT)
     current = user.patient_profile
     initial = {
         "first_name": user.first_name,
@@ -73,7 +73,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_detail(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = selectors.patient_get_for_user(user=request.user, patient_id=patient_id)
     audit_read(request, patient_id=patient.pk, obj=patient)
     return render(
