@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -14,14 +13,13 @@ from accounts.forms.people import TIME_ZONE_CHOICES
 from accounts.selectors.eligibility import eligibility_reviews_pending
 from accounts.selectors.enrolment import roster_entry_from_token
 from accounts.services.eligibility import (
-    RateLimited,
     eligibility_check,
     eligibility_rate_limit,
     eligibility_review_decide,
 )
 from accounts.services.enrolment import enrolment_create
 from therapy.client_ip import client_ip
-from therapy.errors import ApplicationError
+from therapy.errors import ApplicationError, RateLimitedError, form_add_error
 from therapy.http import AuthenticatedHttpRequest
 
 
@@ -38,16 +36,14 @@ def check(request: HttpRequest) -> HttpResponse:
         try:
             eligibility_rate_limit(client_ip=client_ip(request), sponsor=data["sponsor"])
             outcome = eligibility_check(**data)
-        except RateLimited as exc:
+        except RateLimitedError as exc:
             form.add_error(
                 None,
                 f"Too many checks from here right now. Try again in {exc.retry_after} seconds.",
             )
             status = 429
         except ApplicationError as exc:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(field, error)
+            form_add_error(form, exc)
     response = render(
         request,
         "accounts/eligibility/check.html",
@@ -68,10 +64,8 @@ def enrol(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = enrolment_create(roster_entry=entry, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            form_add_error(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("programs:intake")
