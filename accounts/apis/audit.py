@@ -11,7 +11,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import AuditEvent, User
-from accounts.selectors.audit import audit_access_log_for_patient, audit_event_search
+from accounts.selectors.audit import (
+    EVENT_COLUMNS,
+    audit_access_log_for_patient,
+    audit_event_search,
+)
 from therapy.api_errors import ErrorSerializer
 from therapy.http import AuthenticatedRequest
 from therapy.permissions import RoleOr404
@@ -22,19 +26,7 @@ class AuditEventOutput(serializers.ModelSerializer):
 
     class Meta:
         model = AuditEvent
-        fields = [
-            "id",
-            "at",
-            "actor_id",
-            "actor_email",
-            "actor_role",
-            "patient_id",
-            "action",
-            "object_type",
-            "object_id",
-            "ip_address",
-            "request_id",
-        ]
+        fields = EVENT_COLUMNS
 
     def get_actor_email(self, event: AuditEvent) -> str:
         return event.actor.email if event.actor_id and event.actor else ""

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from accounts.models import RosterEntry, RosterImport, User
 from accounts.selectors.employer import employer_sponsor_for
 from accounts.selectors.rosters import (
+    ROSTER_FIELDS,
     roster_entry_get,
     roster_import_get,
     roster_import_list,
@@ -49,20 +50,7 @@ class RosterEntryOutput(serializers.ModelSerializer):
 
     class Meta:
         model = RosterEntry
-        fields = [
-            "id",
-            "member_id",
-            "first_name",
-            "last_name",
-            "date_of_birth",
-            "email",
-            "postal_code",
-            "relationship",
-            "coverage_start",
-            "coverage_end",
-            "ended_on",
-            "coverage_status",
-        ]
+        fields = [*ROSTER_FIELDS, "coverage_status"]
 
 
 class RosterImportListApi(APIView):
