@@ -1,5 +1,6 @@
 """“Do I qualify?”, enrolment and the staff review queue."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -26,9 +27,9 @@ from therapy.http import AuthenticatedHttpRequest
 def check(request: HttpRequest) -> HttpResponse:
     form = EligibilityCheckForm(request.POST or None)
     search = request.GET.get("q", "").strip()
-    if search:
-        sponsors = form.fields["sponsor"].queryset.filter(name__icontains=search)  # type: ignore[attr-defined]
-        form.fields["sponsor"].queryset = sponsors  # type: ignore[attr-defined]
+    sponsors = form.fields["sponsor"]
+    if search and isinstance(sponsors, forms.ModelChoiceField) and sponsors.queryset is not None:
+        sponsors.queryset = sponsors.queryset.filter(name__icontains=search)
     outcome = None
     status = 200
     if request.method == "POST" and form.is_valid():
