@@ -26,7 +26,7 @@ from accounts.services.rosters import (
     roster_import_confirm,
     roster_import_create,
 )
-from therapy.errors import ApplicationError
+from therapy.errors import ApplicationError, form_add_error
 from therapy.http import AuthenticatedHttpRequest
 
 
@@ -40,7 +40,7 @@ def imports(request: AuthenticatedHttpRequest) -> HttpResponse:
                 sponsor=sponsor, file=form.cleaned_data["file"], uploaded_by=request.user
             )
         except ApplicationError as exc:
-            form.add_error("file", exc.message)
+            form_add_error(form, exc)
         else:
             messages.success(request, "The file is uploaded. It is being processed now.")
             return redirect("employer:import-detail", import_id=created.pk)
