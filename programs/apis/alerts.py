@@ -8,13 +8,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis import ErrorSerializer
+from accounts.models import User
 from accounts.selectors import patient_get_for_user
 from accounts.services.audit import Action, audit_read, audit_record
-from programs.apis.access import therapist_only
 from programs.models import Alert
 from programs.selectors.alerts import alert_describe, alert_get_for_user, alerts_for_patient
 from programs.services import alerts as alert_services
-from therapy.permissions import IsClinicalUser
+from therapy.http import AuthenticatedRequest
+from therapy.permissions import IsClinicalUser, RoleOr404
 
 
 class AlertOutput(serializers.ModelSerializer):
@@ -57,7 +58,7 @@ class PatientAlertListApi(APIView):
 
 
 class AlertAcknowledgeApi(APIView):
-    permission_classes = [IsClinicalUser]
+    permission_classes = [RoleOr404(User.Role.THERAPIST)]
 
     class AlertAcknowledgeInput(serializers.Serializer):
         note = serializers.CharField(max_length=alert_services.ACK_NOTE_MAX)
@@ -67,8 +68,8 @@ class AlertAcknowledgeApi(APIView):
         responses={200: AlertOutput, 400: ErrorSerializer, 404: ErrorSerializer},
         summary="Acknowledge an alert with a short note",
     )
-    def post(self, request: Request, alert_id: int) -> Response:
-        user = therapist_only(request)
+    def post(self, request: AuthenticatedRequest, alert_id: int) -> Response:
+        user = request.user
         # Access first: another patient's alert is 404 whatever the body says.
         alert_get_for_user(user=user, alert_id=alert_id)
         data = self.AlertAcknowledgeInput(data=request.data)

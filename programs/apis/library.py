@@ -7,9 +7,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis import ErrorSerializer
-from programs.apis.access import PlanEditor
+from accounts.models import User
 from programs.models import Exercise
 from programs.selectors.library import exercise_library
+from therapy.permissions import RoleOr404
 
 
 class LibraryExerciseOutput(serializers.ModelSerializer):
@@ -44,7 +45,7 @@ class LibraryExerciseOutput(serializers.ModelSerializer):
 
 
 class ExerciseLibraryApi(APIView):
-    permission_classes = [PlanEditor]
+    permission_classes = [RoleOr404(User.Role.THERAPIST, User.Role.STAFF)]
 
     @extend_schema(
         responses={

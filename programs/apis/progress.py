@@ -7,9 +7,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis import ErrorSerializer
+from accounts.models import User
 from accounts.services.audit import audit_read
-from programs.apis.access import PatientOnly
 from programs.selectors.progress import progress_for_patient
+from therapy.permissions import RoleOr404
 
 
 class WeekAdherenceOutput(serializers.Serializer):
@@ -43,7 +44,7 @@ class ProgressOutput(serializers.Serializer):
 
 
 class ProgressApi(APIView):
-    permission_classes = [PatientOnly]
+    permission_classes = [RoleOr404(User.Role.PATIENT)]
 
     @extend_schema(
         responses={

@@ -7,11 +7,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis import ErrorSerializer
+from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
-from programs.apis.access import PatientOnly
 from programs.models import Completion
 from programs.selectors.sessions import today_plan_rows
 from programs.services.sessions import completion_record, session_finish
+from therapy.permissions import RoleOr404
 
 
 class TodayExerciseOutput(serializers.Serializer):
@@ -59,7 +60,7 @@ class TodayPlanOutput(serializers.Serializer):
 
 
 class TodayPlanApi(APIView):
-    permission_classes = [PatientOnly]
+    permission_classes = [RoleOr404(User.Role.PATIENT)]
 
     @extend_schema(
         responses={
@@ -78,7 +79,7 @@ class TodayPlanApi(APIView):
 
 
 class CompletionCreateApi(APIView):
-    permission_classes = [PatientOnly]
+    permission_classes = [RoleOr404(User.Role.PATIENT)]
 
     class CompletionInput(serializers.Serializer):
         exercise = serializers.IntegerField(help_text="Exercise id from today's plan.")
@@ -123,7 +124,7 @@ class CompletionCreateApi(APIView):
 
 
 class SessionFinishApi(APIView):
-    permission_classes = [PatientOnly]
+    permission_classes = [RoleOr404(User.Role.PATIENT)]
 
     class SessionFinishOutput(serializers.Serializer):
         local_date = serializers.DateField()
