@@ -9,8 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis import ErrorSerializer
+from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
-from programs.apis.access import PlanEditor
 from programs.models import (
     MAX_HOLD_SECONDS,
     MAX_REPS,
@@ -19,16 +19,19 @@ from programs.models import (
     PlanItem,
     PlanVersion,
     ProgramTemplate,
+    reps_xor_hold_error,
 )
 from programs.selectors.plans import patient_for_plan_editor, plan_get_for_user, plan_versions
 from programs.services.plans import (
     ItemSpec,
-    PlanConflict,
     plan_assign_template,
     plan_swap_exercise,
     plan_tailor,
 )
-from therapy.permissions import IsClinicalUser
+from therapy.permissions import IsClinicalUser, RoleOr404
+
+# Writes to a plan: therapists and staff (the patient is checked per call).
+PlanEditor = RoleOr404(User.Role.THERAPIST, User.Role.STAFF)
 
 
 class PlanItemOutput(serializers.ModelSerializer):
@@ -95,8 +98,10 @@ class PlanItemInput(serializers.Serializer):
     note = serializers.CharField(max_length=500, allow_blank=True, default="")
 
     def validate(self, attrs: dict) -> dict:
-        if (attrs.get("reps") is None) == (attrs.get("hold_seconds") is None):
-            raise serializers.ValidationError("Give either reps or hold_seconds, not both.")
+        if message := reps_xor_hold_error(
+            reps=attrs.get("reps"), hold_seconds=attrs.get("hold_seconds")
+        ):
+            raise serializers.ValidationError(message)
         return attrs
 
 
@@ -155,15 +160,12 @@ class PlanDetailApi(APIView):
             )
             for i in data.validated_data["items"]
         ]
-        try:
-            plan_tailor(
-                therapist=request.user,
-                plan=plan,
-                expected_version=data.validated_data["expected_version"],
-                items=specs,
-            )
-        except PlanConflict as exc:
-            return Response({"detail": exc.message, "errors": exc.errors}, status=409)
+        plan_tailor(
+            therapist=request.user,
+            plan=plan,
+            expected_version=data.validated_data["expected_version"],
+            items=specs,
+        )
         plan = plan_get_for_user(user=request.user, patient_id=patient.pk)
         audit_record(
             request_or_actor=request, patient_id=patient.pk, action=Action.UPDATE, obj=plan
@@ -196,16 +198,13 @@ class PlanSwapApi(APIView):
         data = self.PlanSwapInput(data=request.data)
         data.is_valid(raise_exception=True)
         plan = plan_get_for_user(user=request.user, patient_id=patient.pk)
-        try:
-            plan_swap_exercise(
-                therapist=request.user,
-                plan=plan,
-                expected_version=data.validated_data["expected_version"],
-                exercise_id=data.validated_data["exercise"],
-                direction=data.validated_data["direction"],
-            )
-        except PlanConflict as exc:
-            return Response({"detail": exc.message, "errors": exc.errors}, status=409)
+        plan_swap_exercise(
+            therapist=request.user,
+            plan=plan,
+            expected_version=data.validated_data["expected_version"],
+            exercise_id=data.validated_data["exercise"],
+            direction=data.validated_data["direction"],
+        )
         plan = plan_get_for_user(user=request.user, patient_id=patient.pk)
         audit_record(
             request_or_actor=request, patient_id=patient.pk, action=Action.UPDATE, obj=plan

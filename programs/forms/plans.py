@@ -1,6 +1,6 @@
 from django import forms
 
-from programs.models import MAX_HOLD_SECONDS, MAX_REPS, MAX_SETS
+from programs.models import MAX_HOLD_SECONDS, MAX_REPS, MAX_SETS, reps_xor_hold_error
 from programs.services.plans import ItemSpec
 
 
@@ -18,10 +18,12 @@ class PlanItemForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        if not self.cleaned_data.get("DELETE") and (data.get("reps") is None) == (
-            data.get("hold_seconds") is None
+        if self.cleaned_data.get("DELETE"):
+            return data
+        if message := reps_xor_hold_error(
+            reps=data.get("reps"), hold_seconds=data.get("hold_seconds")
         ):
-            raise forms.ValidationError("Give either reps or a hold time, not both.")
+            raise forms.ValidationError(message)
         return data
 
     def spec(self) -> ItemSpec:

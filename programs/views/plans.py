@@ -22,12 +22,11 @@ from programs.selectors.plans import (
 )
 from programs.services.plans import (
     ItemSpec,
-    PlanConflict,
     plan_assign_template,
     plan_tailor,
     specs_with_swap,
 )
-from therapy.errors import ApplicationError
+from therapy.errors import ApplicationError, ConflictError
 
 
 @login_required
@@ -102,7 +101,7 @@ def plan_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
                     expected_version=form.cleaned_data["expected_version"],
                     items=specs,
                 )
-            except PlanConflict as exc:
+            except ConflictError as exc:
                 conflict, status = exc.message, 409
                 # Keep every field the PT typed; the next save applies on top of the new version.
                 data: QueryDict = request.POST.copy()

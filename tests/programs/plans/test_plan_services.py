@@ -4,13 +4,12 @@ from django.core.exceptions import ValidationError
 from programs.models import Completion, ExerciseSession, PlanVersion
 from programs.services.plans import (
     ItemSpec,
-    PlanConflict,
     plan_mark_changes_seen,
     plan_swap_exercise,
     plan_tailor,
 )
 from programs.services.sessions import completion_record
-from therapy.errors import ApplicationError
+from therapy.errors import ApplicationError, ConflictError
 
 
 def _specs(plan):
@@ -55,7 +54,7 @@ def test_sessions_keep_the_version_the_patient_did(plan, pt, patient, bridge):
 def test_a_stale_editor_is_told_and_nothing_is_saved(plan, pt, pt2, bridge):
     specs = _specs(plan)
     plan_tailor(therapist=pt, plan=plan, expected_version=1, items=specs[1:])
-    with pytest.raises(PlanConflict, match="while you were editing"):
+    with pytest.raises(ConflictError, match="while you were editing"):
         plan_tailor(therapist=pt, plan=plan, expected_version=1, items=specs[:-1])
     assert plan.versions.count() == 2
 
@@ -68,7 +67,7 @@ def test_a_stale_editor_is_told_and_nothing_is_saved(plan, pt, pt2, bridge):
         ({"reps": 10000}, "Repetitions must be between 1 and 50"),
         ({"reps": None, "hold_seconds": 601}, "A hold must be between 1 and 600 seconds"),
         ({"sessions_per_week": 8}, "Sessions per week must be between 1 and 7"),
-        ({"hold_seconds": 30}, "either repetitions or a hold"),
+        ({"hold_seconds": 30}, "either reps or a hold time"),
     ],
 )
 def test_absurd_dosages_are_refused_whole(plan, pt, bridge, change, message):
@@ -123,7 +122,7 @@ def test_a_stale_swap_is_a_conflict_even_when_the_exercise_is_gone(plan, pt, bri
     # when a second PT, still looking at version 1, clicks the same swap
     from programs.models import Plan
 
-    with pytest.raises(PlanConflict):
+    with pytest.raises(ConflictError):
         plan_swap_exercise(
             therapist=pt,
             plan=Plan.objects.get(pk=plan.pk),
