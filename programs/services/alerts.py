@@ -14,7 +14,6 @@ acknowledges it with a note. After an acknowledgement, the same rule does not op
 for that patient for REOPEN_AFTER, so that a PT who has acted is not asked again every sweep.
 """
 
-import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -37,8 +36,10 @@ from django.db.models import (
 from django.utils import timezone
 
 from accounts.models import CareTeamLink, User
+from accounts.selectors import primary_therapist_for
 from programs.models import Alert, Completion, ExerciseSession, PatientSummary, Plan
 from programs.selectors.progress import adherence_weeks
+from programs.sessions_schedule import local_today
 from therapy.celery import task_send
 from therapy.errors import ApplicationError
 from therapy.permissions import get_patient_record_or_404
@@ -57,14 +58,6 @@ def _one_decimal(value: float | Decimal | None) -> Decimal | None:
     return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _primary_therapist_id(patient_id: int) -> int | None:
-    return (
-        CareTeamLink.objects.filter(patient_id=patient_id, is_primary=True, ended_at__isnull=True)
-        .values_list("therapist_id", flat=True)
-        .first()
-    )
-
-
 def alert_raise(
     *, patient_id: int, kind: str, severity: str, details: dict[str, object]
 ) -> tuple[Alert, bool]:
@@ -73,7 +66,8 @@ def alert_raise(
         with transaction.atomic():
             alert = Alert.objects.create(
                 patient_id=patient_id,
-                therapist_id=_primary_therapist_id(patient_id),
+                # An unsaved User with only its pk: the selector filters on it, no extra query.
+                therapist=primary_therapist_for(patient=User(pk=patient_id)),
                 kind=kind,
                 severity=severity,
                 details=details,
@@ -156,10 +150,6 @@ class RuleFacts:
     plan_started_on: date | None
 
 
-def _local_today(zone: str, now: datetime) -> date:
-    return now.astimezone(zoneinfo.ZoneInfo(zone)).date()
-
-
 def patient_summaries_refresh(
     *, patient_ids: list[int], now: datetime | None = None
 ) -> dict[int, "RuleFacts"]:
@@ -175,7 +165,7 @@ def patient_summaries_refresh(
     }
     if not patients:
         return {}
-    todays = {pk: _local_today(p.patient_profile.time_zone, now) for pk, p in patients.items()}
+    todays = {pk: local_today(p.patient_profile.time_zone, now) for pk, p in patients.items()}
     earliest = min(todays.values()) - timedelta(days=2 * WINDOW_DAYS)
 
     bounds = {
@@ -266,7 +256,7 @@ def patient_summaries_refresh(
             recent_completions=recent[row.patient_id].count,
             recent_too_hard=recent[row.patient_id].too_hard,
             plan_started_on=(
-                _local_today(patients[row.patient_id].patient_profile.time_zone, plan.created_at)
+                local_today(patients[row.patient_id].patient_profile.time_zone, plan.created_at)
                 if (plan := plans.get(row.patient_id))
                 else None
             ),
