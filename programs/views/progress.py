@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from accounts.models import User
 from accounts.services.audit import audit_read
-from programs.pain_chart import pain_chart
+from programs.charts import pain_chart
 from programs.selectors.progress import progress_for_patient
 from therapy.http import AuthenticatedHttpRequest
 from therapy.permissions import require_role
