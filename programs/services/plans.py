@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass, replace
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -148,7 +147,7 @@ def _validate_specs(specs: list[ItemSpec]) -> dict[int, str]:
     if missing:
         errors["items"] = [f"Unknown exercise id(s): {', '.join(map(str, missing))}."]
     if errors:
-        raise ValidationError(errors)
+        raise ApplicationError("Some fields are not valid.", errors=errors)
     return names
 
 

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -56,11 +55,13 @@ def _initial_rows(plan: Plan) -> list[dict[str, Any]]:
     ]
 
 
-def _add_service_errors(formset: PlanItemFormSet, form: PlanEditForm, exc: ValidationError) -> None:
+def _add_service_errors(
+    formset: PlanItemFormSet, form: PlanEditForm, exc: ApplicationError
+) -> None:
     """Put the service's `items[n]` errors on the row the PT sees, the rest on top."""
     kept = [f for f in formset.forms if not formset._should_delete_form(f)]
     kept.sort(key=lambda f: f.cleaned_data["order"])
-    for key, errors in exc.message_dict.items():
+    for key, errors in exc.errors.items():
         if key.startswith("items[") and key[6:-1].isdigit() and int(key[6:-1]) < len(kept):
             for error in errors:
                 kept[int(key[6:-1])].add_error(None, error)
@@ -112,11 +113,11 @@ def plan_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
                 formset = PlanItemFormSet(data, prefix="items")
                 form.is_valid()
                 formset.is_valid()
-            except ValidationError as exc:
-                _add_service_errors(formset, form, exc)
-                status = 400
             except ApplicationError as exc:
-                form.add_error(None, exc.message)
+                if exc.errors:  # the rows' own errors, beside the rows
+                    _add_service_errors(formset, form, exc)
+                else:
+                    form.add_error(None, exc.message)
                 status = 400
             else:
                 audit_record(

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -69,8 +68,9 @@ def completion_create(request: HttpRequest, exercise_id: int) -> HttpResponse:
                 pain=form.cleaned_data["pain"],
                 difficulty=form.cleaned_data["difficulty"],
             )
-        except (ApplicationError, ValidationError) as exc:
-            form.add_error(None, getattr(exc, "message", None) or exc)
+        except ApplicationError as exc:
+            # Only the overall message: the card shows one line, the fields are the form's own.
+            form.add_error(None, exc.message)
         else:
             audit_record(
                 request_or_actor=request,
