@@ -3,7 +3,6 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -48,11 +47,11 @@ class PatientAlertListApi(APIView):
         responses={200: AlertOutput(many=True), 404: ErrorSerializer},
         summary="A patient's alerts, open first",
     )
-    def get(self, request: Request, patient_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         if request.user.is_patient:
             raise NotFound()
-        patient = patient_get_for_user(user=request.user, patient_id=patient_id)  # type: ignore[arg-type]
-        alerts = alerts_for_patient(user=request.user, patient=patient)  # type: ignore[arg-type]
+        patient = patient_get_for_user(user=request.user, patient_id=patient_id)
+        alerts = alerts_for_patient(user=request.user, patient=patient)
         audit_read(request, patient_id=patient.pk, obj=patient)
         return Response(AlertOutput(alerts, many=True).data)
 

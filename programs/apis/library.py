@@ -2,7 +2,6 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -10,6 +9,7 @@ from accounts.apis import ErrorSerializer
 from accounts.models import User
 from programs.models import Exercise
 from programs.selectors.library import exercise_library
+from therapy.http import AuthenticatedRequest
 from therapy.permissions import RoleOr404
 
 
@@ -56,5 +56,5 @@ class ExerciseLibraryApi(APIView):
         },
         summary="The exercise library (ids to use in a plan), for PTs and staff",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         return Response(LibraryExerciseOutput(exercise_library(), many=True).data)

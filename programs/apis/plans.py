@@ -4,7 +4,6 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -28,6 +27,7 @@ from programs.services.plans import (
     plan_swap_exercise,
     plan_tailor,
 )
+from therapy.http import AuthenticatedRequest
 from therapy.permissions import IsClinicalUser, RoleOr404
 
 # Writes to a plan: therapists and staff (the patient is checked per call).
@@ -77,10 +77,13 @@ class PlanOutput(serializers.Serializer):
 
 def _plan_output(plan: Plan) -> dict:
     """The plan with its current version's items, exercises joined: three queries in all."""
-    prefetch_related_objects(
-        [plan.current_version],
-        Prefetch("items", queryset=PlanItem.objects.select_related("exercise").order_by("order")),
-    )
+    if plan.current_version is not None:
+        prefetch_related_objects(
+            [plan.current_version],
+            Prefetch(
+                "items", queryset=PlanItem.objects.select_related("exercise").order_by("order")
+            ),
+        )
     return PlanOutput(plan).data
 
 
@@ -126,7 +129,7 @@ class PlanDetailApi(APIView):
         },
         summary="A patient's active plan (current version)",
     )
-    def get(self, request: Request, patient_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         plan = plan_get_for_user(user=request.user, patient_id=patient_id)
         audit_read(request, patient_id=plan.patient_id, obj=plan)
         return Response(_plan_output(plan))
@@ -143,7 +146,7 @@ class PlanDetailApi(APIView):
         },
         summary="Replace a patient's plan content: makes a new version",
     )
-    def put(self, request: Request, patient_id: int) -> Response:
+    def put(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_for_plan_editor(user=request.user, patient_id=patient_id)
         data = self.PlanUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -193,7 +196,7 @@ class PlanSwapApi(APIView):
         },
         summary="Swap one exercise for its easier or harder variant: makes a new version",
     )
-    def post(self, request: Request, patient_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_for_plan_editor(user=request.user, patient_id=patient_id)
         data = self.PlanSwapInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -229,7 +232,7 @@ class PlanAssignApi(APIView):
         },
         summary="Start the patient on a program template (ends any current plan)",
     )
-    def post(self, request: Request, patient_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_for_plan_editor(user=request.user, patient_id=patient_id)
         data = self.PlanAssignInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -254,7 +257,7 @@ class PlanVersionListApi(APIView):
         },
         summary="Every version of a patient's active plan, newest first: who, when, what changed",
     )
-    def get(self, request: Request, patient_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         plan = plan_get_for_user(user=request.user, patient_id=patient_id)
         audit_read(request, patient_id=plan.patient_id, obj=plan)
         return Response(PlanVersionOutput(plan_versions(plan=plan), many=True).data)

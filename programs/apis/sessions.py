@@ -2,7 +2,6 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -12,6 +11,7 @@ from accounts.services.audit import Action, audit_read, audit_record
 from programs.models import Completion
 from programs.selectors.sessions import today_plan_rows
 from programs.services.sessions import completion_record, session_finish
+from therapy.http import AuthenticatedRequest
 from therapy.permissions import RoleOr404
 
 
@@ -71,7 +71,7 @@ class TodayPlanApi(APIView):
         },
         summary="Today's exercises for the signed-in patient (their local day)",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         # Plain dicts straight from .values(): the declared serializer documents the shape.
         rows = today_plan_rows(patient=request.user)
         audit_read(request, patient_id=request.user.pk, obj=request.user)
@@ -105,7 +105,7 @@ class CompletionCreateApi(APIView):
         },
         summary="Mark one exercise of today's plan done, with pain 0-10 and how it felt",
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         data = self.CompletionInput(data=request.data)
         data.is_valid(raise_exception=True)
         completion = completion_record(
@@ -141,7 +141,7 @@ class SessionFinishApi(APIView):
         },
         summary="Finish today's session (after at least one completion)",
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         session = session_finish(patient=request.user)
         audit_record(
             request_or_actor=request, patient_id=request.user.pk, action=Action.UPDATE, obj=session
