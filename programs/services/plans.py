@@ -151,7 +151,8 @@ def _validate_specs(specs: list[ItemSpec]) -> dict[int, str]:
     return names
 
 
-def _check_version(current: PlanVersion | None, expected_version: int) -> None:
+def _check_version(current: PlanVersion | None, expected_version: int) -> PlanVersion:
+    """The current version when it is the one the editor showed; else ConflictError."""
     if current is None or current.number != expected_version:
         who = current.created_by.get_full_name() if current else "someone"
         when = timezone.localtime(current.created_at).strftime("%Y-%m-%d %H:%M") if current else ""
@@ -164,6 +165,7 @@ def _check_version(current: PlanVersion | None, expected_version: int) -> None:
             },
             current=current,
         )
+    return current
 
 
 @transaction.atomic
@@ -211,7 +213,7 @@ def plan_tailor(
     current = plan.current_version
     if plan.status != Plan.Status.ACTIVE:
         raise ApplicationError("This plan has ended; assign a new program instead.")
-    _check_version(current, expected_version)
+    current = _check_version(current, expected_version)
     names = _validate_specs(items)
     old = [ItemSpec.from_item(i) for i in current.items.order_by("order")]
     names.update(
