@@ -168,6 +168,8 @@ def caseload_for_user(
             patient_id__in=ids, acknowledged_at__isnull=True
         ).order_by("severity", "-opened_at"):
             alerts[alert.patient_id].append(alert)
-    # latest_odi: annotated by the caseload query above.
-    rows = [CaseloadRow(p, alerts[p.pk], p.latest_odi) for p in patients]  # type: ignore[attr-defined]
+    rows = [
+        CaseloadRow(p, alerts[p.pk], p.latest_odi)  # type: ignore[attr-defined]  # an annotation
+        for p in patients
+    ]
     return Caseload(page=the_page, rows=rows, q=q, show=show, sort=sort)
