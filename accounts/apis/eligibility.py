@@ -38,7 +38,8 @@ class SponsorSearchApi(APIView):
     )
     def get(self, request: Request) -> Response:
         sponsors = Sponsor.objects.order_by("name")
-        search = request.query_params.get("search", "").strip()
+        # PostgreSQL refuses a NUL byte in a text parameter: no sponsor name holds one
+        search = request.query_params.get("search", "").replace("\x00", "").strip()
         if search:
             sponsors = sponsors.filter(name__icontains=search)
         return Response(self.SponsorSearchOutput(sponsors[:20], many=True).data)
