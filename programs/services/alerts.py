@@ -36,7 +36,6 @@ from django.db.models import (
 from django.utils import timezone
 
 from accounts.models import CareTeamLink, User
-from accounts.selectors import primary_therapist_for
 from programs.models import Alert, Completion, ExerciseSession, PatientSummary, Plan
 from programs.selectors.progress import adherence_weeks
 from programs.sessions_schedule import local_today
@@ -58,6 +57,14 @@ def _one_decimal(value: float | Decimal | None) -> Decimal | None:
     return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def _primary_therapist_id(patient_id: int) -> int | None:
+    return (
+        CareTeamLink.objects.filter(patient_id=patient_id, is_primary=True, ended_at__isnull=True)
+        .values_list("therapist_id", flat=True)
+        .first()
+    )
+
+
 def alert_raise(
     *, patient_id: int, kind: str, severity: str, details: dict[str, object]
 ) -> tuple[Alert, bool]:
@@ -66,8 +73,7 @@ def alert_raise(
         with transaction.atomic():
             alert = Alert.objects.create(
                 patient_id=patient_id,
-                # An unsaved User with only its pk: the selector filters on it, no extra query.
-                therapist=primary_therapist_for(patient=User(pk=patient_id)),
+                therapist_id=_primary_therapist_id(patient_id),
                 kind=kind,
                 severity=severity,
                 details=details,
