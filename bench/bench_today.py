@@ -15,6 +15,7 @@ from bench.harness import Outcome, count_queries, logged_in_client, median_secon
 # isort: split
 # The project's services and helpers this benchmark drives, in one place: update these lines
 # when they move (bench/run.py sets Django up before importing a benchmark).
+from programs import sessions_schedule
 from programs.services.plans import ItemSpec, plan_assign_template, plan_tailor
 
 SIZES = (3, 30)

@@ -7,6 +7,7 @@ from django.urls import path
 # isort: split
 # The project's selectors and helpers these views use, in one place: update these lines when
 # they move (bench/urls.py is loaded only after Django is set up).
+from programs import sessions_schedule
 from programs.selectors.progress import adherence_weeks
 from programs.selectors.sessions import ITEM_FIELDS
 

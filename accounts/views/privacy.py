@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -13,11 +13,7 @@ from accounts.forms.privacy import CloseAccountForm
 from accounts.models import User
 from accounts.services.privacy import account_close as account_close_service
 from accounts.services.privacy import patient_data_export_stream
-
-
-def _patient_or_404(user: User) -> None:
-    if not user.is_patient:
-        raise Http404("No such page.")
+from therapy.permissions import require_role
 
 
 def _retention() -> dict[str, int]:
@@ -30,7 +26,7 @@ def _retention() -> dict[str, int]:
 # --- patient rights ----------------------------------------------------------------------
 @login_required
 def privacy_overview(request: HttpRequest) -> HttpResponse:
-    _patient_or_404(request.user)  # type: ignore[arg-type]
+    require_role(request, User.Role.PATIENT)
     return render(
         request,
         "accounts/privacy/privacy.html",
@@ -41,8 +37,7 @@ def privacy_overview(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def data_export(request: HttpRequest) -> StreamingHttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    _patient_or_404(user)
+    user = require_role(request, User.Role.PATIENT)
     response = StreamingHttpResponse(
         patient_data_export_stream(request, patient=user), content_type="application/json"
     )
@@ -53,8 +48,7 @@ def data_export(request: HttpRequest) -> StreamingHttpResponse:
 @require_POST
 @login_required
 def account_close(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    _patient_or_404(user)
+    user = require_role(request, User.Role.PATIENT)
     form = CloseAccountForm(request.POST)
     if not form.is_valid() or not user.check_password(form.cleaned_data["password"]):
         form.add_error("password", "That password is not right.")

@@ -8,14 +8,14 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
+from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
-from programs.apis.access import PatientOnly, PlanEditor
 from programs.selectors.plans import patient_for_plan_editor, plan_get_for_user
 from programs.selectors.records import plan_careplan, records_fhir_bundle_stream
 from programs.services.records import plan_import_careplan
+from therapy.api_errors import ErrorSerializer
 from therapy.http import AuthenticatedRequest
-from therapy.permissions import IsClinicalUser
+from therapy.permissions import IsClinicalUser, RoleOr404
 
 FHIR_JSON = "application/fhir+json"
 
@@ -24,8 +24,12 @@ class FhirJSONParser(JSONParser):
     media_type = FHIR_JSON
 
 
+# Writes to a plan: therapists and staff (the patient is checked per call), as programs.apis.plans.
+PlanEditor = RoleOr404(User.Role.THERAPIST, User.Role.STAFF)
+
+
 class MyFhirExportApi(APIView):
-    permission_classes = [PatientOnly]
+    permission_classes = [RoleOr404(User.Role.PATIENT)]
 
     @extend_schema(
         responses={
