@@ -3,6 +3,7 @@ from django.urls import path
 from programs.apis import (
     alerts,
     caseload,
+    intake,
     library,
     messaging,
     notes,
@@ -11,6 +12,7 @@ from programs.apis import (
     progress,
     reminders,
     sessions,
+    triage,
     visits,
 )
 
@@ -89,5 +91,16 @@ urlpatterns = [
         "notes/<int:note_id>/addenda/",
         notes.NoteAddendumApi.as_view(),
         name="api-note-addenda",
+    ),
+    path("triage/", triage.TriageApi.as_view(), name="api-triage"),
+    path(
+        "patients/<int:patient_id>/intake/",
+        intake.PatientIntakeApi.as_view(),
+        name="api-patient-intake",
+    ),
+    path(
+        "patients/<int:patient_id>/intake/clear/",
+        intake.IntakeClearApi.as_view(),
+        name="api-intake-clear",
     ),
 ]

@@ -104,3 +104,19 @@ def programs_alerts_evaluate_task(patient_ids: list[int]) -> None:
 )
 def programs_send_alert_email_task(alert_id: int) -> None:
     notifications.alert_email_send(alert_id=alert_id)
+
+
+@shared_task(
+    name="programs.tasks.programs_send_alert_staff_email_task",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def programs_send_alert_staff_email_task(alert_id: int) -> None:
+    notifications.alert_staff_email_send(alert_id=alert_id)
+
+
+@shared_task(name="programs.tasks.programs_alerts_escalate_task")
+def programs_alerts_escalate_task() -> int:
+    """Beat: urgent alerts unacknowledged for ALERT_ESCALATION_HOURS go to staff, once."""
+    return len(alerts.alerts_escalate())

@@ -53,7 +53,14 @@ __all__ = [
     "ReminderSchedule",
     "ReminderSettings",
 ]
-from programs.models.intake import RED_FLAG_FIELDS, Intake
+from programs.models.intake import (
+    DOCTOR_FLAGS,
+    EMERGENCY_FLAGS,
+    PT_REVIEW_FLAGS,
+    RED_FLAG_FIELDS,
+    Intake,
+    IntakeClearance,
+)
 from programs.models.messaging import MESSAGE_MAX_LENGTH, Message, ThreadReadState
 from programs.models.visits import (
     AvailabilityWindow,
@@ -76,4 +83,11 @@ __all__ += [
     "Weekday",
 ]
 
-__all__ += ["RED_FLAG_FIELDS", "Intake"]
+__all__ += [
+    "DOCTOR_FLAGS",
+    "EMERGENCY_FLAGS",
+    "PT_REVIEW_FLAGS",
+    "RED_FLAG_FIELDS",
+    "Intake",
+    "IntakeClearance",
+]
