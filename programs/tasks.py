@@ -120,3 +120,9 @@ def programs_send_alert_staff_email_task(alert_id: int) -> None:
 def programs_alerts_escalate_task() -> int:
     """Beat: urgent alerts unacknowledged for ALERT_ESCALATION_HOURS go to staff, once."""
     return len(alerts.alerts_escalate())
+
+
+@shared_task(name="programs.tasks.reminders_follow_profile_zone_task")
+def reminders_follow_profile_zone_task(patient_id: int) -> None:
+    """The profile's zone changed: reminders follow it (queued by accounts, by name)."""
+    reminders.reminders_follow_profile_zone(patient_id=patient_id)

@@ -7,86 +7,142 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0006_intake_from_accounts'),
+        ("programs", "0006_intake_from_accounts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='alert',
-            name='escalated_at',
+            model_name="alert",
+            name="escalated_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='staff_notified_at',
+            model_name="alert",
+            name="staff_notified_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='intake',
-            name='both_legs_symptoms',
-            field=models.BooleanField(default=False, verbose_name='pain, numbness or weakness in both legs'),
+            model_name="intake",
+            name="both_legs_symptoms",
+            field=models.BooleanField(
+                default=False, verbose_name="pain, numbness or weakness in both legs"
+            ),
         ),
         migrations.AddField(
-            model_name='intake',
-            name='hip_replacement',
-            field=models.BooleanField(default=False, verbose_name='a hip replacement'),
+            model_name="intake",
+            name="hip_replacement",
+            field=models.BooleanField(default=False, verbose_name="a hip replacement"),
         ),
         migrations.AddField(
-            model_name='intake',
-            name='immunosuppression',
-            field=models.BooleanField(default=False, verbose_name='weakened immune system, long-term steroids or injected drug use'),
+            model_name="intake",
+            name="immunosuppression",
+            field=models.BooleanField(
+                default=False,
+                verbose_name="weakened immune system, long-term steroids or injected drug use",
+            ),
         ),
         migrations.AddField(
-            model_name='intake',
-            name='in_their_words',
-            field=models.TextField(blank=True, help_text='Anything the patient added about their answers, in their words.'),
+            model_name="intake",
+            name="in_their_words",
+            field=models.TextField(
+                blank=True,
+                help_text="Anything the patient added about their answers, in their words.",
+            ),
         ),
         migrations.AddField(
-            model_name='intake',
-            name='night_pain',
-            field=models.BooleanField(default=False, verbose_name='pain at night that rest or changing position does not ease'),
+            model_name="intake",
+            name="night_pain",
+            field=models.BooleanField(
+                default=False,
+                verbose_name="pain at night that rest or changing position does not ease",
+            ),
         ),
         migrations.AddField(
-            model_name='intake',
-            name='osteoporosis_with_fall',
-            field=models.BooleanField(default=False, verbose_name='osteoporosis (thin bones) and a fall'),
+            model_name="intake",
+            name="osteoporosis_with_fall",
+            field=models.BooleanField(
+                default=False, verbose_name="osteoporosis (thin bones) and a fall"
+            ),
         ),
         migrations.AddField(
-            model_name='intake',
-            name='pregnancy',
-            field=models.BooleanField(default=False, verbose_name='pregnant'),
+            model_name="intake",
+            name="pregnancy",
+            field=models.BooleanField(default=False, verbose_name="pregnant"),
         ),
         migrations.AddField(
-            model_name='intake',
-            name='recent_surgery',
-            field=models.BooleanField(default=False, verbose_name='surgery in the last 3 months'),
+            model_name="intake",
+            name="recent_surgery",
+            field=models.BooleanField(default=False, verbose_name="surgery in the last 3 months"),
         ),
         migrations.AddField(
-            model_name='intake',
-            name='red_flag_tier',
-            field=models.CharField(blank=True, choices=[('', 'No flag'), ('pt_review', 'PT review before start'), ('doctor', 'See a doctor within a day or two'), ('emergency', 'Emergency care now')], default='', editable=False, max_length=10),
+            model_name="intake",
+            name="red_flag_tier",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "No flag"),
+                    ("pt_review", "PT review before start"),
+                    ("doctor", "See a doctor within a day or two"),
+                    ("emergency", "Emergency care now"),
+                ],
+                default="",
+                editable=False,
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='intake',
-            name='urinary_retention',
-            field=models.BooleanField(default=False, verbose_name='cannot pass urine, or passing it has become difficult'),
+            model_name="intake",
+            name="urinary_retention",
+            field=models.BooleanField(
+                default=False, verbose_name="cannot pass urine, or passing it has become difficult"
+            ),
         ),
         migrations.CreateModel(
-            name='IntakeClearance',
+            name="IntakeClearance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('cleared_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('intake', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='clearances', to='programs.intake')),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='intake_clearances', to=settings.AUTH_USER_MODEL)),
-                ('therapist', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("cleared_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "intake",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="clearances",
+                        to="programs.intake",
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="intake_clearances",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "therapist",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-cleared_at', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='programs_intake_clearance_has_reason')],
+                "ordering": ["-cleared_at", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("reason", ""), _negated=True),
+                        name="programs_intake_clearance_has_reason",
+                    )
+                ],
             },
         ),
     ]
