@@ -172,7 +172,7 @@ def reminders_follow_profile_zone(*, patient_id: int, now: datetime | None = Non
     """The patient changed the zone in their profile: move their reminders to it, keeping the
     same local times. Returns False when nothing had to change (safe to run twice)."""
     prefs = (
-        ReminderSettings.objects.select_for_update()
+        ReminderSettings.objects.select_for_update(of=("self",))
         .select_related("patient__patient_profile")
         .filter(patient_id=patient_id)
         .first()

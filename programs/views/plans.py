@@ -39,7 +39,7 @@ def plan_assign(request: HttpRequest, patient_id: int) -> HttpResponse:
         plan = plan_assign_template(therapist=request.user, patient=patient, template=template)
     except ApplicationError as exc:  # the intake gate (409) and other refusals
         messages.error(request, exc.message)
-        return redirect("programs:plan-edit", patient_id=patient.pk)
+        return redirect("patient-detail", patient_id=patient.pk)
     audit_record(request_or_actor=request, patient_id=patient.pk, action=Action.CREATE, obj=plan)
     messages.success(request, f"{patient.first_name} is now on {template.name}. Tailor it below.")
     return redirect("programs:plan-edit", patient_id=patient.pk)

@@ -22,9 +22,7 @@ def unscreened(pt):
 
 
 def _flag(patient, **flags):
-    return intake_submit(
-        patient=patient, pain_areas=["lower_back"], pain_now=5, red_flags=flags
-    )
+    return intake_submit(patient=patient, pain_areas=["lower_back"], pain_now=5, red_flags=flags)
 
 
 def test_assignment_before_intake_is_a_409_on_the_api_and_saves_nothing(unscreened, pt, psoas):
@@ -42,9 +40,7 @@ def test_assignment_before_intake_is_a_409_on_the_api_and_saves_nothing(unscreen
     assert not PlanItem.objects.filter(version__plan__patient=unscreened).exists()
 
 
-def test_assignment_before_intake_is_a_message_on_the_page_and_saves_nothing(
-    unscreened, pt, psoas
-):
+def test_assignment_before_intake_is_a_message_on_the_page_and_saves_nothing(unscreened, pt, psoas):
     response = client_for(pt).post(
         f"/patients/{unscreened.pk}/plan/assign/", {"template": "psoas"}, follow=True
     )
@@ -94,9 +90,10 @@ def test_another_pt_cannot_clear_and_the_page_needs_a_reason(patient, pt, pt2):
     with pytest.raises(Exception) as not_theirs:
         intake_clear(therapist=pt2, patient_id=patient.pk, reason="Looks fine.")
     assert "No such record" in str(not_theirs.value)
-    assert client_for(pt2).post(
-        f"/patients/{patient.pk}/intake/clear/", {"reason": "x"}
-    ).status_code == 404
+    assert (
+        client_for(pt2).post(f"/patients/{patient.pk}/intake/clear/", {"reason": "x"}).status_code
+        == 404
+    )
     client_for(pt).post(f"/patients/{patient.pk}/intake/clear/", {"reason": ""})
     assert not IntakeClearance.objects.exists()
     response = client_for(pt).post(
@@ -112,7 +109,9 @@ def test_hip_replacement_leaves_out_and_swaps_what_its_precautions_rule_out(pati
     _flag(patient, hip_replacement=True)
     intake_clear(therapist=pt, patient_id=patient.pk, reason="Posterior approach, 2019.")
     plan = plan_assign_template(therapist=pt, patient=patient, template=psoas)
-    slugs = list(plan.current_version.items.order_by("order").values_list("exercise__slug", flat=True))
+    slugs = list(
+        plan.current_version.items.order_by("order").values_list("exercise__slug", flat=True)
+    )
     assert "figure-4-stretch" not in slugs
     assert "half-kneeling-hip-flexor-stretch" not in slugs
     assert slugs[0] == "standing-hip-flexor-stretch"  # swapped in, in its place

@@ -31,7 +31,9 @@ def orphan(db):
 
 @pytest.fixture
 def wyoming_pt(db):
-    therapist = TherapistFactory(email="wy-pt@example.test", first_name="Wyatt", therapist_profile=None)
+    therapist = TherapistFactory(
+        email="wy-pt@example.test", first_name="Wyatt", therapist_profile=None
+    )
     TherapistProfileFactory(user=therapist, license_state="WY")
     return therapist
 
