@@ -41,7 +41,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         try:
             user = invitation_accept(invitation=invitation, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form_add_error(form, ApplicationError.from_validation(exc))
         except ApplicationError as exc:
             form_add_error(form, exc)
         else:
