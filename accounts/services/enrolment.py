@@ -12,7 +12,11 @@ from django.utils import timezone
 
 from accounts.models import CareTeamLink, Enrolment, Invitation, RosterEntry, User
 from accounts.people_zones import time_zone_for_state
-from accounts.services.people import care_team_assign_primary, patient_sign_up
+from accounts.services.people import (
+    FIELDS_NOT_VALID,
+    care_team_assign_primary,
+    patient_sign_up,
+)
 from therapy.celery import task_send
 from therapy.errors import ApplicationError
 
@@ -59,7 +63,9 @@ def enrolment_create(
             "An account already exists for this coverage. Log in, or reset your password."
         )
     if not state:
-        raise ValidationError({"state": ["Choose the state you live in."]})
+        raise ApplicationError(
+            FIELDS_NOT_VALID, errors={"state": ["Choose the state you live in."]}
+        )
     # The browser's zone when it sent one, else the state's usual zone (never a fixed default).
     time_zone = time_zone.strip() or time_zone_for_state(state)
     user = patient_sign_up(
@@ -103,7 +109,7 @@ def invitation_create(
         elif len(value.strip()) > INVITATION_NAME_MAX:
             errors[name] = [f"At most {INVITATION_NAME_MAX} characters."]
     if errors:
-        raise ApplicationError("Some fields are missing or not valid.", errors=errors)
+        raise ApplicationError(FIELDS_NOT_VALID, errors=errors)
     invitation = Invitation.objects.create(
         email=address,
         first_name=first_name.strip(),
@@ -133,7 +139,9 @@ def invitation_accept(
     with the inviting PT when licensed in their state, else a PT picked by state, else none
     (the staff care-coordination queue owns them until one is assigned)."""
     if not state:
-        raise ValidationError({"state": ["Choose the state you live in."]})
+        raise ApplicationError(
+            FIELDS_NOT_VALID, errors={"state": ["Choose the state you live in."]}
+        )
     now = timezone.now()
     claimed = Invitation.objects.filter(
         pk=invitation.pk, accepted_at__isnull=True, expires_at__gt=now

@@ -2,8 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
@@ -20,6 +19,8 @@ from accounts.selectors.enrolment import invitation_from_token
 from accounts.services.audit import Action, audit_read, audit_record
 from accounts.services.enrolment import invitation_accept
 from therapy.errors import ApplicationError, form_add_error
+from therapy.http import AuthenticatedHttpRequest
+from therapy.permissions import require_role
 
 
 def sign_up(request: HttpRequest) -> HttpResponse:
@@ -40,8 +41,6 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     if invitation and form is not None and request.method == "POST" and form.is_valid():
         try:
             user = invitation_accept(invitation=invitation, **form.cleaned_data)
-        except ValidationError as exc:
-            form_add_error(form, ApplicationError.from_validation(exc))
         except ApplicationError as exc:
             form_add_error(form, exc)
         else:
@@ -64,9 +63,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    if not user.is_patient:
-        raise Http404("Only patients have a patient profile.")
+    user = require_role(request, User.Role.PATIENT)
     current = user.patient_profile
     initial = {
         "first_name": user.first_name,
@@ -83,8 +80,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             updated = services.patient_profile_update(user=user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except ApplicationError as exc:
+            form_add_error(form, exc)
         else:
             audit_record(
                 request_or_actor=request, patient_id=user.pk, action=Action.UPDATE, obj=updated
@@ -97,7 +94,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_detail(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = selectors.patient_get_for_user(user=request.user, patient_id=patient_id)
     audit_read(request, patient_id=patient.pk, obj=patient)
     return render(

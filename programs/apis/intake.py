@@ -6,12 +6,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
 from accounts.models import User
 from accounts.services.audit import audit_read
 from programs.models import Intake, IntakeClearance
 from programs.selectors.intake import intake_review_for_user
 from programs.services.intake import CLEARANCE_REASON_MAX, intake_clear
+from therapy.api_errors import ErrorSerializer
 from therapy.permissions import RoleOr404
 
 

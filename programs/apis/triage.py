@@ -6,11 +6,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
 from accounts.models import User
 from accounts.services.audit import audit_read_many
 from programs.selectors.alerts import alert_describe
 from programs.selectors.triage import triage_queue
+from therapy.api_errors import ErrorSerializer
 from therapy.permissions import RoleOr404
 
 

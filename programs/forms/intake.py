@@ -2,7 +2,7 @@
 
 from django import forms
 
-from programs.models import DOCTOR_FLAGS, EMERGENCY_FLAGS, PT_REVIEW_FLAGS, RED_FLAG_FIELDS, Intake
+from programs.models import DOCTOR_FLAGS, EMERGENCY_FLAGS, PT_REVIEW_FLAGS, Intake
 
 
 class IntakeForm(forms.Form):
@@ -75,8 +75,6 @@ class IntakeForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-    RED_FLAG_NAMES = RED_FLAG_FIELDS
 
 
 class IntakeClearForm(forms.Form):

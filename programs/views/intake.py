@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -25,9 +25,7 @@ TIER_PAGES = {
 
 @login_required
 def intake(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    if not user.is_patient:
-        raise Http404("Only patients answer the intake.")
+    user = require_role(request, User.Role.PATIENT)
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.forms.people import TIME_ZONE_CHOICES
+from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
 from programs import notifications
 from programs.forms.reminders import ReminderSettingsForm
@@ -16,18 +16,21 @@ from programs.services.reminders import (
     reminder_settings_update,
     reminders_unsubscribe,
 )
+from therapy.errors import ApplicationError, form_add_error
+from therapy.permissions import require_role
 
 
 @login_required
 def reminder_settings(request: HttpRequest) -> HttpResponse:
-    current = reminder_settings_for_user(user=request.user)
+    user = require_role(request, User.Role.PATIENT)
+    current = reminder_settings_for_user(user=user)
     prefs = current.settings
     initial = {
         "enabled": True if current.is_new else prefs.enabled,
         "times": ", ".join(t.strftime("%H:%M") for t in current.times) or "08:00",
         "weekdays": [str(d) for d in weekdays_from_mask(prefs.weekdays)],
         # The profile's zone is the one source of truth for the patient's times.
-        "time_zone": request.user.patient_profile.time_zone,
+        "time_zone": user.patient_profile.time_zone,
         "channel": prefs.channel,
         "quiet_start": prefs.quiet_start,
         "quiet_end": prefs.quiet_end,
@@ -35,7 +38,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
     form = ReminderSettingsForm(request.POST or None, initial=initial)
     form.fields["time_zone"].help_text = (
         "Reminders follow the time zone in your profile "
-        f"({request.user.patient_profile.time_zone}). Change it here and your profile changes "
+        f"({user.patient_profile.time_zone}). Change it here and your profile changes "
         "too."
     )
     if request.method == "POST" and form.is_valid():
@@ -44,21 +47,20 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
             enabled=data["enabled"],
             weekdays=data["weekdays"],
             times=data["times"],
-            time_zone=data["time_zone"] or request.user.patient_profile.time_zone,
+            time_zone=data["time_zone"] or user.patient_profile.time_zone,
             channel=data["channel"],
             quiet_start=data["quiet_start"],
             quiet_end=data["quiet_end"],
             pause_days=data["pause"],
         )
         try:
-            saved = reminder_settings_update(patient=request.user, choices=choices)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            saved = reminder_settings_update(patient=user, choices=choices)
+        except ApplicationError as exc:
+            form_add_error(form, exc)
         else:
             audit_record(
                 request_or_actor=request,
-                patient_id=request.user.pk,
+                patient_id=user.pk,
                 action=Action.UPDATE,
                 obj=saved,
             )
@@ -73,8 +75,9 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def reminder_log(request: HttpRequest) -> HttpResponse:
-    deliveries = reminder_log_for_user(user=request.user)
-    audit_read(request, patient_id=request.user.pk, obj=request.user)
+    user = require_role(request, User.Role.PATIENT)
+    deliveries = reminder_log_for_user(user=user)
+    audit_read(request, patient_id=user.pk, obj=user)
     return render(request, "programs/reminders/log.html", {"deliveries": deliveries})
 
 
