@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from accounts.services.audit import audit_read
 from programs.models import Intake, IntakeClearance
+from programs.models.intake import flag_question
 from programs.selectors.intake import intake_review_for_user
 from programs.services.intake import CLEARANCE_REASON_MAX, intake_clear
 from therapy.api_errors import ErrorSerializer
@@ -46,7 +47,7 @@ class IntakeAnswersOutput(serializers.ModelSerializer):
             {
                 "name": name,
                 "tier": tiers[name],
-                "question": str(Intake._meta.get_field(name).verbose_name),
+                "question": flag_question(name),
             }
             for name in intake.flags
         ]

@@ -124,9 +124,13 @@ class Intake(models.Model):
             **dict.fromkeys(DOCTOR_FLAGS, self.Tier.DOCTOR.label),
             **dict.fromkeys(PT_REVIEW_FLAGS, self.Tier.PT_REVIEW.label),
         }
-        return [
-            (tier_of[name], str(self._meta.get_field(name).verbose_name)) for name in self.flags
-        ]
+        return [(tier_of[name], flag_question(name)) for name in self.flags]
+
+
+def flag_question(name: str) -> str:
+    """The intake's wording of a flag (its field's verbose name), for the PT."""
+    field = next((f for f in Intake._meta.fields if f.name == name), None)
+    return str(field.verbose_name) if field else name
 
 
 class IntakeClearance(models.Model):

@@ -7,6 +7,7 @@ from django.http import Http404
 
 from accounts.models import User
 from programs.models import Alert, Intake
+from programs.models.intake import flag_question
 from therapy.permissions import get_patient_record_or_404, scope_patient_records
 
 
@@ -51,10 +52,7 @@ def alert_describe(alert: Alert) -> str:
 def _red_flag_text(details: dict) -> str:
     """Which intake flags, in which tier, in words the PT reads (the intake's questions)."""
     tier = dict(Intake.Tier.choices).get(details.get("tier", ""), "Red flag")
-    questions = []
-    for name in details.get("flags", []):
-        field = next((f for f in Intake._meta.fields if f.name == name), None)
-        questions.append(str(field.verbose_name) if field else str(name))
+    questions = [flag_question(str(name)) for name in details.get("flags", [])]
     return (
         f"Intake safety screen, {tier.lower()}: {'; '.join(questions)}. "
         "Contact the patient; see the intake section before any program starts."

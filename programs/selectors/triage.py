@@ -2,6 +2,7 @@
 PT owns (or that waited too long). Staff only; everyone else gets 404."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.http import Http404
@@ -79,8 +80,8 @@ def triage_queue(*, user: User) -> TriageQueue:
         .values_list("patient_id", "red_flag_tier")
     ):
         intakes[pid] = tier
-    waiting = {
-        r["patient_id"]: r
+    waiting: dict[int, dict[str, Any]] = {
+        r["patient_id"]: dict(r)
         for r in Message.objects.filter(patient_id__in=ids, sender_id__in=ids)
         .values("patient_id")
         .annotate(n=Count("id"), last=Max("created_at"))
@@ -100,9 +101,9 @@ def triage_queue(*, user: User) -> TriageQueue:
                 phone=profile.phone if profile else "",
                 has_intake=p.pk in intakes,
                 red_flag_tier=intakes.get(p.pk, ""),
-                open_urgent_alerts=p.urgent,  # type: ignore[attr-defined]
-                messages_waiting=waiting.get(p.pk, {}).get("n", 0),
-                last_message_at=waiting.get(p.pk, {}).get("last"),
+                open_urgent_alerts=p.urgent,
+                messages_waiting=waiting[p.pk]["n"] if p.pk in waiting else 0,
+                last_message_at=waiting[p.pk]["last"] if p.pk in waiting else None,
                 therapists=by_state[state],
             )
         )

@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -147,7 +148,7 @@ def alerts_reassign_owner(*, patient_id: int, therapist_id: int) -> list[int]:
     for pk, severity in moved:
         if severity == Alert.Severity.URGENT:
             transaction.on_commit(
-                lambda pk=pk: task_send("programs.tasks.programs_send_alert_email_task", pk)
+                partial(task_send, "programs.tasks.programs_send_alert_email_task", pk)
             )
     return [pk for pk, _ in moved]
 
@@ -175,9 +176,7 @@ def alerts_escalate(*, now: datetime | None = None) -> list[int]:
             if claimed:
                 escalated.append(pk)
                 transaction.on_commit(
-                    lambda pk=pk: task_send(
-                        "programs.tasks.programs_send_alert_staff_email_task", pk
-                    )
+                    partial(task_send, "programs.tasks.programs_send_alert_staff_email_task", pk)
                 )
     return escalated
 

@@ -16,7 +16,7 @@ from therapy.errors import ApplicationError, form_add_error
 from therapy.permissions import require_role
 
 # What the patient reads after answering, per tier: the most urgent tier decides.
-TIER_PAGES = {
+TIER_PAGES: dict[str, str] = {
     Intake.Tier.EMERGENCY: "programs/intake/seek_care.html",
     Intake.Tier.DOCTOR: "programs/intake/see_doctor.html",
     Intake.Tier.PT_REVIEW: "programs/intake/pt_review.html",
