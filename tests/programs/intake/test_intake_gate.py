@@ -133,3 +133,9 @@ def test_a_clean_intake_lets_the_program_start_unchanged(patient, pt, psoas):
     assert Intake.objects.filter(patient=patient, has_red_flags=False).exists()
     plan = plan_assign_template(therapist=pt, patient=patient, template=psoas)
     assert plan.current_version.items.count() == psoas.items.count()
+
+
+def test_the_admin_cannot_start_a_program_around_the_gate_nor_write_an_intake(staff):
+    client = client_for(staff)
+    assert client.get("/admin/programs/plan/add/").status_code == 403
+    assert client.get("/admin/programs/intake/add/").status_code == 403
