@@ -128,3 +128,21 @@ def test_only_pts_and_staff_invite(patient, pt, staff, employer_admin):
     bad = client_for(pt).post("/accounts/invitations/", {"first_name": "", "email": "nope"})
     assert bad.status_code == 400
     assert Invitation.objects.count() == 1
+
+
+def test_the_welcome_email_never_promises_a_pt_who_is_not_assigned(mailbox, pt):
+    # Defect: the welcome email promised "your physical therapist will set up your program"
+    # to a patient who had none and would never get one.
+    from accounts.notifications import welcome_email_send
+    from tests.factories import CareTeamLinkFactory, PatientFactory
+    from tests.mailbox import text_body
+
+    alone = PatientFactory(email="alone@example.test")
+    assert welcome_email_send(user_id=alone.pk)
+    text = text_body(mailbox.wait_for("alone@example.test")[0])
+    assert "We have not assigned you a physical therapist yet" in text
+    assert "care-coordination team" in text
+    cared_for = PatientFactory(email="cared@example.test")
+    CareTeamLinkFactory(patient=cared_for, therapist=pt)
+    assert welcome_email_send(user_id=cared_for.pk)
+    assert "has been assigned to you" in text_body(mailbox.wait_for("cared@example.test")[0])
