@@ -1,5 +1,6 @@
 """The staff care-coordination queue: patients without a PT, alerts without an owner."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -27,6 +28,7 @@ def triage(request: HttpRequest) -> HttpResponse:
         {
             "queue": queue,
             "alert_rows": [(alert, alert_describe(alert)) for alert in queue.alerts],
+            "escalation_hours": settings.ALERT_ESCALATION_HOURS,
         },
     )
 
