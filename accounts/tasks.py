@@ -57,3 +57,13 @@ def activity_rollup_task() -> int:
     """Roll up every closed day not rolled yet (beat runs it hourly; a rerun finds nothing)."""
 
     return activity_rollup_catch_up()
+
+
+@shared_task(
+    name="accounts.tasks.accounts_send_invitation_email_task",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def accounts_send_invitation_email_task(invitation_id: int) -> None:
+    notifications.invitation_email_send(invitation_id=invitation_id)

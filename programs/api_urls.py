@@ -3,6 +3,7 @@ from django.urls import path
 from programs.apis import (
     alerts,
     caseload,
+    intake,
     library,
     messaging,
     notes,
@@ -12,6 +13,7 @@ from programs.apis import (
     records,
     reminders,
     sessions,
+    triage,
     visits,
 )
 
@@ -96,5 +98,16 @@ urlpatterns = [
         "notes/<int:note_id>/addenda/",
         notes.NoteAddendumApi.as_view(),
         name="api-note-addenda",
+    ),
+    path("triage/", triage.TriageApi.as_view(), name="api-triage"),
+    path(
+        "patients/<int:patient_id>/intake/",
+        intake.PatientIntakeApi.as_view(),
+        name="api-patient-intake",
+    ),
+    path(
+        "patients/<int:patient_id>/intake/clear/",
+        intake.IntakeClearApi.as_view(),
+        name="api-intake-clear",
     ),
 ]

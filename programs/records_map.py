@@ -50,6 +50,12 @@ RECORDS_MAP: dict[str, Record] = {
     ),
     "accounts.careteamlink": Record("care_team", C),
     "accounts.enrolment": Record("enrolment", A),
+    "accounts.invitation": Record(
+        "",
+        A,
+        "The invitation a clinic or PT sent: the inviter's note of the person's name and email, "
+        "which the account itself holds; erased with the account data.",
+    ),
     "accounts.user_groups": Record(
         "", A, "Django permission groups: never used for patients; cleared with the account."
     ),
@@ -119,6 +125,7 @@ RECORDS_MAP: dict[str, Record] = {
     "programs.completion": Record("sessions", C),
     "programs.outcomeresponse": Record("outcomes", C),
     "programs.intake": Record("intake", C),
+    "programs.intakeclearance": Record("intake", C),
     "programs.alert": Record("alerts", C),
     "programs.progressnote": Record(
         "notes",

@@ -80,7 +80,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "therapy.context_processors.site",
+                "therapy.context_processors.viewer",
             ],
+            # The one date/time formatter for people, usable in every template.
+            "builtins": ["therapy.when"],
         },
     },
 ]
@@ -159,6 +162,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "programs.tasks.programs_alerts_sweep_task",
         "schedule": env.int("ALERTS_SWEEP_SECONDS", default=15 * 60),
     },
+    # Urgent alerts nobody acknowledged in time go to the staff care-coordination queue.
+    "programs-alerts-escalate": {
+        "task": "programs.tasks.programs_alerts_escalate_task",
+        "schedule": env.int("ALERTS_ESCALATE_SWEEP_SECONDS", default=5 * 60),
+    },
     # Employer dashboard rollups: each closed day once; hourly so a missed run catches up soon.
     "activity-rollup": {"task": "accounts.tasks.activity_rollup_task", "schedule": 3600.0},
 }
@@ -236,6 +244,10 @@ ELIGIBILITY_RATE_WINDOW_SECONDS = env.int("ELIGIBILITY_RATE_WINDOW_SECONDS", def
 # Aggregates drawn from fewer people than this show as "<N" to employer admins.
 EMPLOYER_MIN_CELL_SIZE = env.int("EMPLOYER_MIN_CELL_SIZE", default=11)
 ENROLMENT_LINK_MAX_AGE_SECONDS = env.int("ENROLMENT_LINK_MAX_AGE_SECONDS", default=14 * 24 * 3600)
+# A clinic's or PT's invitation link stays valid this long.
+INVITATION_MAX_AGE_SECONDS = env.int("INVITATION_MAX_AGE_SECONDS", default=7 * 24 * 3600)
+# An urgent alert no PT acknowledged after this many hours is escalated to staff.
+ALERT_ESCALATION_HOURS = env.float("ALERT_ESCALATION_HOURS", default=4.0)
 
 
 # --- Email ----------------------------------------------------------------------------

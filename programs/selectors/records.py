@@ -138,8 +138,18 @@ def _intake(patient: User) -> list[dict[str, Any]]:
             "goals": intake.goals,
             "hard_activities": intake.hard_activities,
             "red_flags": {name: getattr(intake, name) for name in records_fhir.RED_FLAGS},
+            "clearances": [
+                {
+                    "cleared_at": _iso(clearance.cleared_at),
+                    "by": clearance.therapist.get_full_name(),
+                    "reason": clearance.reason,
+                }
+                for clearance in intake.clearances.all()
+            ],
         }
-        for intake in Intake.objects.filter(patient=patient).order_by("submitted_at")
+        for intake in Intake.objects.filter(patient=patient)
+        .prefetch_related("clearances__therapist")
+        .order_by("submitted_at")
     ]
 
 

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import CareTeamLink, PatientProfile, User
+from accounts.models import CareTeamLink, Invitation, PatientProfile, User
 from accounts.services.audit import Action, audit_record
 from accounts.services.privacy import account_data_erase, account_delete
 from programs import records_fhir
@@ -99,6 +99,7 @@ def patient_account_data_erase(*, patient_id: int, now: datetime) -> dict[str, i
             ThreadReadState.objects.filter(patient=patient),
             ThreadReadState.objects.filter(user=patient),
             PatientSummary.objects.filter(patient=patient),
+            Invitation.objects.filter(accepted_user=patient),
         ):
             _add(counts, queryset.delete()[1])
         _delete_notes(

@@ -15,6 +15,7 @@ from rest_framework.authtoken.models import Token
 from accounts.models import (
     AuditEvent,
     Enrolment,
+    Invitation,
     MemberActivityMonth,
     MemberPainTrend,
     User,
@@ -29,7 +30,7 @@ from programs.models import (
 )
 from programs.records_map import RECORDS_MAP, Retention
 from programs.services.alerts import alert_raise
-from programs.services.intake import intake_submit
+from programs.services.intake import intake_clear, intake_submit
 from programs.services.messaging import message_post
 from programs.services.notes import note_add_addendum, note_sign, note_start_draft
 from programs.services.outcomes import outcome_record
@@ -83,6 +84,7 @@ def build_full_record(*, patient: User, pt: User) -> None:
         hard_activities=["stairs"],
         red_flags={"history_of_cancer": True},
     )
+    intake_clear(therapist=pt, patient_id=patient.pk, reason="Treated in 2015; cleared by her GP.")
     alert_raise(patient_id=patient.pk, kind="pain_up", severity="routine", details={"pain": [3, 5]})
     note = note_start_draft(therapist=pt, patient_id=patient.pk)
     note_sign(user=pt, note_id=note.pk, subjective="Hip better.", assessment="Improving.")
@@ -130,6 +132,16 @@ def build_full_record(*, patient: User, pt: User) -> None:
     StaticToken.objects.create(device=static, token="abcd1234")
     sponsor = SponsorFactory()
     Enrolment.objects.create(user=patient, roster_entry=RosterEntryFactory(sponsor=sponsor))
+    Invitation.objects.create(
+        email=patient.email,
+        first_name=patient.first_name,
+        last_name=patient.last_name,
+        invited_by=pt,
+        therapist=pt,
+        expires_at=now + timedelta(days=7),
+        accepted_at=now,
+        accepted_user=patient,
+    )
     MemberActivityMonth.objects.create(
         patient=patient, sponsor=sponsor, month=timezone.localdate().replace(day=1), sessions=1
     )

@@ -26,7 +26,9 @@ def test_the_json_export_has_every_section_of_the_records_map_filled(pt, pt2, pa
     assert len(data["plans"][0]["versions"]) == 2
     assert data["sessions"][0]["completions"][0]["pain"] == 3
     assert {o["measure"] for o in data["outcomes"]} == {"nrs", "odi", "psfs"}
-    assert data["intake"][0]["red_flags"]["history_of_cancer"] is True
+    # the factory's patient already has a clean intake; the record adds one with a flag
+    [flagged] = [i for i in data["intake"] if i["red_flags"]["history_of_cancer"]]
+    assert flagged["clearances"][0]["reason"] == "Treated in 2015; cleared by her GP."
     assert len(data["notes"]) == 2  # signed note and addendum, not the draft
     assert len(data["messages"]["thread"]) == 2
     assert data["visits"][0]["reminders"]
