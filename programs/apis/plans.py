@@ -12,6 +12,7 @@ from accounts.apis import ErrorSerializer
 from accounts.services.audit import Action, audit_read, audit_record
 from programs.apis.access import PlanEditor
 from programs.models import (
+    HOLD_TOO_LONG,
     MAX_HOLD_SECONDS,
     MAX_REPS,
     MAX_SETS,
@@ -88,7 +89,11 @@ class PlanItemInput(serializers.Serializer):
         min_value=1, max_value=MAX_REPS, required=False, allow_null=True
     )
     hold_seconds = serializers.IntegerField(
-        min_value=1, max_value=MAX_HOLD_SECONDS, required=False, allow_null=True
+        min_value=1,
+        max_value=MAX_HOLD_SECONDS,
+        required=False,
+        allow_null=True,
+        error_messages={"max_value": HOLD_TOO_LONG},
     )
     per_side = serializers.BooleanField(default=False)
     sessions_per_week = serializers.IntegerField(min_value=1, max_value=7, default=7)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from programs.models import (
+    HOLD_TOO_LONG,
     MAX_HOLD_SECONDS,
     MAX_REPS,
     MAX_SETS,
@@ -44,7 +45,9 @@ class ItemSpec:
         if self.reps is not None and not 1 <= self.reps <= MAX_REPS:
             errors.append(f"Repetitions must be between 1 and {MAX_REPS}.")
         if self.hold_seconds is not None and not 1 <= self.hold_seconds <= MAX_HOLD_SECONDS:
-            errors.append(f"A hold must be between 1 and {MAX_HOLD_SECONDS} seconds.")
+            errors.append(
+                HOLD_TOO_LONG if self.hold_seconds > 0 else "A hold is at least 1 second."
+            )
         if not 1 <= self.sessions_per_week <= 7:
             errors.append("Sessions per week must be between 1 and 7.")
         if len(self.note) > 500:

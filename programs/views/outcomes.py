@@ -1,5 +1,6 @@
 """Outcome measures: the patient answers them, the PT reads a patient's."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from accounts.services.audit import Action, audit_read, audit_record
 from programs import outcomes_scoring
 from programs.forms.outcomes import OdiForm, PainCheckInForm, PsfsForm
 from programs.models import OutcomeResponse
-from programs.selectors.outcomes import outcome_overview
+from programs.selectors.outcomes import outcome_overview, psfs_baseline_activities
 from programs.services import outcomes as outcome_services
 from programs.views.access import patient_only, posted, therapist_only
 
@@ -34,7 +35,12 @@ def outcome_answer(request: HttpRequest, measure: str) -> HttpResponse:
     user = patient_only(request)
     if measure not in _FORMS:
         raise Http404("No such questionnaire.")
-    form = _FORMS[measure](posted(request))
+    if measure == "psfs":
+        form: forms.Form = PsfsForm(
+            posted(request), baseline=psfs_baseline_activities(patient=user)
+        )
+    else:
+        form = _FORMS[measure](posted(request))
     if request.method == "POST" and form.is_valid():
         if measure == "nrs":
             answers: dict = {"pain": form.cleaned_data["pain"]}
@@ -55,7 +61,12 @@ def outcome_answer(request: HttpRequest, measure: str) -> HttpResponse:
                 request_or_actor=request, patient_id=user.pk, action=Action.CREATE, obj=response
             )
             label = OutcomeResponse.Measure(measure).label
-            messages.success(request, f"Thank you. {label}: your score is {response.score}.")
+            band = (
+                f" ({outcomes_scoring.odi_band(response.score).label.lower()})"
+                if measure == "odi"
+                else ""
+            )
+            messages.success(request, f"Thank you. {label}: your score is {response.score}{band}.")
             return redirect("programs:my-outcomes")
     return render(
         request,

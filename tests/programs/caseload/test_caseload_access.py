@@ -4,6 +4,7 @@ employer admin never, anyone else 404, anonymous to the login page or 401/403.""
 import pytest
 from django.urls import reverse
 
+from programs import outcomes_scoring
 from programs.models import Alert, OutcomeResponse, ProgressNote
 from programs.services.alerts import alert_raise_red_flag
 from programs.services.notes import note_sign, note_start_draft
@@ -19,7 +20,11 @@ def records(patient, pt):
     draft = note_start_draft(therapist=pt, patient_id=patient.pk)
     signed = note_start_draft(therapist=pt, patient_id=patient.pk)
     note_sign(user=pt, note_id=signed.pk, subjective="Signed words for the patient.")
-    outcome_record(patient=patient, measure="odi", answers={"sections": {"sitting": 2}})
+    outcome_record(
+        patient=patient,
+        measure="odi",
+        answers={"sections": dict.fromkeys(outcomes_scoring.ODI_KEYS, 2)},
+    )
     return {"alert": alert, "draft": draft, "signed": signed}
 
 
@@ -120,9 +125,12 @@ def test_odi_form_bad_answer_is_named_and_nothing_saved(patient):
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     response = client_for(patient).post(url, {})  # everything skipped
-    assert "Answer at least one section." in response.content.decode()
-    assert OutcomeResponse.objects.count() == before
+    assert "Answer at least 8 of the 10 sections" in response.content.decode()
     response = client_for(patient).post(url, {"sitting": "2", "walking": "4"})
+    assert "Answer at least 8 of the 10 sections (you answered 2)" in response.content.decode()
+    assert OutcomeResponse.objects.count() == before
+    eight = dict.fromkeys(outcomes_scoring.ODI_KEYS[:8], "3")
+    response = client_for(patient).post(url, eight)
     assert response.status_code == 302
     assert OutcomeResponse.objects.latest("answered_at").score == 60
 

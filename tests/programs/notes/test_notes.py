@@ -4,6 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
+from programs import outcomes_scoring
 from programs.models import ProgressNote, ProgressNoteVersion
 from programs.selectors.notes import note_get_for_user, notes_for_patient
 from programs.services.notes import (
@@ -23,7 +24,11 @@ def test_draft_is_prefilled_with_the_periods_figures(patient, plan, pt):
     start_plan_on(patient, plan, days_ago(patient, 20))
     for n in (15, 10, 3):
         add_day(patient, plan, days_ago(patient, n), [4, 2])
-    outcome_record(patient=patient, measure="odi", answers={"sections": {"sitting": 2}})
+    outcome_record(
+        patient=patient,
+        measure="odi",
+        answers={"sections": dict.fromkeys(outcomes_scoring.ODI_KEYS, 2)},
+    )
     note = note_start_draft(therapist=pt, patient_id=patient.pk)
     assert note.status == "draft" and (note.period_end - note.period_start).days == 27
     assert "Adherence:" in note.objective
