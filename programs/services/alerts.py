@@ -372,7 +372,7 @@ def _rule_pain_high(facts: RuleFacts) -> dict[str, object] | None:
         f"in {WINDOW_DAYS} days; check-in >= {HIGH_CHECK_IN_PAIN}/10",
         {
             "high_pain_exercises": facts.recent_high_pain,
-            "check_in_pain": str(recent.value) if recent else None,
+            "check_in_pain": f"{recent.value:.0f}" if recent else None,
             "check_in_on": recent.on.isoformat() if recent and recent.on else None,
             "window_days": WINDOW_DAYS,
         },
@@ -416,16 +416,17 @@ def _rule_worse(
         return None
     if not mcid.is_met(baseline=baseline.value, change=change):
         return None
+    shown = (lambda v: f"{v:.0f}") if measure == "nrs" else str  # the NRS is whole points
     return _explained(
         f"{label} worse: the latest answer is worse than the baseline ({source}) by at least "
         f"the minimal clinically important difference.",
         f"{mcid} of the baseline ({mcid.threshold(baseline.value)} points here)",
         {
-            "baseline": str(baseline.value),
+            "baseline": shown(baseline.value),
             "baseline_on": baseline.on.isoformat() if baseline.on else None,
-            "latest": str(latest.value),
+            "latest": shown(latest.value),
             "latest_on": latest.on.isoformat() if latest.on else None,
-            "change": str(change),
+            "change": shown(change),
         },
     )
 

@@ -1,5 +1,6 @@
 """Alert rules at their boundaries, idempotence, acknowledgement, red flags."""
 
+import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -222,7 +223,12 @@ def test_red_flag_is_urgent_idempotent_and_emails_the_pt_without_health_data(
     assert "urgent alert" in text.lower()
     for private in (patient.first_name, patient.last_name, patient.email, "red flag", "intake"):
         assert private.lower() not in text.lower()
+    # the worker records the sending in the transaction that sent the email: wait for its commit
+    deadline = time.monotonic() + 10
     first.refresh_from_db()
+    while first.therapist_notified_at is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+        first.refresh_from_db()
     assert first.therapist_notified_at is not None
 
 
