@@ -223,6 +223,11 @@ class PlanAssignApi(APIView):
 
     class PlanAssignInput(serializers.Serializer):
         template = serializers.SlugField(help_text="Program template slug, e.g. psoas.")
+        replace = serializers.BooleanField(
+            default=False,
+            help_text="Confirm replacing an active plan's exercises (a new version; the "
+            "history keeps the earlier ones). Without it, an active plan answers 409.",
+        )
 
     @extend_schema(
         request=PlanAssignInput,
@@ -232,15 +237,22 @@ class PlanAssignApi(APIView):
             401: ErrorSerializer,
             403: ErrorSerializer,
             404: ErrorSerializer,
+            409: ErrorSerializer,
         },
-        summary="Start the patient on a program template (ends any current plan)",
+        summary="Start the patient on a program template (over a plan: replace=true, a new "
+        "version)",
     )
     def post(self, request: Request, patient_id: int) -> Response:
         patient = patient_for_plan_editor(user=request.user, patient_id=patient_id)
         data = self.PlanAssignInput(data=request.data)
         data.is_valid(raise_exception=True)
         template = get_object_or_404(ProgramTemplate, slug=data.validated_data["template"])
-        plan = plan_assign_template(therapist=request.user, patient=patient, template=template)
+        plan = plan_assign_template(
+            therapist=request.user,  # type: ignore[arg-type]
+            patient=patient,
+            template=template,
+            replace=data.validated_data["replace"],
+        )
         audit_record(
             request_or_actor=request, patient_id=patient.pk, action=Action.CREATE, obj=plan
         )

@@ -18,7 +18,7 @@ from programs.models import (
     PlanVersion,
     ProgramTemplate,
 )
-from therapy.errors import ApplicationError
+from therapy.errors import ApplicationError, ConflictError
 
 
 class PlanConflict(ApplicationError):
@@ -171,10 +171,20 @@ def _check_version(current: PlanVersion | None, expected_version: int) -> None:
 
 
 @transaction.atomic
-def plan_assign_template(*, therapist: User, patient: User, template: ProgramTemplate) -> Plan:
-    """Start the patient on a program template, ending any plan they had."""
-    Plan.objects.select_for_update().filter(patient=patient, status=Plan.Status.ACTIVE).update(
-        status=Plan.Status.ENDED, ended_at=timezone.now()
+def plan_assign_template(
+    *, therapist: User, patient: User, template: ProgramTemplate, replace: bool = False
+) -> Plan:
+    """Start the patient on a program template.
+
+    Over an active plan this needs `replace=True` (the PT confirmed) and makes a new version of
+    the same plan, so the history keeps every earlier version; without it, ConflictError (409)
+    and nothing changes.
+    """
+    current = (
+        Plan.objects.select_for_update(of=("self",))
+        .select_related("current_version")
+        .filter(patient=patient, status=Plan.Status.ACTIVE)
+        .first()
     )
     specs = [
         ItemSpec(
@@ -188,6 +198,24 @@ def plan_assign_template(*, therapist: User, patient: User, template: ProgramTem
         for item in template.items.order_by("order")
     ]
     _validate_specs(specs)
+    if current is not None and current.current_version is not None:
+        number = current.current_version.number
+        if not replace:
+            raise ConflictError(
+                f"{patient.first_name} already has a plan (version {number}). Confirm to "
+                f"replace its exercises with {template.name}: it becomes version {number + 1}, "
+                "and the earlier versions stay in the history.",
+                errors={"replace": ["Confirm replacing the current plan."]},
+            )
+        current.template = template
+        current.save(update_fields=["template"])
+        _create_version(
+            plan=current,
+            author=therapist,
+            specs=specs,
+            summary=[f"Your physical therapist changed your program to: {template.name}."],
+        )
+        return current
     plan = Plan.objects.create(patient=patient, template=template)
     _create_version(
         plan=plan,

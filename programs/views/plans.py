@@ -27,17 +27,38 @@ from programs.services.plans import (
     plan_tailor,
     specs_with_swap,
 )
-from therapy.errors import ApplicationError
+from therapy.errors import ApplicationError, ConflictError
 
 
 @login_required
 @require_POST
 def plan_assign(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Assign a program; over an existing plan, first a confirmation page (nothing changes
+    until the PT confirms), then a new version of the same plan."""
     patient = patient_for_plan_editor(user=request.user, patient_id=patient_id)
     template = get_object_or_404(ProgramTemplate, slug=request.POST.get("template", ""))
-    plan = plan_assign_template(therapist=request.user, patient=patient, template=template)
+    replace = request.POST.get("replace") == "yes"
+    try:
+        plan = plan_assign_template(
+            therapist=request.user,  # type: ignore[arg-type]
+            patient=patient,
+            template=template,
+            replace=replace,
+        )
+    except ConflictError as exc:
+        current = plan_active_for_patient(patient=patient)
+        return render(
+            request,
+            "programs/plans/plan_assign_confirm.html",
+            {"patient": patient, "template": template, "plan": current, "message": exc.message},
+            status=409,
+        )
     audit_record(request_or_actor=request, patient_id=patient.pk, action=Action.CREATE, obj=plan)
-    messages.success(request, f"{patient.first_name} is now on {template.name}. Tailor it below.")
+    version = plan.current_version.number  # type: ignore[union-attr]
+    messages.success(
+        request,
+        f"{patient.first_name} is now on {template.name} (version {version}). Tailor it below.",
+    )
     return redirect("programs:plan-edit", patient_id=patient.pk)
 
 

@@ -62,11 +62,13 @@ def test_alert_acknowledged_note_signed_and_read(live_server, page: Page, patien
     expect(page.get_by_label("Objective")).to_contain_text("Adherence:")
     page.get_by_label("Subjective").fill("Busy travel week; hips stiff after flights.")
     page.get_by_label("Assessment").fill("Setback from inactivity, not from the program.")
-    page.get_by_label("Plan (optional)", exact=True).fill(
+    page.get_by_label("Plan (needed to sign)", exact=True).fill(
         "Resume daily stretches; review in 2 weeks."
     )
     assert_accessible(page)
     page.get_by_role("button", name="Sign note").click()
+    expect(page.get_by_role("alert")).to_contain_text("Sign and lock this note?")
+    page.get_by_role("button", name="Yes, sign and lock").click()
     expect(page.get_by_text("The note is signed")).to_be_visible()
     expect(page.get_by_label("Subjective")).to_have_count(0)  # locked: no form any more
     note = ProgressNote.objects.get(patient=patient)
