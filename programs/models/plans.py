@@ -13,7 +13,7 @@ MAX_REPS = 50
 
 
 # Two minutes: a static stretch is held 15-60 s (ACSM); longer is split into sets. The editor
-# warns above HOLD_WARN_SECONDS and refuses above MAX_HOLD_SECONDS (docs/progression.md).
+# warns above HOLD_WARN_SECONDS and refuses above MAX_HOLD_SECONDS (docs/api.md).
 MAX_HOLD_SECONDS = 120
 HOLD_WARN_SECONDS = 60
 HOLD_TOO_LONG = (
