@@ -440,6 +440,7 @@ def _rules(facts: RuleFacts) -> list[tuple[str, str, dict[str, object]]]:
         found.append((Alert.Kind.PAIN_HIGH, Alert.Severity.URGENT, details))
     if details := _rule_pain_up(facts):
         found.append((Alert.Kind.PAIN_UP, Alert.Severity.ROUTINE, details))
+    nrs_baseline: Score | None
     if facts.intake_pain is not None:
         nrs_baseline, nrs_source = Score(Decimal(facts.intake_pain), None), "the intake's pain"
     else:

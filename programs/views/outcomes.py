@@ -1,6 +1,5 @@
 """Outcome measures: the patient answers them, the PT reads a patient's."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -35,19 +34,19 @@ def outcome_answer(request: HttpRequest, measure: str) -> HttpResponse:
     user = patient_only(request)
     if measure not in _FORMS:
         raise Http404("No such questionnaire.")
+    form: PainCheckInForm | OdiForm | PsfsForm
     if measure == "psfs":
-        form: forms.Form = PsfsForm(
-            posted(request), baseline=psfs_baseline_activities(patient=user)
-        )
+        # a follow-up re-rates the baseline's activities: prefilled, read-only
+        form = PsfsForm(posted(request), baseline=psfs_baseline_activities(patient=user))
     else:
         form = _FORMS[measure](posted(request))
     if request.method == "POST" and form.is_valid():
-        if measure == "nrs":
-            answers: dict = {"pain": form.cleaned_data["pain"]}
-        elif measure == "odi":
-            answers = {"sections": form.sections()}
-        else:
+        if isinstance(form, OdiForm):
+            answers: dict = {"sections": form.sections()}
+        elif isinstance(form, PsfsForm):
             answers = {"activities": form.activities()}
+        else:
+            answers = {"pain": form.cleaned_data["pain"]}
         try:
             response = outcome_services.outcome_record(
                 patient=user, measure=measure, answers=answers
