@@ -6,6 +6,7 @@ Pure functions, no database. Sources for the thresholds are in docs/outcomes.md.
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeGuard
 
 from django.core.exceptions import ValidationError
 
@@ -165,7 +166,7 @@ def _one_decimal(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _is_whole(value: object) -> bool:
+def _is_whole(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -277,7 +278,7 @@ def psfs_same_activities(baseline: list[str], answered: list[str]) -> bool:
     return [psfs_activity_key(a) for a in baseline] == [psfs_activity_key(a) for a in answered]
 
 
-def psfs_score(activities: list[dict[str, object]]) -> Decimal:
+def psfs_score(activities: object) -> Decimal:
     """Mean of 3 to 5 activities, each rated 0 (cannot do it) to 10 (as before the problem)."""
     if not isinstance(activities, list) or not (
         PSFS_MIN_ACTIVITIES <= len(activities) <= PSFS_MAX_ACTIVITIES

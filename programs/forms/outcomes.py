@@ -1,5 +1,7 @@
 """The outcome measures the patient answers: pain check-in (NRS), ODI, PSFS."""
 
+from typing import Any
+
 from django import forms
 
 from programs import outcomes_scoring
@@ -20,7 +22,7 @@ class PainCheckInForm(forms.Form):
 class OdiForm(forms.Form):
     """One radio group per section; every section may be skipped."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for section in outcomes_scoring.ODI_SECTIONS:
             self.fields[section.key] = forms.TypedChoiceField(
@@ -46,8 +48,8 @@ class PsfsForm(forms.Form):
 
     ROWS = outcomes_scoring.PSFS_MAX_ACTIVITIES
 
-    def __init__(self, *args: object, baseline: list[str] | None = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, baseline: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.baseline = baseline
         self.ROWS = len(baseline) if baseline else PsfsForm.ROWS
         for i in range(self.ROWS):
@@ -65,8 +67,9 @@ class PsfsForm(forms.Form):
                 required=required,
             )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         for i in range(self.ROWS):
             has_name = bool(data.get(f"activity_{i}"))
             has_rating = data.get(f"rating_{i}") is not None
