@@ -8,6 +8,9 @@ Also here: "log out everywhere", and the account name django-axes counts failed 
 """
 
 import django_otp
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -89,3 +92,18 @@ def lockout_username(request: HttpRequest, credentials: dict | None = None) -> s
     Both the login page and the token API pass it to authenticate() as `username`."""
     value = (credentials or {}).get("username") or request.POST.get("username") or ""
     return str(value).strip().lower() or None
+
+
+class LockoutHandler(AxesDatabaseHandler):
+    """django-axes' database handler, except that a successful sign-in clears only the failures
+    recorded against *that* account. axes' own reset deletes every row matching the account OR
+    the client IP, so one correct password for an account the attacker owns wiped the failures
+    they had just made against someone else from the same IP (issue 13, the lockout bypass).
+    The IP's count is the sum of its rows; it falls only when their accounts' owners succeed."""
+
+    def reset_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> int:
+        username = get_client_username(request, credentials)
+        if not username:
+            return 0
+        count, _ = AccessAttempt.objects.filter(username=username).delete()
+        return count
