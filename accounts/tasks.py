@@ -6,7 +6,7 @@ Every task pins its name (name=): services queue them by that name with
 from celery import shared_task
 
 from accounts import notifications
-from accounts.services.employer import activity_rollup_catch_up
+from accounts.services.employer import activity_rollup_catch_up, employer_periods_close_due
 from accounts.services.privacy import closed_accounts_erase
 from accounts.services.rosters import roster_import_apply_confirmed, roster_import_process
 
@@ -62,6 +62,9 @@ def eligibility_review_email_task(review_id: int) -> None:
 
 @shared_task(name="accounts.tasks.activity_rollup_task")
 def activity_rollup_task() -> int:
-    """Roll up every closed day not rolled yet (beat runs it hourly; a rerun finds nothing)."""
+    """Roll up every closed day not rolled yet (beat runs it hourly; a rerun finds nothing), then
+    close the latest ended month for every sponsor (the figures employers see)."""
 
-    return activity_rollup_catch_up()
+    rolled = activity_rollup_catch_up()
+    employer_periods_close_due()
+    return rolled

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from accounts.apis.people import ErrorSerializer
 from accounts.models import RosterEntry
 from accounts.selectors.employer import employer_dashboard, employer_sponsor_for
+from accounts.services.employer import employer_periods_close_due
 
 
 class IsEmployerAdmin(IsAuthenticated):
@@ -51,5 +52,6 @@ class EmployerDashboardApi(APIView):
         if given and relationship not in RosterEntry.Relationship.values:
             # An unknown filter is refused rather than quietly ignored.
             raise ValidationError({"relationship": ["Not one of the relationships."]})
+        employer_periods_close_due(sponsor=sponsor)  # normally done already by the hourly task
         figures = employer_dashboard(sponsor=sponsor, relationship=relationship)
         return Response(self.DashboardFigureOutput(figures, many=True).data)

@@ -4,6 +4,7 @@ from accounts.models.eligibility import EligibilityCheck, EligibilityReview, Spo
 from accounts.models.employer import (
     ActivityRollupDay,
     EmployerAdminProfile,
+    EmployerPeriodFigures,
     MemberActivityMonth,
     MemberPainTrend,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "EligibilityCheck",
     "EligibilityReview",
     "EmployerAdminProfile",
+    "EmployerPeriodFigures",
     "Enrolment",
     "MemberActivityMonth",
     "MemberPainTrend",
