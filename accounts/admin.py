@@ -5,6 +5,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from accounts.models import (
+    ApiToken,
     AuditEvent,
     CareTeamLink,
     EligibilityReview,
@@ -168,3 +169,23 @@ class EligibilityReviewAdmin(admin.ModelAdmin):
 class EnrolmentAdmin(admin.ModelAdmin):
     list_display = ["user", "roster_entry", "enrolled_at"]
     raw_id_fields = ["user", "roster_entry"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Tokens can be seen (never their key: only a digest is stored) and deleted to revoke
+    them; nobody mints a token here, so staff cannot act as another person through the API."""
+
+    list_display = ["prefix", "user", "created_at", "expires_at", "last_used_at"]
+    readonly_fields = ["user", "prefix", "created_at", "expires_at", "last_used_at"]
+    exclude = ["digest", "auth_hash"]
+
+    def audit_patient_id(self, obj: Model) -> int | None:
+        user = getattr(obj, "user", None)
+        return user.pk if user is not None and user.is_patient else None
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False

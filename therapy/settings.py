@@ -33,7 +33,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -204,6 +203,10 @@ MFA_REQUIRED_ROLES = env.list(
 OTP_TOTP_ISSUER = SITE_NAME
 SESSION_IDLE_MINUTES_STAFF_ROLES = env.int("SESSION_IDLE_MINUTES_STAFF_ROLES", default=15)
 SESSION_IDLE_MINUTES_PATIENT = env.int("SESSION_IDLE_MINUTES_PATIENT", default=60)
+# API tokens (hashed, accounts.models.ApiToken) live this long at most; the idle limits above
+# apply to them too.
+API_TOKEN_DAYS_PATIENT = env.int("API_TOKEN_DAYS_PATIENT", default=30)
+API_TOKEN_HOURS_STAFF_ROLES = env.int("API_TOKEN_HOURS_STAFF_ROLES", default=12)
 # django-axes: failures are counted in PostgreSQL, which every app process shares, per account
 # and per client IP (either one reaching the limit locks). The IP is the TCP peer unless
 # TRUSTED_PROXY_COUNT trusted proxies are declared, so a spoofed X-Forwarded-For changes nothing.
@@ -295,7 +298,7 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / ".run" / "media")))
 REST_FRAMEWORK = {
     # Token first: an anonymous request is then answered 401 with WWW-Authenticate, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.security_authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

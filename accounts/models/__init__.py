@@ -20,10 +20,12 @@ from accounts.models.people import (
     validate_time_zone,
 )
 from accounts.models.rosters import RosterEntry, RosterImport, RosterImportRejection
+from accounts.models.security import ApiToken
 
 __all__ = [
     "US_STATES",
     "ActivityRollupDay",
+    "ApiToken",
     "AuditEvent",
     "CareTeamLink",
     "EligibilityCheck",

@@ -12,9 +12,8 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 from accounts.selectors.privacy import patient_data
 from accounts.services.audit import Action, audit_record
 
@@ -37,7 +36,7 @@ def account_close(request: HttpRequest, *, patient: User) -> None:
             closed_at=timezone.now(),
             session_generation=patient.session_generation + 1,
         )
-        Token.objects.filter(user=patient).delete()
+        ApiToken.objects.filter(user=patient).delete()
         audit_record(
             request_or_actor=request,
             patient_id=patient.pk,
