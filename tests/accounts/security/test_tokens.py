@@ -24,6 +24,7 @@ def _tokens():
 
     return ApiToken.objects
 
+
 NEW_PASSWORD = "a-new-long-passphrase-42"
 
 
