@@ -49,6 +49,21 @@ class AuditedAdminMixin:
             audit_record(request_or_actor=request, patient_id=patient_id, action=action, obj=obj)
         return response
 
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        # The confirmation page lists everything that would go with the object (a patient's
+        # outcome scores, notes ...): showing it is a read of that patient's record.
+        response = super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
+        if request.method == "GET" and response.status_code == 200:
+            obj = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]
+            patient_id = self.audit_patient_id(obj) if obj is not None else None
+            if patient_id:
+                audit_record(
+                    request_or_actor=request, patient_id=patient_id, action=Action.READ, obj=obj
+                )
+        return response
+
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
         if patient_id := self.audit_patient_id(obj):
             audit_record(
@@ -63,6 +78,20 @@ class AuditedAdminMixin:
                     request_or_actor=request, patient_id=patient_id, action=Action.DELETE, obj=obj
                 )
         super().delete_queryset(request, queryset)  # type: ignore[misc]
+
+
+class ClinicalReadOnlyAdminMixin(AuditedAdminMixin):
+    """Clinical content (plans, notes, outcomes) is written only by the patient's PT through
+    the app; in the admin, staff may look (every look audited) and change nothing."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
 
 
 @admin.register(User)

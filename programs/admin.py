@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.db.models import Model
 
-from accounts.admin import AuditedAdminMixin
+from accounts.admin import AuditedAdminMixin, ClinicalReadOnlyAdminMixin
 from programs.models import (
     Article,
     Exercise,
@@ -52,14 +53,19 @@ class PlanItemInline(admin.TabularInline):
 
 
 @admin.register(PlanVersion)
-class PlanVersionAdmin(admin.ModelAdmin):
+class PlanVersionAdmin(ClinicalReadOnlyAdminMixin, admin.ModelAdmin):
+    list_select_related = ["plan"]
+
+    def audit_patient_id(self, obj: Model) -> int | None:
+        return obj.plan.patient_id  # type: ignore[attr-defined]
+
     list_display = ["plan", "number", "created_by", "created_at"]
     inlines = [PlanItemInline]
     raw_id_fields = ["plan", "created_by"]
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ClinicalReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["patient", "status", "created_at"]
     raw_id_fields = ["patient", "current_version"]
 

@@ -19,13 +19,14 @@ class PatientOnly(BasePermission):
 
 
 class PlanEditor(BasePermission):
-    """Writes to a patient's plan: therapists and staff (the patient is checked per call)."""
+    """Writes to a patient's plan: therapists only (the patient is checked per call). Operations
+    staff read plans but never change clinical content."""
 
     def has_permission(self, request: Request, view: object) -> bool:
         user = request.user
         if not user.is_authenticated:
             return False
-        if not (user.is_therapist or user.is_operations_staff):
+        if not user.is_therapist:
             raise NotFound()
         return True
 

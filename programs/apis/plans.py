@@ -101,7 +101,7 @@ class PlanItemInput(serializers.Serializer):
 
 
 class PlanDetailApi(APIView):
-    """GET: the patient, their PTs and staff. PUT: their PTs and staff."""
+    """GET: the patient, their PTs and staff. PUT: their PTs only."""
 
     def get_permissions(self) -> list:
         return [IsClinicalUser()] if self.request.method == "GET" else [PlanEditor()]
