@@ -32,6 +32,13 @@ TOTP_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
 
 
+def _session_rotate(request: HttpRequest) -> None:
+    """A new session key once the second factor is given, as Django does after the password:
+    a session id seen before this point (fixation, a shoulder, a log) is worth nothing after."""
+    if hasattr(request, "session"):
+        request.session.cycle_key()
+
+
 def totp_device_start(*, user: User) -> TOTPDevice:
     """The pending (unconfirmed) authenticator of `user`, made on first call."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -68,6 +75,7 @@ def totp_device_confirm(
         # A new authenticator ends every API token: one minted with the old one must not live on.
         ApiToken.objects.filter(user=user).delete()
         audit_record(request_or_actor=request, patient_id=None, action=Action.MFA_ENROLLED)
+    _session_rotate(request)
     django_otp.login(request, device)
     return codes
 
@@ -79,6 +87,7 @@ def mfa_verify(request: HttpRequest, *, token: str) -> bool:
     if device is None:
         audit_record(request_or_actor=request, patient_id=None, action=Action.MFA_FAILED)
         return False
+    _session_rotate(request)
     django_otp.login(request, device)
     audit_record(request_or_actor=request, patient_id=None, action=Action.MFA_VERIFIED)
     return True
