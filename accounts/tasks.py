@@ -8,7 +8,11 @@ from celery import shared_task
 from accounts import notifications
 from accounts.services.employer import activity_rollup_catch_up, employer_periods_close_due
 from accounts.services.privacy import closed_accounts_erase
-from accounts.services.rosters import roster_import_apply_confirmed, roster_import_process
+from accounts.services.rosters import (
+    roster_import_apply_confirmed,
+    roster_import_process,
+    roster_uploads_sweep,
+)
 
 
 @shared_task(
@@ -68,3 +72,10 @@ def activity_rollup_task() -> int:
     rolled = activity_rollup_catch_up()
     employer_periods_close_due()
     return rolled
+
+
+@shared_task(name="accounts.tasks.roster_uploads_sweep_task")
+def roster_uploads_sweep_task() -> int:
+    """Delete uploaded roster files of finished imports that are still on disk (daily)."""
+
+    return roster_uploads_sweep()

@@ -163,6 +163,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Employer dashboard rollups: each closed day once; hourly so a missed run catches up soon.
     "activity-rollup": {"task": "accounts.tasks.activity_rollup_task", "schedule": 3600.0},
+    # Uploaded roster files are deleted when an import ends; this catches any left behind.
+    "roster-uploads-sweep": {
+        "task": "accounts.tasks.roster_uploads_sweep_task",
+        "schedule": 60 * 60 * 24,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(RUN_DIR / "celerybeat-schedule")
 
