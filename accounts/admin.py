@@ -195,7 +195,10 @@ class EligibilityReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Also the recovery path when someone claimed another person's coverage: staff confirm
+    who the real person is, delete the enrolment here (audited), and the real person enrols."""
+
     list_display = ["user", "roster_entry", "enrolled_at"]
     raw_id_fields = ["user", "roster_entry"]
 

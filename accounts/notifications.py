@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import EligibilityReview, User
+from accounts.models import EligibilityReview, RosterEntry, User
 from accounts.selectors.enrolment import enrolment_url_for
 
 
@@ -101,4 +101,22 @@ def eligibility_review_email_send(*, review_id: int) -> bool:
         )
         review.emailed_at = timezone.now()
         review.save(update_fields=["emailed_at"])
+    return True
+
+
+def enrolment_link_email_send(*, entry_id: int) -> bool:
+    """Send the enrolment link to the address on the roster (sponsors that verify no member
+    ID): only the person who reads that mailbox can create the account."""
+    entry = RosterEntry.objects.select_related("sponsor").filter(pk=entry_id).first()
+    if entry is None or not entry.email:
+        return False
+    send_templated_email(
+        to=entry.email,
+        template="accounts/eligibility/email/enrolment_link",
+        context={
+            "first_name": entry.first_name,
+            "sponsor_name": entry.sponsor.name,
+            "enrol_url": settings.PUBLIC_BASE_URL.rstrip("/") + enrolment_url_for(entry),
+        },
+    )
     return True

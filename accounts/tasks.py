@@ -79,3 +79,13 @@ def roster_uploads_sweep_task() -> int:
     """Delete uploaded roster files of finished imports that are still on disk (daily)."""
 
     return roster_uploads_sweep()
+
+
+@shared_task(
+    name="accounts.tasks.enrolment_link_email_task",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def enrolment_link_email_task(entry_id: int) -> None:
+    notifications.enrolment_link_email_send(entry_id=entry_id)

@@ -90,8 +90,8 @@ IsClinicalUser = RoleOr404(*CLINICAL_ROLES)
 
 
 class SchemaAccess(BasePermission):
-    """The OpenAPI schema and its docs page: open while developing (DEBUG), signed-in people
-    only in production, so the full map of the API is not handed to anyone who asks."""
+    """The OpenAPI schema and its docs page: open while developing (API_SCHEMA_PUBLIC follows
+    DEBUG), signed-in people only in production, so the map of the API is not handed out."""
 
     def has_permission(self, request: Request, view: object) -> bool:
-        return bool(settings.DEBUG or (request.user and request.user.is_authenticated))
+        return bool(settings.API_SCHEMA_PUBLIC or (request.user and request.user.is_authenticated))

@@ -213,6 +213,8 @@ SESSION_IDLE_MINUTES_PATIENT = env.int("SESSION_IDLE_MINUTES_PATIENT", default=6
 # apply to them too.
 API_TOKEN_DAYS_PATIENT = env.int("API_TOKEN_DAYS_PATIENT", default=30)
 API_TOKEN_HOURS_STAFF_ROLES = env.int("API_TOKEN_HOURS_STAFF_ROLES", default=12)
+# The OpenAPI schema and /api/docs/: public while developing, signed-in people only otherwise.
+API_SCHEMA_PUBLIC = env.bool("API_SCHEMA_PUBLIC", default=DEBUG)
 # django-axes: failures are counted in PostgreSQL, which every app process shares, per account
 # and per client IP (either one reaching the limit locks). The IP is the TCP peer unless
 # TRUSTED_PROXY_COUNT trusted proxies are declared, so a spoofed X-Forwarded-For changes nothing.

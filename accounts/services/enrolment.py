@@ -54,6 +54,12 @@ def enrolment_create(
         )
     if not state:
         raise ValidationError({"state": ["Choose the state you live in."]})
+    if entry.email and email.strip().lower() != entry.email.strip().lower():
+        # The account takes the address the sponsor has on file, so whoever can read that
+        # mailbox (the real person) can always reset the password and take it back.
+        raise ValidationError(
+            {"email": ["Use the email address your employer or plan has on file for you."]}
+        )
     user = patient_sign_up(
         email=email,
         password=password,
