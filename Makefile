@@ -16,12 +16,15 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/therapy
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help run test lint bench format clean browser-deps
+.PHONY: help run test test-fast lint bench bench-smoke format clean browser-deps
 
 help:
-	@echo "make run    - the whole app (web, Celery worker, beat) with demo data on http://$(HOST):$(PORT)/"
-	@echo "make test   - ruff and the whole pytest suite (PostgreSQL, Redis, Chromium)"
-	@echo "make bench  - benchmarks under bench/ (ONLY=<name> for one)"
+	@echo "make run         - the whole app (web, Celery worker, beat) with demo data on http://$(HOST):$(PORT)/"
+	@echo "make test        - ruff and the whole pytest suite (PostgreSQL, Redis, Chromium)"
+	@echo "make test-fast   - ruff and pytest without the browser and integration tests"
+	@echo "make bench       - benchmarks under bench/ at full size (ONLY=<name> for one)"
+	@echo "make bench-smoke - every benchmark at a small size; fails on errors and missed query,"
+	@echo "                   duplicate, index and equality goals (timings are not enforced)"
 
 $(VPY):
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is required (Django 6 needs it); none was found." >&2; exit 1; fi
@@ -66,9 +69,18 @@ test: $(VENV)/.dev browser-deps lint
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=True \
 	  $(VPY) -m pytest $(PYTEST_ARGS)
 
+test-fast: $(VENV)/.dev lint
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=True \
+	  $(VPY) -m pytest -m "not browser and not integration" $(PYTEST_ARGS)
+
+# The benchmarks make (and drop) their own database, bench_<name>, never the tests' test_<name>.
 bench: $(VENV)/.dev
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=True \
 	  $(VPY) bench/run.py $(ONLY)
+
+bench-smoke: $(VENV)/.dev
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=True \
+	  $(VPY) bench/run.py --smoke $(ONLY)
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .

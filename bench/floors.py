@@ -4,6 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
+# isort: split
+# The project's selectors and helpers these views use, in one place: update these lines when
+# they move (bench/urls.py is loaded only after Django is set up).
+from programs import sessions_schedule
+from programs.selectors.progress import adherence_weeks
+from programs.selectors.sessions import ITEM_FIELDS
+
 
 @login_required
 def patient_list_floor(request: HttpRequest) -> JsonResponse:
@@ -37,7 +44,6 @@ def today_plan_floor(request: HttpRequest) -> JsonResponse:
     from django.db.models import F
 
     from programs.models import PlanItem
-    from programs.selectors.sessions import ITEM_FIELDS
 
     rows = list(
         PlanItem.objects.filter(
@@ -120,9 +126,7 @@ def caseload_naive(request: HttpRequest) -> JsonResponse:
     from django.db.models import Avg, Max
 
     from accounts.models import User
-    from programs import sessions_schedule
     from programs.models import Alert, Completion, ExerciseSession, OutcomeResponse
-    from programs.selectors.progress import adherence_weeks
 
     patients = User.objects.filter(id__in=_caseload_ids(request.user)).select_related(
         "patient_profile"

@@ -26,6 +26,18 @@ def pytest_configure(config: pytest.Config) -> None:
     celery_app.conf.task_default_queue = f"test-{uuid.uuid4().hex[:8]}"
 
 
+_MARKED_FOLDERS = {"browser": "browser", "integration": "integration"}
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    # Everything under tests/browser/ and tests/integration/ carries its marker even when a new
+    # file forgets its pytestmark, so `make test-fast` (-m "not browser and not integration")
+    # never starts Chromium or a worker process.
+    parts = item.path.relative_to(item.config.rootpath).parts
+    if len(parts) > 2 and parts[0] == "tests" and parts[1] in _MARKED_FOLDERS:
+        item.add_marker(_MARKED_FOLDERS[parts[1]])
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Tests that use the session's Celery worker run last. Once started, the worker also runs
     # the tasks other transactional tests enqueue on commit, and a task still reading tables

@@ -31,9 +31,13 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
-        request.request_id = uuid.uuid4().hex  # type: ignore[attr-defined]
+        # Always our own id: a client-chosen one would land in audit rows (issue 13). Readers
+        # use getattr(request, "request_id", "") because a request made outside this
+        # middleware (tests, a DRF Request) has none.
+        request_id = uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]  # see the comment above
         response = self.get_response(request)
-        response["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]
+        response["X-Request-ID"] = request_id
         if _REQUEST_ID.match(incoming):
             response["X-Client-Request-ID"] = incoming
         return response
@@ -108,7 +112,7 @@ class MfaRequiredMiddleware:
 
         user = request.user
         # django-otp's middleware adds is_verified() to the user object at run time.
-        if not user.is_authenticated or user.is_verified() or not mfa_required_for(user):  # type: ignore[attr-defined]
+        if not user.is_authenticated or user.is_verified() or not mfa_required_for(user):
             return self.get_response(request)
         allowed = {
             reverse("security:mfa-setup"),

@@ -1,4 +1,5 @@
 import zoneinfo
+from functools import partial
 
 from django import forms
 from django.conf import settings
@@ -79,12 +80,11 @@ class QueuedPasswordResetForm(PasswordResetForm):
     The link is built on PUBLIC_BASE_URL, never on the request's Host header: any port of an
     allowed host passed the host check, so a forged Host sent the token to another server."""
 
-    def save(self, *, request: HttpRequest, **_: object) -> None:  # type: ignore[override]
+    def save(self, *, request: HttpRequest, **_: object) -> None:  # type: ignore[override]  # Django's view passes request by keyword; nothing else is used
         base_url = settings.PUBLIC_BASE_URL
         for user in self.get_users(self.cleaned_data["email"]):
-            user_id = user.pk
             transaction.on_commit(
-                lambda uid=user_id: task_send(
-                    "accounts.tasks.accounts_send_password_reset_task", uid, base_url
+                partial(
+                    task_send, "accounts.tasks.accounts_send_password_reset_task", user.pk, base_url
                 )
             )

@@ -1,13 +1,16 @@
 """Enrolment: a covered person becomes a patient, linked to their roster entry, with a PT."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import CareTeamLink, Enrolment, RosterEntry, User
-from accounts.services.people import care_team_assign_primary, patient_sign_up
+from accounts.services.people import (
+    FIELDS_NOT_VALID,
+    care_team_assign_primary,
+    patient_sign_up,
+)
 from therapy.errors import ApplicationError
 
 
@@ -53,12 +56,15 @@ def enrolment_create(
             "An account already exists for this coverage. Log in, or reset your password."
         )
     if not state:
-        raise ValidationError({"state": ["Choose the state you live in."]})
+        raise ApplicationError(
+            FIELDS_NOT_VALID, errors={"state": ["Choose the state you live in."]}
+        )
     if entry.email and email.strip().lower() != entry.email.strip().lower():
         # The account takes the address the sponsor has on file, so whoever can read that
         # mailbox (the real person) can always reset the password and take it back.
-        raise ValidationError(
-            {"email": ["Use the email address your employer or plan has on file for you."]}
+        raise ApplicationError(
+            FIELDS_NOT_VALID,
+            errors={"email": ["Use the email address your employer or plan has on file for you."]},
         )
     user = patient_sign_up(
         email=email,

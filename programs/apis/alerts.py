@@ -7,13 +7,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
 from accounts.selectors import patient_get_for_user
 from accounts.services.audit import Action, audit_read, audit_record
 from programs.apis.access import therapist_only
 from programs.models import Alert
 from programs.selectors.alerts import alert_describe, alert_get_for_user, alerts_for_patient
 from programs.services import alerts as alert_services
+from therapy.api_errors import ErrorSerializer
 from therapy.permissions import IsClinicalUser
 
 

@@ -7,9 +7,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
 from accounts.services.audit import audit_read_many
 from programs.selectors.caseload import CASELOAD_FILTERS, CASELOAD_SORTS, caseload_for_user
+from therapy.api_errors import ErrorSerializer
 from therapy.permissions import IsClinicalUser
 
 

@@ -6,10 +6,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
 from programs.apis.access import PlanEditor
 from programs.models import Exercise
 from programs.selectors.library import exercise_library
+from therapy.api_errors import ErrorSerializer
 
 
 class LibraryExerciseOutput(serializers.ModelSerializer):

@@ -7,13 +7,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
 from accounts.selectors import patient_get_for_user
 from accounts.services.audit import Action, audit_read, audit_read_many, audit_record
 from programs.apis.access import therapist_only
 from programs.models import ProgressNote
 from programs.selectors.notes import note_get_for_user, notes_for_patient
 from programs.services import notes as note_services
+from therapy.api_errors import ErrorSerializer
 from therapy.permissions import IsClinicalUser
 
 

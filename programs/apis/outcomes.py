@@ -7,12 +7,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
 from accounts.models import User
 from accounts.services.audit import Action, audit_record
 from programs.models import OutcomeResponse
 from programs.selectors.outcomes import outcome_overview
 from programs.services import outcomes as outcome_services
+from therapy.api_errors import ErrorSerializer
 from therapy.permissions import IsClinicalUser
 
 

@@ -8,7 +8,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
 from accounts.services.audit import Action, audit_read, audit_record
 from programs.apis.access import PlanEditor
 from programs.models import (
@@ -28,6 +27,7 @@ from programs.services.plans import (
     plan_swap_exercise,
     plan_tailor,
 )
+from therapy.api_errors import ErrorSerializer
 from therapy.permissions import IsClinicalUser
 
 

@@ -6,10 +6,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
 from accounts.services.audit import audit_read
 from programs.apis.access import PatientOnly
 from programs.selectors.progress import progress_for_patient
+from therapy.api_errors import ErrorSerializer
 
 
 class WeekAdherenceOutput(serializers.Serializer):

@@ -6,12 +6,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
 from accounts.services.audit import Action, audit_read, audit_record
 from programs.apis.access import PatientOnly
 from programs.models import Completion
 from programs.selectors.sessions import today_plan_rows
 from programs.services.sessions import completion_record, session_finish
+from therapy.api_errors import ErrorSerializer
 
 
 class TodayExerciseOutput(serializers.Serializer):

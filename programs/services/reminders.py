@@ -31,11 +31,14 @@ from programs.models import (
 from programs.selectors.reminders import skip_reason
 from programs.sms import SmsProviderError
 from therapy.celery import task_send
+from therapy.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
 
 MAX_TIMES = 6
 Reason = ReminderDelivery.Reason
+# The API's answer for field errors, as it was when these were Django ValidationErrors.
+NOT_VALID = "Some fields are not valid."
 
 
 # --- the patient's choices ---------------------------------------------------------------
@@ -88,7 +91,7 @@ def _validate(*, patient: User, choices: ReminderChoices) -> None:
     if choices.pause_days is not None and not 0 <= choices.pause_days <= 90:
         errors["pause_days"] = ["Pause for 0 to 90 days."]
     if errors:
-        raise ValidationError(errors)
+        raise ApplicationError(NOT_VALID, errors=errors)
 
 
 @transaction.atomic
@@ -98,7 +101,9 @@ def reminder_settings_update(
     """Save the patient's choices and bring their schedule rows in line. Saving turns an
     earlier unsubscribe off again: it is an explicit choice made while logged in."""
     if not patient.is_patient:
-        raise ValidationError("Only patients have reminders.")
+        raise ApplicationError(
+            NOT_VALID, errors={"non_field_errors": ["Only patients have reminders."]}
+        )
     _validate(patient=patient, choices=choices)
     now = now or timezone.now()
     prefs, _ = ReminderSettings.objects.select_for_update().get_or_create(
@@ -130,13 +135,12 @@ def _schedules_sync(*, prefs: ReminderSettings, times: list[time], now: datetime
     ).delete()
     for at in times:
         row = existing.get(at)
-        unchanged = (
+        if (
             row is not None
             and row.time_zone == prefs.time_zone
             and row.weekdays == prefs.weekdays
             and row.enabled
-        )
-        if unchanged:
+        ):
             row.enabled = enabled  # keep a due instant not yet swept: it must not be lost
             row.save(update_fields=["enabled"])
             continue

@@ -116,6 +116,12 @@ def test_sponsors_are_found_by_name(client, acme):
     assert [s["slug"] for s in found] == ["acme-co"]
 
 
+def test_a_nul_byte_in_the_sponsor_search_is_ignored(client, acme):
+    found = client.get("/api/v1/sponsors/", {"search": "ac\x00me"})
+    assert found.status_code == 200
+    assert [s["slug"] for s in found.json()] == ["acme-co"]
+
+
 def test_the_schema_documents_the_new_endpoints(client):
     schema = client.get("/api/schema/").content.decode()
     for path in (
