@@ -62,9 +62,9 @@ class AuditedAdminMixin(_AdminBase):
     ) -> HttpResponse:
         # The confirmation page lists everything that would go with the object (a patient's
         # outcome scores, notes ...): showing it is a read of that patient's record.
-        response = super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
+        response = super().delete_view(request, object_id, extra_context)
         if request.method == "GET" and response.status_code == 200:
-            obj = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]
+            obj = self.get_object(request, unquote(object_id))
             patient_id = self.audit_patient_id(obj) if obj is not None else None
             if patient_id:
                 audit_record(

@@ -393,7 +393,7 @@ def _file_discard(roster_import: RosterImport) -> None:
         return
 
     def discard() -> None:
-        storage = RosterImport._meta.get_field("file").storage  # type: ignore[attr-defined]
+        storage = RosterImport._meta.get_field("file").storage
         storage.delete(name)
         RosterImport.objects.filter(pk=import_id, file=name).update(file="")
 
