@@ -11,7 +11,6 @@ from accounts.services.rosters import (
     roster_import_cancel,
     roster_import_create,
     roster_import_process,
-    roster_uploads_sweep,
 )
 from tests.factories import SponsorFactory, roster_csv, roster_person
 
@@ -54,6 +53,8 @@ def test_applied_failed_and_cancelled_uploads_leave_no_file(
 
 
 def test_the_sweep_deletes_files_left_behind(django_capture_on_commit_callbacks):
+    from accounts.services.rosters import roster_uploads_sweep  # inside: also run on old code
+
     sponsor = SponsorFactory()
     left, path = _upload(sponsor, roster_csv([roster_person(1)]))
     RosterImport.objects.filter(pk=left.pk).update(status=RosterImport.Status.FAILED)
