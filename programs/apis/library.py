@@ -6,10 +6,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from programs.apis.access import PlanEditor
+from accounts.models import User
 from programs.models import Exercise
 from programs.selectors.library import exercise_library
 from therapy.api_errors import ErrorSerializer
+from therapy.permissions import RoleOr404
 
 
 class LibraryExerciseOutput(serializers.ModelSerializer):
@@ -44,7 +45,8 @@ class LibraryExerciseOutput(serializers.ModelSerializer):
 
 
 class ExerciseLibraryApi(APIView):
-    permission_classes = [PlanEditor]
+    # Reading the library is not changing a plan: PTs and operations staff (as before).
+    permission_classes = [RoleOr404(User.Role.THERAPIST, User.Role.STAFF)]
 
     @extend_schema(
         responses={
