@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from programs.views import caseload as caseload_views
 from therapy import health, views
+from therapy.permissions import SchemaAccess
 
 api_v1 = [
     path("", include("accounts.api_urls")),
@@ -18,8 +19,18 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(permission_classes=[SchemaAccess]),
+        name="api-schema",
+    ),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", permission_classes=[SchemaAccess]
+        ),
+        name="api-docs",
+    ),
 ]
 
 handler400 = "therapy.views.bad_request"

@@ -1,7 +1,6 @@
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,6 +12,7 @@ from accounts.selectors.enrolment import invitation_from_token
 from accounts.selectors.security import mfa_check_token, mfa_required_for, user_has_confirmed_device
 from accounts.services.audit import Action, audit_read, audit_read_many, audit_record
 from accounts.services.enrolment import invitation_accept
+from accounts.services.security import api_token_create
 from therapy.api_errors import ErrorSerializer
 from therapy.errors import ApplicationError
 from therapy.http import AuthenticatedRequest
@@ -146,8 +146,7 @@ class TokenApi(APIView):
                 raise serializers.ValidationError(
                     {"otp_token": ["A valid code from your authenticator app is required."]}
                 )
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": api_token_create(user=user)})
 
 
 class MeApi(APIView):

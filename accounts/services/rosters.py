@@ -384,11 +384,43 @@ def _apply_staged(roster_import: RosterImport) -> dict[str, int]:
     return {"added": added, "updated": updated, "ended": ended}
 
 
+def _file_discard(roster_import: RosterImport) -> None:
+    """Delete the uploaded file once the import is over (applied, failed or cancelled): it
+    holds names, birth dates and emails, and the roster table keeps what is needed. After
+    commit, so a rolled-back import keeps its file."""
+    import_id, name = roster_import.pk, roster_import.file.name
+    if not name:
+        return
+
+    def discard() -> None:
+        storage = RosterImport._meta.get_field("file").storage
+        storage.delete(name)
+        RosterImport.objects.filter(pk=import_id, file=name).update(file="")
+
+    transaction.on_commit(discard)
+
+
+def roster_uploads_sweep() -> int:
+    """Delete the files of finished imports still on disk (a crash between commit and delete,
+    or imports from before files were deleted). Returns how many were deleted."""
+    finished = [
+        RosterImport.Status.APPLIED,
+        RosterImport.Status.FAILED,
+        RosterImport.Status.CANCELLED,
+    ]
+    done = 0
+    for roster_import in RosterImport.objects.filter(status__in=finished).exclude(file=""):
+        _file_discard(roster_import)
+        done += 1
+    return done
+
+
 def _fail(roster_import: RosterImport, message: str) -> RosterImport:
     roster_import.status = RosterImport.Status.FAILED
     roster_import.error = message
     roster_import.finished_at = timezone.now()
     roster_import.save(update_fields=["status", "error", "finished_at"])
+    _file_discard(roster_import)
     return roster_import
 
 
@@ -410,6 +442,7 @@ def _apply_and_record(roster_import: RosterImport) -> RosterImport:
     roster_import.status = RosterImport.Status.APPLIED
     roster_import.finished_at = timezone.now()
     roster_import.save()
+    _file_discard(roster_import)
     return roster_import
 
 
@@ -515,4 +548,5 @@ def roster_import_cancel(*, roster_import: RosterImport, user: User) -> RosterIm
         raise ApplicationError("This import is not waiting for confirmation.")
     _drop_staging(roster_import)
     roster_import.refresh_from_db()
+    _file_discard(roster_import)
     return roster_import
