@@ -38,10 +38,11 @@ def _event(
     patient_id: int | None,
     action: str,
     obj: Model | None = None,
+    channel: str = "",
 ) -> AuditEvent:
     actor: User | None
     ip: str | None = None
-    request_id = ""
+    request_id = channel
     if request_or_actor is None or isinstance(request_or_actor, User):
         actor = request_or_actor
     else:
@@ -69,10 +70,18 @@ def audit_record(
     patient_id: int | None,
     action: str,
     obj: Model | None = None,
+    channel: str = "",
 ) -> AuditEvent:
     """Append one event. Pass the request when there is one (it gives the IP and request id);
-    pass a User (or None for the system) from Celery tasks and management commands."""
-    event = _event(request_or_actor=request_or_actor, patient_id=patient_id, action=action, obj=obj)
+    pass a User (or None for the system) from Celery tasks and management commands, with
+    `channel` naming the command (kept where a request's id would be)."""
+    event = _event(
+        request_or_actor=request_or_actor,
+        patient_id=patient_id,
+        action=action,
+        obj=obj,
+        channel=channel,
+    )
     event.save(force_insert=True)
     return event
 
