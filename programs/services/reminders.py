@@ -415,6 +415,7 @@ def _deliver(
                 message = notifications.reminder_email_message(
                     context=context, to=delivery.email, delivery_id=delivery.id
                 )
+                mailer.open()  # once per batch: send_messages closes what it opened itself
                 mailer.send_messages([message])
                 email_at = timezone.now()
             if channel != ReminderChannel.EMAIL and sms_at is None and delivery.phone:
