@@ -1,6 +1,7 @@
 """The one place in programs that knows about email. No health data and no message text here:
 an email only says that something is waiting, and asks the person to log in."""
 
+import email.message
 import email.policy
 import zoneinfo
 from datetime import timedelta
@@ -146,9 +147,10 @@ UNSUBSCRIBE_SALT = "programs.reminders.unsubscribe"
 
 
 class _ReminderEmail(EmailMultiAlternatives):
-    def message(self, *, policy: email.policy.Policy = email.policy.default) -> object:
+    def message(self, *, policy: email.policy.Policy | None = None) -> email.message.EmailMessage:
         # Folding at 78 characters would turn the long List-Unsubscribe URL into an encoded
         # word that mail providers cannot use; RFC 5322 allows lines of up to 998.
+        policy = policy or email.policy.default
         return super().message(policy=policy.clone(max_line_length=998))
 
 
@@ -250,13 +252,14 @@ def alert_email_send(*, alert_id: int) -> bool:
             .filter(pk=alert_id, therapist__isnull=False, therapist_notified_at__isnull=True)
             .first()
         )
-        if alert is None:
+        therapist = alert.therapist if alert is not None else None
+        if alert is None or therapist is None:
             return False
         send_templated_email(
-            to=alert.therapist.email,
+            to=therapist.email,
             template="programs/alerts/email/urgent_alert",
             context={
-                "first_name": alert.therapist.first_name,
+                "first_name": therapist.first_name,
                 "caseload_url": settings.PUBLIC_BASE_URL.rstrip("/") + reverse("caseload"),
             },
         )

@@ -2,17 +2,20 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.permissions import BasePermission
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
+from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
 from programs.models import MESSAGE_MAX_LENGTH
 from programs.selectors import messaging as selectors
 from programs.services import messaging as services
-from therapy.permissions import IsClinicalUser
+from therapy.api_errors import ErrorSerializer
+from therapy.http import AuthenticatedRequest
+from therapy.permissions import RoleOr404
+
+# Patients and PTs; anyone else signed in gets 404, as if there were nothing here.
+MessagingRoles = RoleOr404(User.Role.PATIENT, User.Role.THERAPIST)
 
 
 class MessageOutput(serializers.Serializer):
@@ -35,40 +38,26 @@ class ThreadDetailOutput(serializers.Serializer):
     messages = MessageOutput(many=True)
 
 
-class MessagingPermission(BasePermission):
-    """Patients and PTs; anyone else signed in gets 404, as if there were nothing here."""
-
-    def has_permission(self, request: Request, view: object) -> bool:
-        from rest_framework.exceptions import NotFound
-
-        user = request.user
-        if not user.is_authenticated:
-            return False
-        if not (user.is_patient or user.is_therapist):
-            raise NotFound()
-        return True
-
-
 class ThreadListApi(APIView):
-    permission_classes = [IsClinicalUser, MessagingPermission]
+    permission_classes = [MessagingRoles]
 
     @extend_schema(
         responses={200: ThreadSummaryOutput(many=True), 404: ErrorSerializer},
         summary="Message threads you take part in, with unread counts",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         threads = selectors.thread_list_for_user(user=request.user)[:200]
         return Response(ThreadSummaryOutput(threads, many=True).data)
 
 
 class ThreadDetailApi(APIView):
-    permission_classes = [IsClinicalUser, MessagingPermission]
+    permission_classes = [MessagingRoles]
 
     @extend_schema(
         responses={200: ThreadDetailOutput, 404: ErrorSerializer},
         summary="Read a patient's thread; marks it read for you",
     )
-    def get(self, request: Request, patient_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = selectors.thread_get_for_user(user=request.user, patient_id=patient_id)
         messages = list(selectors.thread_messages(patient=patient))
         services.thread_mark_read(user=request.user, patient=patient)
@@ -77,7 +66,7 @@ class ThreadDetailApi(APIView):
 
 
 class MessagePostApi(APIView):
-    permission_classes = [IsClinicalUser, MessagingPermission]
+    permission_classes = [MessagingRoles]
 
     class MessagePostInput(serializers.Serializer):
         body = serializers.CharField(
@@ -94,7 +83,7 @@ class MessagePostApi(APIView):
         responses={201: MessageOutput, 400: ErrorSerializer, 404: ErrorSerializer},
         summary="Post a message to a patient's thread",
     )
-    def post(self, request: Request, patient_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = selectors.thread_get_for_user(user=request.user, patient_id=patient_id)
         data = self.MessagePostInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -1,29 +1,21 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
-from rest_framework.permissions import BasePermission
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
+from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
 from programs.apis.fields import HourMinuteField
 from programs.models import ReminderChannel, ReminderDelivery
 from programs.reminders_times import weekdays_from_mask
 from programs.selectors.reminders import reminder_log_for_user, reminder_settings_for_user
 from programs.services.reminders import MAX_TIMES, ReminderChoices, reminder_settings_update
+from therapy.api_errors import ErrorSerializer
+from therapy.http import AuthenticatedRequest
+from therapy.permissions import RoleOr404
 
-
-class IsPatientElse404(BasePermission):
-    """Reminders belong to the patient alone: other signed-in people get 404."""
-
-    def has_permission(self, request: Request, view: object) -> bool:
-        if not request.user.is_authenticated:
-            return False
-        if not request.user.is_patient:
-            raise NotFound()
-        return True
+# Reminders belong to the patient alone: other signed-in people get 404.
+PatientRole = RoleOr404(User.Role.PATIENT)
 
 
 class ReminderSettingsOutput(serializers.Serializer):
@@ -40,7 +32,7 @@ class ReminderSettingsOutput(serializers.Serializer):
     unsubscribed_at = serializers.DateTimeField(allow_null=True)
 
 
-def _settings_payload(user: object) -> dict:
+def _settings_payload(user: User) -> dict[str, object]:
     current = reminder_settings_for_user(user=user)
     prefs = current.settings
     return {
@@ -57,7 +49,7 @@ def _settings_payload(user: object) -> dict:
 
 
 class ReminderSettingsApi(APIView):
-    permission_classes = [IsPatientElse404]
+    permission_classes = [PatientRole]
 
     class ReminderSettingsInput(serializers.Serializer):
         enabled = serializers.BooleanField()
@@ -81,7 +73,7 @@ class ReminderSettingsApi(APIView):
         responses={200: ReminderSettingsOutput, 403: ErrorSerializer, 404: ErrorSerializer},
         summary="Your reminder settings",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         return Response(ReminderSettingsOutput(_settings_payload(request.user)).data)
 
     @extend_schema(
@@ -94,7 +86,7 @@ class ReminderSettingsApi(APIView):
         },
         summary="Change your reminder settings",
     )
-    def put(self, request: Request) -> Response:
+    def put(self, request: AuthenticatedRequest) -> Response:
         data = self.ReminderSettingsInput(data=request.data)
         data.is_valid(raise_exception=True)
         prefs = reminder_settings_update(
@@ -113,7 +105,7 @@ class ReminderLogEntryOutput(serializers.ModelSerializer):
 
 
 class ReminderLogApi(APIView):
-    permission_classes = [IsPatientElse404]
+    permission_classes = [PatientRole]
 
     @extend_schema(
         responses={
@@ -123,7 +115,7 @@ class ReminderLogApi(APIView):
         },
         summary="Your last 100 reminders: sent, skipped (with the reason) or failed",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         deliveries = reminder_log_for_user(user=request.user)
         audit_read(request, patient_id=request.user.pk, obj=request.user)
         return Response(ReminderLogEntryOutput(deliveries, many=True).data)

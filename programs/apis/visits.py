@@ -2,31 +2,28 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
+from accounts.models import User
 from accounts.selectors import primary_therapist_for
 from accounts.services.audit import Action, audit_read, audit_read_many, audit_record
 from programs.apis.fields import HourMinuteField
-from programs.models import VisitSchedule, Weekday
+from programs.models import Visit, Weekday
+from programs.models.visits import VISIT_MINUTES_CHOICES
 from programs.selectors import visits as selectors
 from programs.services import visits as services
 from programs.visits_slots import WeeklyWindow
-from therapy.permissions import IsClinicalUser
+from therapy.api_errors import ErrorSerializer
+from therapy.http import AuthenticatedRequest
+from therapy.permissions import RoleOr404
 
-
-class VisitPermission(BasePermission):
-    def has_permission(self, request: Request, view: object) -> bool:
-        user = request.user
-        if not user.is_authenticated:
-            return False
-        if not (user.is_patient or user.is_therapist):
-            raise NotFound()
-        return True
+# Visits are between a patient and their PT; anyone else signed in gets 404.
+VisitRoles = RoleOr404(User.Role.PATIENT, User.Role.THERAPIST)
+PatientRole = RoleOr404(User.Role.PATIENT)
+TherapistRole = RoleOr404(User.Role.THERAPIST)
 
 
 class VisitOutput(serializers.Serializer):
@@ -39,7 +36,7 @@ class VisitOutput(serializers.Serializer):
     join_url = serializers.CharField(allow_null=True)
     rescheduled_from_id = serializers.IntegerField(allow_null=True)
 
-    def to_representation(self, instance: object) -> dict:
+    def to_representation(self, instance: Visit) -> dict[str, object]:
         data = super().to_representation(instance)
         if data["status"] != "booked":
             data["join_url"] = None
@@ -71,20 +68,24 @@ class WindowSerializer(serializers.Serializer):
 
 class AvailabilitySerializer(serializers.Serializer):
     time_zone = serializers.CharField(read_only=True)
-    visit_minutes = serializers.ChoiceField(
-        choices=VisitSchedule._meta.get_field("visit_minutes").choices
-    )
+    visit_minutes = serializers.ChoiceField(choices=VISIT_MINUTES_CHOICES)
     windows = WindowSerializer(many=True)
 
 
 class VisitListApi(APIView):
-    permission_classes = [IsClinicalUser, VisitPermission]
+    permission_classes = [VisitRoles]
+
+    def get_permissions(self) -> list[BasePermission]:
+        # Both see their visits; only patients book one here.
+        if self.request.method == "POST":
+            return [PatientRole()]
+        return [VisitRoles()]
 
     @extend_schema(
         responses={200: VisitOutput(many=True), 404: ErrorSerializer},
         summary="Your upcoming booked visits",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         visits = list(selectors.visit_list_upcoming(user=request.user))
         audit_read_many(request, objects=visits)
         return Response(VisitOutput(visits, many=True).data)
@@ -94,9 +95,7 @@ class VisitListApi(APIView):
         responses={201: VisitOutput, 400: ErrorSerializer, 404: ErrorSerializer},
         summary="Book a visit with your PT (patients)",
     )
-    def post(self, request: Request) -> Response:
-        if not request.user.is_patient:
-            raise NotFound()
+    def post(self, request: AuthenticatedRequest) -> Response:
         data = VisitStartInput(data=request.data)
         data.is_valid(raise_exception=True)
         visit = services.visit_book(
@@ -109,16 +108,14 @@ class VisitListApi(APIView):
 
 
 class VisitSlotListApi(APIView):
-    permission_classes = [IsClinicalUser, VisitPermission]
+    permission_classes = [PatientRole]
 
     @extend_schema(
         responses={200: VisitSlotListOutput, 404: ErrorSerializer},
         summary="Open slots with your PT in the next weeks (patients)",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         user = request.user
-        if not user.is_patient:
-            raise NotFound()
         therapist = primary_therapist_for(patient=user)
         slots = (
             selectors.open_slots_for_therapist(therapist=therapist, patient=user)
@@ -143,24 +140,24 @@ class VisitSlotListApi(APIView):
 
 
 class VisitDetailApi(APIView):
-    permission_classes = [IsClinicalUser, VisitPermission]
+    permission_classes = [VisitRoles]
 
     @extend_schema(responses={200: VisitOutput, 404: ErrorSerializer}, summary="One visit")
-    def get(self, request: Request, visit_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, visit_id: int) -> Response:
         visit = selectors.visit_get_for_user(user=request.user, visit_id=visit_id)
         audit_read(request, patient_id=visit.patient_id, obj=visit)
         return Response(VisitOutput(visit).data)
 
 
 class VisitCancelApi(APIView):
-    permission_classes = [IsClinicalUser, VisitPermission]
+    permission_classes = [VisitRoles]
 
     @extend_schema(
         request=None,
         responses={200: VisitOutput, 400: ErrorSerializer, 404: ErrorSerializer},
         summary="Cancel a booked visit",
     )
-    def post(self, request: Request, visit_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, visit_id: int) -> Response:
         visit = selectors.visit_get_for_user(user=request.user, visit_id=visit_id)
         if request.data:
             # Cancelling takes no input: a body (patient, status, ...) is refused, not ignored.
@@ -175,14 +172,14 @@ class VisitCancelApi(APIView):
 
 
 class VisitRescheduleApi(APIView):
-    permission_classes = [IsClinicalUser, VisitPermission]
+    permission_classes = [VisitRoles]
 
     @extend_schema(
         request=VisitStartInput,
         responses={201: VisitOutput, 400: ErrorSerializer, 404: ErrorSerializer},
         summary="Move a booked visit to another open slot; answers the new visit",
     )
-    def post(self, request: Request, visit_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, visit_id: int) -> Response:
         visit = selectors.visit_get_for_user(user=request.user, visit_id=visit_id)
         data = VisitStartInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -196,14 +193,9 @@ class VisitRescheduleApi(APIView):
 
 
 class AvailabilityApi(APIView):
-    permission_classes = [IsClinicalUser, VisitPermission]
+    permission_classes = [TherapistRole]
 
-    def _therapist(self, request: Request) -> object:
-        if not request.user.is_therapist:
-            raise NotFound()
-        return request.user
-
-    def _answer(self, therapist: object) -> Response:
+    def _answer(self, therapist: User) -> Response:
         minutes, windows = services.availability_windows(therapist=therapist)
         return Response(
             AvailabilitySerializer(
@@ -219,16 +211,16 @@ class AvailabilityApi(APIView):
         responses={200: AvailabilitySerializer, 404: ErrorSerializer},
         summary="Your weekly availability (PTs), in your time zone",
     )
-    def get(self, request: Request) -> Response:
-        return self._answer(self._therapist(request))
+    def get(self, request: AuthenticatedRequest) -> Response:
+        return self._answer(request.user)
 
     @extend_schema(
         request=AvailabilitySerializer,
         responses={200: AvailabilitySerializer, 400: ErrorSerializer, 404: ErrorSerializer},
         summary="Replace your weekly availability (PTs)",
     )
-    def put(self, request: Request) -> Response:
-        therapist = self._therapist(request)
+    def put(self, request: AuthenticatedRequest) -> Response:
+        therapist = request.user
         data = AvailabilitySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.availability_set(

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from programs.models import RED_FLAG_FIELDS, Intake
+from programs.models import Intake
 
 
 class IntakeForm(forms.Form):
@@ -45,5 +45,3 @@ class IntakeForm(forms.Form):
     progressive_leg_weakness = forms.BooleanField(
         label="Weakness in a leg that is getting worse", required=False
     )
-
-    RED_FLAG_NAMES = RED_FLAG_FIELDS

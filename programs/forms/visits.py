@@ -1,11 +1,16 @@
 """Forms of video visits: choosing a slot, the visit length, a weekly availability window."""
 
 from datetime import UTC, datetime, time
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from programs.models import VisitSchedule, Weekday
+from programs.models import Weekday
+from programs.models.visits import VISIT_MINUTES_CHOICES
+
+# (day label, [(ISO UTC value, local time label)]), as selectors.visits.slots_by_local_day gives.
+type SlotGroup = tuple[str, list[tuple[str, str]]]
 
 
 def parse_slot(value: str) -> datetime:
@@ -13,9 +18,9 @@ def parse_slot(value: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value.strip())
     except (ValueError, AttributeError) as exc:
-        raise ValidationError({"starts_at": ["Choose one of the open times."]}) from exc
+        raise ValidationError("Choose one of the open times.") from exc
     if parsed.tzinfo is None:
-        raise ValidationError({"starts_at": ["Give the time with its offset, e.g. 17:00:00Z."]})
+        raise ValidationError("Give the time with its offset, e.g. 17:00:00Z.")
     return parsed.astimezone(UTC)
 
 
@@ -25,24 +30,21 @@ class SlotForm(forms.Form):
         error_messages={"required": "Choose one of the open times."},
     )
 
-    def __init__(self, *args: object, slot_groups: list, **kwargs: object) -> None:
+    def __init__(self, *args: Any, slot_groups: list[SlotGroup], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["starts_at"].widget = forms.Select(
             choices=[("", "Choose a time"), *[(day, opts) for day, opts in slot_groups]]
         )
 
     def clean_starts_at(self) -> datetime:
-        try:
-            return parse_slot(self.cleaned_data["starts_at"])
-        except ValidationError as exc:
-            raise ValidationError(exc.message_dict["starts_at"]) from exc
+        return parse_slot(self.cleaned_data["starts_at"])
 
 
 class VisitLengthForm(forms.Form):
     visit_minutes = forms.TypedChoiceField(
         label="Visit length",
         coerce=int,
-        choices=VisitSchedule._meta.get_field("visit_minutes").choices,
+        choices=VISIT_MINUTES_CHOICES,
     )
 
 
@@ -51,8 +53,8 @@ class WindowForm(forms.Form):
     starts_at = forms.TimeField(label="From", widget=forms.TimeInput(attrs={"type": "time"}))
     ends_at = forms.TimeField(label="Until", widget=forms.TimeInput(attrs={"type": "time"}))
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         start, end = data.get("starts_at"), data.get("ends_at")
         if isinstance(start, time) and isinstance(end, time) and end <= start:
             self.add_error("ends_at", "The window must end after it starts.")

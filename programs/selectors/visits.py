@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from programs.models import Visit, VisitSchedule
 from programs.visits_slots import BOOKING_HORIZON_DAYS, WeeklyWindow, slot_starts
-from therapy.permissions import get_patient_record_or_404, scope_patient_records
+from therapy.permissions import scope_patient_records
 
 
 def viewer_time_zone(*, user: User) -> str:
@@ -83,11 +83,11 @@ def _visits_for_user(*, user: User) -> QuerySet[Visit]:
 
 
 def visit_get_for_user(*, user: User, visit_id: int) -> Visit:
-    if not (user.is_authenticated and (user.is_patient or user.is_therapist)):
-        raise Http404("No such visit.")
-    return get_patient_record_or_404(
-        Visit.objects.select_related("patient", "therapist"), user=user, id=visit_id
-    )
+    """One of the user's visits (a patient's own, a PT's caseload's); 404 otherwise."""
+    try:
+        return _visits_for_user(user=user).get(id=visit_id)
+    except Visit.DoesNotExist as exc:
+        raise Http404("No such visit.") from exc
 
 
 def visit_list_upcoming(*, user: User, now: datetime | None = None) -> QuerySet[Visit]:

@@ -1,6 +1,5 @@
 """Writes of the care-team thread: post a message, mark a thread read."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.db.models.functions import Greatest
@@ -9,6 +8,10 @@ from accounts.models import User
 from programs.models import MESSAGE_MAX_LENGTH, Message, ThreadReadState
 from programs.selectors.messaging import thread_participant_ids
 from therapy.celery import task_send
+from therapy.errors import ApplicationError
+
+# The API's answer for field errors, as it was when these were Django ValidationErrors.
+NOT_VALID = "Some fields are not valid."
 
 
 def _read_up_to(*, patient: User, user: User, message_id: int) -> None:
@@ -27,18 +30,21 @@ def message_post(*, sender: User, patient: User, body: str) -> Message:
     """Add a message to the patient's thread and email the others after commit."""
     participants = thread_participant_ids(patient=patient)
     if sender.pk not in participants:
-        raise ValidationError({"body": ["Only the patient and their care team can write here."]})
+        raise ApplicationError(
+            NOT_VALID, errors={"body": ["Only the patient and their care team can write here."]}
+        )
     text = body.strip()
     if not text:
-        raise ValidationError({"body": ["Write a message before sending it."]})
+        raise ApplicationError(NOT_VALID, errors={"body": ["Write a message before sending it."]})
     if len(text) > MESSAGE_MAX_LENGTH:
-        raise ValidationError(
-            {
+        raise ApplicationError(
+            NOT_VALID,
+            errors={
                 "body": [
                     f"Messages can be at most {MESSAGE_MAX_LENGTH} characters; "
                     f"this one has {len(text)}."
                 ]
-            }
+            },
         )
     message = Message.objects.create(patient=patient, sender=sender, body=text)
     _read_up_to(patient=patient, user=sender, message_id=message.pk)

@@ -36,11 +36,14 @@ from programs.selectors.reminders import (
 )
 from programs.sms import SmsBackend, SmsProviderError, sms_backend
 from therapy.celery import task_send
+from therapy.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
 
 MAX_TIMES = 6
 Reason = ReminderDelivery.Reason
+# The API's answer for field errors, as it was when these were Django ValidationErrors.
+NOT_VALID = "Some fields are not valid."
 
 
 # --- the patient's choices ---------------------------------------------------------------
@@ -93,7 +96,7 @@ def _validate(*, patient: User, choices: ReminderChoices) -> None:
     if choices.pause_days is not None and not 0 <= choices.pause_days <= 90:
         errors["pause_days"] = ["Pause for 0 to 90 days."]
     if errors:
-        raise ValidationError(errors)
+        raise ApplicationError(NOT_VALID, errors=errors)
 
 
 @transaction.atomic
@@ -103,7 +106,9 @@ def reminder_settings_update(
     """Save the patient's choices and bring their schedule rows in line. Saving turns an
     earlier unsubscribe off again: it is an explicit choice made while logged in."""
     if not patient.is_patient:
-        raise ValidationError("Only patients have reminders.")
+        raise ApplicationError(
+            NOT_VALID, errors={"non_field_errors": ["Only patients have reminders."]}
+        )
     _validate(patient=patient, choices=choices)
     now = now or timezone.now()
     prefs, _ = ReminderSettings.objects.select_for_update().get_or_create(
@@ -135,13 +140,12 @@ def _schedules_sync(*, prefs: ReminderSettings, times: list[time], now: datetime
     ).delete()
     for at in times:
         row = existing.get(at)
-        unchanged = (
+        if (
             row is not None
             and row.time_zone == prefs.time_zone
             and row.weekdays == prefs.weekdays
             and row.enabled
-        )
-        if unchanged:
+        ):
             row.enabled = enabled  # keep a due instant not yet swept: it must not be lost
             row.save(update_fields=["enabled"])
             continue

@@ -4,17 +4,20 @@ import itertools
 import secrets
 from datetime import date, datetime, timedelta
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import primary_therapist_for
 from programs.models import AvailabilityWindow, Visit, VisitReminder, VisitSchedule
+from programs.models.visits import VISIT_MINUTES_CHOICES
 from programs.selectors.visits import open_slots_for_therapist
 from programs.visits_slots import WeeklyWindow
 from therapy.celery import task_send
 from therapy.errors import ApplicationError
+
+# The API's answer for field errors, as it was when these were Django ValidationErrors.
+NOT_VALID = "Some fields are not valid."
 
 REMINDER_LEADS = {
     VisitReminder.Lead.DAY: timedelta(hours=24),
@@ -26,22 +29,31 @@ def _validate_windows(windows: list[WeeklyWindow], visit_minutes: int) -> None:
     by_day: dict[int, list[WeeklyWindow]] = {}
     for window in windows:
         if not 0 <= window.weekday <= 6:
-            raise ValidationError({"weekday": ["Choose a day from Monday to Sunday."]})
+            raise ApplicationError(
+                NOT_VALID, errors={"weekday": ["Choose a day from Monday to Sunday."]}
+            )
         if window.ends_at <= window.starts_at:
-            raise ValidationError({"ends_at": ["The window must end after it starts."]})
+            raise ApplicationError(
+                NOT_VALID, errors={"ends_at": ["The window must end after it starts."]}
+            )
         span = datetime.combine(date.min, window.ends_at) - datetime.combine(
             date.min, window.starts_at
         )
         if span < timedelta(minutes=visit_minutes):
-            raise ValidationError(
-                {"ends_at": [f"The window is shorter than one {visit_minutes}-minute visit."]}
+            raise ApplicationError(
+                NOT_VALID,
+                errors={
+                    "ends_at": [f"The window is shorter than one {visit_minutes}-minute visit."]
+                },
             )
         by_day.setdefault(window.weekday, []).append(window)
     for day_windows in by_day.values():
         day_windows.sort(key=lambda w: w.starts_at)
         for earlier, later in itertools.pairwise(day_windows):
             if later.starts_at < earlier.ends_at:
-                raise ValidationError({"starts_at": ["Windows on the same day cannot overlap."]})
+                raise ApplicationError(
+                    NOT_VALID, errors={"starts_at": ["Windows on the same day cannot overlap."]}
+                )
 
 
 @transaction.atomic
@@ -51,8 +63,10 @@ def availability_set(
     """Replace the PT's weekly windows and visit length. Booked visits stay as they are."""
     if not therapist.is_therapist:
         raise ApplicationError("Only physical therapists publish availability.")
-    if visit_minutes not in {m for m, _ in VisitSchedule._meta.get_field("visit_minutes").choices}:
-        raise ValidationError({"visit_minutes": ["Choose a visit length from the list."]})
+    if visit_minutes not in {m for m, _ in VISIT_MINUTES_CHOICES}:
+        raise ApplicationError(
+            NOT_VALID, errors={"visit_minutes": ["Choose a visit length from the list."]}
+        )
     _validate_windows(windows, visit_minutes)
     schedule, _ = VisitSchedule.objects.select_for_update().get_or_create(therapist=therapist)
     schedule.visit_minutes = visit_minutes
@@ -86,12 +100,17 @@ def _create_visit(
     rescheduled_from: Visit | None = None,
 ) -> Visit:
     if starts_at <= now:
-        raise ValidationError({"starts_at": ["That time has already passed. Choose a later time."]})
+        raise ApplicationError(
+            NOT_VALID, errors={"starts_at": ["That time has already passed. Choose a later time."]}
+        )
     slots = open_slots_for_therapist(therapist=therapist, patient=patient, now=now)
     length = slots.get(starts_at)
     if length is None:
-        raise ValidationError(
-            {"starts_at": ["That time is not open for booking. Choose one of the open times."]}
+        raise ApplicationError(
+            NOT_VALID,
+            errors={
+                "starts_at": ["That time is not open for booking. Choose one of the open times."]
+            },
         )
     try:
         with transaction.atomic():
@@ -105,8 +124,9 @@ def _create_visit(
                 rescheduled_from=rescheduled_from,
             )
     except IntegrityError as exc:  # the partial unique index: someone booked it first
-        raise ValidationError(
-            {"starts_at": ["Someone has just booked that time. Choose another time."]}
+        raise ApplicationError(
+            NOT_VALID,
+            errors={"starts_at": ["Someone has just booked that time. Choose another time."]},
         ) from exc
 
     transaction.on_commit(lambda: task_send("programs.tasks.visit_notice_task", visit.pk, "booked"))

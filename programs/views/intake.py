@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.models import User
@@ -10,14 +10,13 @@ from accounts.services.audit import Action, audit_record
 from programs.forms.intake import IntakeForm
 from programs.models import RED_FLAG_FIELDS
 from programs.services.intake import intake_submit
-from therapy.errors import ApplicationError
+from therapy.errors import ApplicationError, form_add_error
+from therapy.permissions import require_role
 
 
 @login_required
 def intake(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    if not user.is_patient:
-        raise Http404("Only patients answer the intake.")
+    user = require_role(request, User.Role.PATIENT)
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -31,8 +30,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 red_flags={name: data[name] for name in RED_FLAG_FIELDS},
             )
         except ApplicationError as exc:
-            for field, errors in exc.errors.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_error(form, exc)
         else:
             audit_record(
                 request_or_actor=request, patient_id=user.pk, action=Action.CREATE, obj=answers

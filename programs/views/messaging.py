@@ -2,9 +2,8 @@
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.models import User
@@ -13,16 +12,17 @@ from programs.forms.messaging import MessageForm
 from programs.selectors import messaging as selectors
 from programs.selectors.visits import viewer_time_zone
 from programs.services import messaging as services
+from therapy.errors import ApplicationError, form_add_error
+from therapy.http import AuthenticatedHttpRequest
+from therapy.permissions import require_role
 
 
 @login_required
-def messages_home(request: HttpRequest) -> HttpResponse:
+def messages_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A patient's own thread; a PT's inbox of their caseload's threads."""
-    user: User = request.user  # type: ignore[assignment]
+    user = require_role(request, User.Role.PATIENT, User.Role.THERAPIST)
     if user.is_patient:
         return thread(request, patient_id=user.pk)
-    if not user.is_therapist:
-        raise Http404("No messages here.")
     page = Paginator(selectors.thread_list_for_user(user=user), 50).get_page(
         request.GET.get("page")
     )
@@ -34,8 +34,9 @@ def messages_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def thread(request: HttpRequest, patient_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def thread(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+    # The selector is the check: 404 unless the user is the patient or on their care team.
+    user = request.user
     patient = selectors.thread_get_for_user(user=user, patient_id=patient_id)
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -43,8 +44,8 @@ def thread(request: HttpRequest, patient_id: int) -> HttpResponse:
             message = services.message_post(
                 sender=user, patient=patient, body=form.cleaned_data["body"]
             )
-        except ValidationError as exc:
-            form.add_error("body" if hasattr(exc, "error_dict") else None, exc.messages)
+        except ApplicationError as exc:
+            form_add_error(form, exc)
         else:
             audit_record(
                 request_or_actor=request, patient_id=patient.pk, action=Action.CREATE, obj=message

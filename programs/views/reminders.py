@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.forms.people import TIME_ZONE_CHOICES
+from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
 from programs import notifications
 from programs.forms.reminders import ReminderSettingsForm
@@ -16,11 +16,14 @@ from programs.services.reminders import (
     reminder_settings_update,
     reminders_unsubscribe,
 )
+from therapy.errors import ApplicationError, form_add_error
+from therapy.permissions import require_role
 
 
 @login_required
 def reminder_settings(request: HttpRequest) -> HttpResponse:
-    current = reminder_settings_for_user(user=request.user)
+    user = require_role(request, User.Role.PATIENT)
+    current = reminder_settings_for_user(user=user)
     prefs = current.settings
     initial = {
         "enabled": True if current.is_new else prefs.enabled,
@@ -37,7 +40,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
         form.fields["time_zone"].widget.attrs["data-detect"] = ""
     form.fields["time_zone"].help_text = (
         "Reminders follow this zone's clock. Leave it empty to use the one in your profile "
-        f"({request.user.patient_profile.time_zone})."
+        f"({user.patient_profile.time_zone})."
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -45,21 +48,20 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
             enabled=data["enabled"],
             weekdays=data["weekdays"],
             times=data["times"],
-            time_zone=data["time_zone"] or request.user.patient_profile.time_zone,
+            time_zone=data["time_zone"] or user.patient_profile.time_zone,
             channel=data["channel"],
             quiet_start=data["quiet_start"],
             quiet_end=data["quiet_end"],
             pause_days=data["pause"],
         )
         try:
-            saved = reminder_settings_update(patient=request.user, choices=choices)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            saved = reminder_settings_update(patient=user, choices=choices)
+        except ApplicationError as exc:
+            form_add_error(form, exc)
         else:
             audit_record(
                 request_or_actor=request,
-                patient_id=request.user.pk,
+                patient_id=user.pk,
                 action=Action.UPDATE,
                 obj=saved,
             )
@@ -74,8 +76,9 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def reminder_log(request: HttpRequest) -> HttpResponse:
-    deliveries = reminder_log_for_user(user=request.user)
-    audit_read(request, patient_id=request.user.pk, obj=request.user)
+    user = require_role(request, User.Role.PATIENT)
+    deliveries = reminder_log_for_user(user=user)
+    audit_read(request, patient_id=user.pk, obj=user)
     return render(request, "programs/reminders/log.html", {"deliveries": deliveries})
 
 

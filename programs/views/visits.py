@@ -1,9 +1,9 @@
 """Pages of video visits: the patient books and manages theirs, the PT publishes availability."""
 
-from django import forms
+from collections.abc import Callable
+
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,30 +12,19 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.selectors import primary_therapist_for
 from accounts.services.audit import Action, audit_read_many, audit_record
-from programs.forms.visits import SlotForm, VisitLengthForm, WindowForm
-from programs.models import Weekday
+from programs.forms.visits import SlotForm, SlotGroup, VisitLengthForm, WindowForm
+from programs.models import Visit, Weekday
 from programs.selectors import visits as selectors
 from programs.services import visits as services
 from programs.visits_slots import BOOKING_HORIZON_DAYS, WeeklyWindow
-from therapy.errors import ApplicationError
+from therapy.errors import ApplicationError, form_add_error
+from therapy.permissions import require_role
+
+# Visits are between a patient and their PT; anyone else gets 404.
+VISIT_ROLES = (User.Role.PATIENT, User.Role.THERAPIST)
 
 
-def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _visit_user(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if not (user.is_patient or user.is_therapist):
-        raise Http404("No visits here.")
-    return user
-
-
-def _slot_groups(*, user: User, patient: User, therapist: User | None) -> list:
+def _slot_groups(*, user: User, patient: User, therapist: User | None) -> list[SlotGroup]:
     if therapist is None:
         return []
     slots = selectors.open_slots_for_therapist(therapist=therapist, patient=patient)
@@ -53,11 +42,11 @@ def visits_home(
     length_form: VisitLengthForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _visit_user(request)
+    user = require_role(request, *VISIT_ROLES)
     upcoming = list(selectors.visit_list_upcoming(user=user))
     recent = list(selectors.visit_list_recent(user=user))
     audit_read_many(request, objects=upcoming + recent)
-    context: dict = {
+    context: dict[str, object] = {
         "upcoming": upcoming,
         "recent": recent,
         "viewer_zone": selectors.viewer_time_zone(user=user),
@@ -90,9 +79,7 @@ def visits_home(
 @login_required
 @require_POST
 def visit_book(request: HttpRequest) -> HttpResponse:
-    user = _visit_user(request)
-    if not user.is_patient:
-        raise Http404("Only patients book visits here.")
+    user = require_role(request, User.Role.PATIENT)
     groups = _slot_groups(user=user, patient=user, therapist=primary_therapist_for(patient=user))
     form = SlotForm(request.POST, slot_groups=groups)
     if form.is_valid():
@@ -100,10 +87,8 @@ def visit_book(request: HttpRequest) -> HttpResponse:
             visit = services.visit_book(
                 patient=user, booked_by=user, starts_at=form.cleaned_data["starts_at"]
             )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            form_add_error(form, exc)
         else:
             audit_record(
                 request_or_actor=request, patient_id=user.pk, action=Action.CREATE, obj=visit
@@ -113,26 +98,36 @@ def visit_book(request: HttpRequest) -> HttpResponse:
     return visits_home(request, book_form=form, status=400)
 
 
-@login_required
-@require_POST
-def visit_cancel(request: HttpRequest, visit_id: int) -> HttpResponse:
-    user = _visit_user(request)
+def _visit_change(
+    request: HttpRequest, *, visit_id: int, change: Callable[..., Visit], done: str
+) -> Visit:
+    """Cancel or complete one of the user's visits: the service's refusal becomes a flash."""
+    user = require_role(request, *VISIT_ROLES)
     visit = selectors.visit_get_for_user(user=user, visit_id=visit_id)
     try:
-        services.visit_cancel(visit=visit, by=user)
+        change(visit=visit, by=user)
     except ApplicationError as exc:
         flash.error(request, exc.message)
     else:
         audit_record(
             request_or_actor=request, patient_id=visit.patient_id, action=Action.UPDATE, obj=visit
         )
-        flash.success(request, "The visit is cancelled.")
+        flash.success(request, done)
+    return visit
+
+
+@login_required
+@require_POST
+def visit_cancel(request: HttpRequest, visit_id: int) -> HttpResponse:
+    _visit_change(
+        request, visit_id=visit_id, change=services.visit_cancel, done="The visit is cancelled."
+    )
     return redirect("programs:visits")
 
 
 @login_required
 def visit_reschedule(request: HttpRequest, visit_id: int) -> HttpResponse:
-    user = _visit_user(request)
+    user = require_role(request, *VISIT_ROLES)
     visit = selectors.visit_get_for_user(user=user, visit_id=visit_id)
     groups = _slot_groups(user=user, patient=visit.patient, therapist=visit.therapist)
     form = SlotForm(request.POST or None, slot_groups=groups)
@@ -141,10 +136,8 @@ def visit_reschedule(request: HttpRequest, visit_id: int) -> HttpResponse:
             new = services.visit_reschedule(
                 visit=visit, by=user, starts_at=form.cleaned_data["starts_at"]
             )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            form_add_error(form, exc)
         else:
             audit_record(
                 request_or_actor=request, patient_id=new.patient_id, action=Action.CREATE, obj=new
@@ -167,33 +160,21 @@ def visit_reschedule(request: HttpRequest, visit_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def visit_complete(request: HttpRequest, visit_id: int) -> HttpResponse:
-    user = _visit_user(request)
-    visit = selectors.visit_get_for_user(user=user, visit_id=visit_id)
-    try:
-        services.visit_mark_completed(visit=visit, by=user)
-    except ApplicationError as exc:
-        flash.error(request, exc.message)
-    else:
-        audit_record(
-            request_or_actor=request, patient_id=visit.patient_id, action=Action.UPDATE, obj=visit
-        )
-        flash.success(request, "The visit is marked as completed.")
+    visit = _visit_change(
+        request,
+        visit_id=visit_id,
+        change=services.visit_mark_completed,
+        done="The visit is marked as completed.",
+    )
     if request.POST.get("back_to") == "patient":
         return redirect("patient-detail", visit.patient_id)
     return redirect("programs:visits")
 
 
-def _therapist(request: HttpRequest) -> User:
-    user = _visit_user(request)
-    if not user.is_therapist:
-        raise Http404("Only physical therapists publish availability.")
-    return user
-
-
 @login_required
 @require_POST
 def availability_length(request: HttpRequest) -> HttpResponse:
-    user = _therapist(request)
+    user = require_role(request, User.Role.THERAPIST)
     form = VisitLengthForm(request.POST)
     if form.is_valid():
         _, windows = services.availability_windows(therapist=user)
@@ -201,8 +182,8 @@ def availability_length(request: HttpRequest) -> HttpResponse:
             services.availability_set(
                 therapist=user, visit_minutes=form.cleaned_data["visit_minutes"], windows=windows
             )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
+        except ApplicationError as exc:
+            form_add_error(form, exc)
         else:
             flash.success(request, "Visit length saved.")
             return redirect("programs:visits")
@@ -212,7 +193,7 @@ def availability_length(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def availability_window_add(request: HttpRequest) -> HttpResponse:
-    user = _therapist(request)
+    user = require_role(request, User.Role.THERAPIST)
     form = WindowForm(request.POST)
     if form.is_valid():
         minutes, windows = services.availability_windows(therapist=user)
@@ -221,8 +202,8 @@ def availability_window_add(request: HttpRequest) -> HttpResponse:
             services.availability_set(
                 therapist=user, visit_minutes=minutes, windows=[*windows, new]
             )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
+        except ApplicationError as exc:
+            form_add_error(form, exc)
         else:
             flash.success(request, "Availability window added.")
             return redirect("programs:visits")
@@ -232,7 +213,7 @@ def availability_window_add(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def availability_window_remove(request: HttpRequest, index: int) -> HttpResponse:
-    user = _therapist(request)
+    user = require_role(request, User.Role.THERAPIST)
     minutes, windows = services.availability_windows(therapist=user)
     if not 0 <= index < len(windows):
         raise Http404("No such window.")

@@ -1,5 +1,6 @@
 import time
 from pathlib import Path
+from typing import Any
 
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -57,11 +58,11 @@ class Command(BaseCommand):
             help="Seconds to wait for the worker's outcome (default 600).",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         sponsor = Sponsor.objects.filter(slug=options["slug"]).first()
         if sponsor is None:
             raise CommandError(f"No sponsor with the slug “{options['slug']}”.")
-        path: Path = options["file"]  # type: ignore[assignment]
+        path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"No file at {path}.")
         now = bool(options["now"])

@@ -6,7 +6,6 @@ import zoneinfo
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -165,7 +164,7 @@ def test_two_concurrent_bookings_of_one_slot_one_wins(pt, patient):
         second_started.set()
         try:
             outcome["second"] = visit_book(patient=other, booked_by=other, starts_at=slot)
-        except ValidationError as exc:
+        except ApplicationError as exc:
             outcome["second"] = exc
         finally:
             connection.close()
@@ -178,8 +177,9 @@ def test_two_concurrent_bookings_of_one_slot_one_wins(pt, patient):
     # then: the second passed the availability check (the first had not committed) and the
     # unique index made it wait, then refused it
     assert isinstance(outcome["first"], Visit)
-    assert isinstance(outcome["second"], ValidationError)
-    assert "Someone has just booked that time" in str(outcome["second"])
+    refused = outcome["second"]
+    assert isinstance(refused, ApplicationError)
+    assert "Someone has just booked that time" in refused.errors["starts_at"][0]
     assert list(Visit.objects.values_list("patient_id", flat=True)) == [patient.pk]
     assert not VisitReminder.objects.filter(recipient=other).exists()
 
@@ -200,7 +200,7 @@ def test_many_simultaneous_bookings_of_one_slot_leave_exactly_one_visit(pt):
         barrier.wait(5)
         try:
             results.append(visit_book(patient=p, booked_by=p, starts_at=slot))
-        except ValidationError as exc:
+        except ApplicationError as exc:
             results.append(exc)
         finally:
             connection.close()
@@ -211,7 +211,7 @@ def test_many_simultaneous_bookings_of_one_slot_leave_exactly_one_visit(pt):
     for t in threads:
         t.join(15)
     assert sum(isinstance(r, Visit) for r in results) == 1
-    assert sum(isinstance(r, ValidationError) for r in results) == len(patients) - 1
+    assert sum(isinstance(r, ApplicationError) for r in results) == len(patients) - 1
     assert Visit.objects.filter(starts_at=slot, status=Visit.Status.BOOKED).count() == 1
 
 
