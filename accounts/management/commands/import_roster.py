@@ -66,7 +66,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No file at {path}.")
         now = bool(options["now"])
-        timeout: float = options["timeout"]  # type: ignore[assignment]
+        timeout: float = options["timeout"]
         with path.open("rb") as handle:
             try:
                 roster_import = roster_import_create(
