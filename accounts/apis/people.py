@@ -10,7 +10,12 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.models import US_STATES, PatientProfile, User
 from accounts.selectors.security import mfa_check_token, mfa_required_for, user_has_confirmed_device
-from accounts.services.audit import Action, audit_read, audit_read_many, audit_record
+from accounts.services.audit import (
+    Action,
+    audit_read,
+    audit_read_patients,
+    audit_record,
+)
 from therapy.api_errors import ErrorSerializer
 from therapy.http import AuthenticatedRequest
 from therapy.permissions import IsClinicalUser
@@ -131,9 +136,11 @@ class PatientListApi(APIView):
         summary="Patients you may see (404 for employer admins)",
     )
     def get(self, request: AuthenticatedRequest) -> Response:
-        patients = list(selectors.patient_list_for_user(user=request.user))
-        audit_read_many(request, objects=patients, patient_attr="pk")
-        return Response(UserOutput(patients, many=True).data)
+        # The list's rows come as plain values in UserOutput's shape (a test holds the two
+        # equal): building and serialising model instances was most of this endpoint's time.
+        rows = selectors.patient_rows_for_user(user=request.user)
+        audit_read_patients(request, patient_ids=[row["id"] for row in rows])
+        return Response(rows)
 
 
 class PatientDetailApi(APIView):

@@ -109,6 +109,26 @@ def audit_read_many(
     return len(events)
 
 
+def audit_read_patients(request: "HttpRequest | Request", *, patient_ids: list[int]) -> int:
+    """A READ event per patient record shown in a list (as audit_read_many over the users),
+    from ids: the request's actor, address and id are worked out once, not per row."""
+    template = _event(request_or_actor=request, patient_id=None, action=Action.READ)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor_id=template.actor_id,
+            actor_role=template.actor_role,
+            patient_id=patient_id,
+            action=Action.READ,
+            object_type=User._meta.label_lower,
+            object_id=str(patient_id),
+            ip_address=template.ip_address,
+            request_id=template.request_id,
+        )
+        for patient_id in patient_ids
+    )
+    return len(patient_ids)
+
+
 # --- sign-in events (connected in AccountsConfig.ready) ------------------------------------
 def _on_login(sender: object, request: HttpRequest | None, user: User, **_: object) -> None:
     audit_record(request_or_actor=request or user, patient_id=None, action=Action.LOGIN, obj=user)
