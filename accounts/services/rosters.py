@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.eligibility_matching import normalise_name
 from accounts.models import RosterImport, RosterImportRejection, Sponsor, User
+from accounts.services.audit import Action, audit_record
 from therapy.celery import task_send
 from therapy.errors import ApplicationError
 
@@ -514,14 +515,25 @@ def roster_import_process(*, import_id: int) -> RosterImport | None:
         raise
 
 
-def roster_import_confirm(*, roster_import: RosterImport, user: User) -> RosterImport:
-    """An admin accepts that this file ends many people's coverage."""
+def roster_import_confirm(
+    *, roster_import: RosterImport, user: User | None, channel: str = ""
+) -> RosterImport:
+    """An admin (or the operator running `import_roster --confirm-terminations`, with no user
+    and the command named in `channel`) accepts that this file ends many people's coverage.
+    The decision goes into the audit trail."""
     with transaction.atomic():
         claimed = RosterImport.objects.filter(
             pk=roster_import.pk, status=RosterImport.Status.AWAITING_CONFIRMATION
         ).update(status=RosterImport.Status.CONFIRMED, confirmed_by=user)
         if not claimed:
             raise ApplicationError("This import is not waiting for confirmation.")
+        audit_record(
+            request_or_actor=user,
+            patient_id=None,
+            action=Action.UPDATE,
+            obj=roster_import,
+            channel=channel,
+        )
 
         transaction.on_commit(
             lambda: task_send("accounts.tasks.roster_import_apply_task", roster_import.pk)
