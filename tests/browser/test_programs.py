@@ -143,7 +143,12 @@ def test_progress_and_article_pages_are_accessible_on_a_phone(live_server, page:
     expect(page.locator("svg.pain-chart")).to_be_visible()
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    page.get_by_role("navigation").get_by_role("link", name="Learn", exact=True).click()
+    # on a phone, Learn sits behind the tab bar's More tab
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="More").click()
+    assert_accessible(page)
+    page.get_by_role("navigation", name="More pages").get_by_role(
+        "link", name="Learn", exact=True
+    ).click()
     page.get_by_role("main").get_by_role("link", name=re.compile("psoas", re.I)).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("psoas", ignore_case=True)
     expect(page.get_by_text("Educational, not medical advice.")).to_be_visible()

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from programs.demo import seed_messages_and_visits, seed_outcomes_and_alerts, seed_program
 from tests.browser.conftest import assert_accessible, log_in
