@@ -64,6 +64,7 @@ run: $(VENV)/.runtime
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DATABASE_URL=sqlite://:memory: $(VENV)/bin/mypy
 
 test: $(VENV)/.dev browser-deps lint
 	DATABASE_URL=sqlite://:memory: $(VPY) manage.py makemigrations --check --dry-run

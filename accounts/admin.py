@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -19,15 +21,21 @@ from accounts.models import (
 )
 from accounts.services.audit import Action, audit_read_many, audit_record
 
+if TYPE_CHECKING:
+    # The mixin is always mixed into a ModelAdmin; say so to the checker, so super() calls type.
+    _AdminBase = admin.ModelAdmin[Any]
+else:
+    _AdminBase = object
 
-class AuditedAdminMixin:
+
+class AuditedAdminMixin(_AdminBase):
     """Staff see everything, and every admin read or change of patient data is audited too."""
 
     def audit_patient_id(self, obj: Model) -> int | None:
         return getattr(obj, "patient_id", None) or getattr(obj, "user_id", None)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
-        response = super().changelist_view(request, extra_context)  # type: ignore[misc]
+        response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
             shown = [o for o in changelist.result_list if self.audit_patient_id(o)]
@@ -39,8 +47,8 @@ class AuditedAdminMixin:
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
     ) -> HttpResponse:
-        response = super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
-        obj = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = self.get_object(request, unquote(object_id))
         patient_id = self.audit_patient_id(obj) if obj is not None else None
         if patient_id and response.status_code in (200, 302):
             changed = request.method == "POST" and response.status_code == 302
@@ -53,7 +61,7 @@ class AuditedAdminMixin:
             audit_record(
                 request_or_actor=request, patient_id=patient_id, action=Action.DELETE, obj=obj
             )
-        super().delete_model(request, obj)  # type: ignore[misc]
+        super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         for obj in queryset:
@@ -61,7 +69,7 @@ class AuditedAdminMixin:
                 audit_record(
                     request_or_actor=request, patient_id=patient_id, action=Action.DELETE, obj=obj
                 )
-        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(User)

@@ -3,6 +3,7 @@ patient; the PTs' availability and a first message (that part is idempotent)."""
 
 import random
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.db import transaction
 
@@ -45,7 +46,9 @@ def seed_program(*, patient: User, therapist: User) -> Plan:
         created_at=started_at, seen_by_patient_at=started_at
     )
     plan.refresh_from_db()
-    items = list(plan.current_version.items.select_related("exercise"))
+    version = plan.current_version
+    assert version is not None  # plan_assign_template made the first version
+    items = list(version.items.select_related("exercise"))
     rng = random.Random(patient.pk)  # noqa: S311 - demo data, not security
     done_days: dict[int, set] = {i.exercise_id: set() for i in items}
     day = start
@@ -55,7 +58,7 @@ def seed_program(*, patient: User, therapist: User) -> Plan:
             pain_base = round(5 - 2.5 * progress)
             session = ExerciseSession.objects.create(
                 patient=patient,
-                plan_version=plan.current_version,
+                plan_version=version,
                 local_date=day,
                 started_at=datetime.combine(day, time(18, 0), tzinfo=zone),
                 finished_at=datetime.combine(day, time(18, 20), tzinfo=zone),
@@ -94,7 +97,7 @@ def seed_outcomes_and_alerts(*, patient: User, patient2: User, therapist2: User)
             {"activity": "Getting up from the floor", "rating": 4},
             {"activity": "Walking the dog for 30 minutes", "rating": 5},
         ]
-        entries = [
+        entries: list[tuple[int, str, dict[str, Any]]] = [
             (HISTORY_WEEKS * 7, "odi", {"sections": odi_then}),
             (HISTORY_WEEKS * 7, "psfs", {"activities": activities}),
             (HISTORY_WEEKS * 7, "nrs", {"pain": 6}),

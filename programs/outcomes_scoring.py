@@ -6,6 +6,7 @@ Pure functions, no database. Sources for the thresholds are in docs/outcomes.md.
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeGuard
 
 from django.core.exceptions import ValidationError
 
@@ -159,7 +160,7 @@ def _one_decimal(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _is_whole(value: object) -> bool:
+def _is_whole(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -189,7 +190,7 @@ def odi_score(answers: dict[str, int | None]) -> Decimal:
     return _one_decimal(Decimal(sum(answered)) * 100 / (5 * len(answered)))
 
 
-def psfs_score(activities: list[dict[str, object]]) -> Decimal:
+def psfs_score(activities: object) -> Decimal:
     """Mean of 3 to 5 activities, each rated 0 (cannot do it) to 10 (as before the problem)."""
     if not isinstance(activities, list) or not (
         PSFS_MIN_ACTIVITIES <= len(activities) <= PSFS_MAX_ACTIVITIES

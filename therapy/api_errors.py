@@ -6,11 +6,22 @@ Service errors (`therapy.errors.ApplicationError` and its subclasses) are mapped
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from therapy.errors import ApplicationError, RateLimitedError
+
+
+# The error shape, for the schema docs (`responses={400: ErrorSerializer}`). A comment, not a
+# docstring: drf-spectacular would publish a docstring as the component's description.
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    # The metaclass moves declared fields off the class, so `Serializer.errors` still works at
+    # run time; only the stubs see this field shadow the property.
+    errors = serializers.DictField(  # type: ignore[assignment]  # a field named "errors", see above
+        child=serializers.ListField(child=serializers.CharField())
+    )
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from rest_framework.request import Request
 
 if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
     from accounts.models import User
 
 
@@ -21,3 +23,9 @@ class AuthenticatedRequest(Request):
     """A DRF `Request` behind `IsAuthenticated` (or `RoleOr404`)."""
 
     user: "User"
+
+
+class AuthenticatedHtmxRequest(AuthenticatedHttpRequest):
+    """A page behind login that also answers htmx (django-htmx's middleware sets `htmx`)."""
+
+    htmx: "HtmxDetails"

@@ -29,9 +29,12 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
-        request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex  # type: ignore[attr-defined]
+        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        # Our own attribute on the request. Readers use getattr(request, "request_id", "")
+        # because a request made outside this middleware (tests, a DRF Request) has none.
+        request.request_id = request_id  # type: ignore[attr-defined]  # see the comment above
         response = self.get_response(request)
-        response["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]
+        response["X-Request-ID"] = request_id
         return response
 
 
@@ -88,7 +91,7 @@ class MfaRequiredMiddleware:
 
         user = request.user
         # django-otp's middleware adds is_verified() to the user object at run time.
-        if not user.is_authenticated or user.is_verified() or not mfa_required_for(user):  # type: ignore[attr-defined]
+        if not user.is_authenticated or user.is_verified() or not mfa_required_for(user):
             return self.get_response(request)
         allowed = {
             reverse("security:mfa-setup"),

@@ -1,5 +1,4 @@
 from accounts.apis.people import (
-    ErrorSerializer,
     MeApi,
     PatientDetailApi,
     PatientListApi,
@@ -8,7 +7,6 @@ from accounts.apis.people import (
 )
 
 __all__ = [
-    "ErrorSerializer",
     "MeApi",
     "PatientDetailApi",
     "PatientListApi",

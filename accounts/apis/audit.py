@@ -5,15 +5,20 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
 from accounts.models import AuditEvent, User
-from accounts.selectors.audit import audit_access_log_for_patient, audit_event_search
+from accounts.selectors.audit import (
+    EVENT_COLUMNS,
+    audit_access_log_for_patient,
+    audit_event_search,
+)
+from therapy.api_errors import ErrorSerializer
+from therapy.http import AuthenticatedRequest
+from therapy.permissions import RoleOr404
 
 
 class AuditEventOutput(serializers.ModelSerializer):
@@ -21,19 +26,7 @@ class AuditEventOutput(serializers.ModelSerializer):
 
     class Meta:
         model = AuditEvent
-        fields = [
-            "id",
-            "at",
-            "actor_id",
-            "actor_email",
-            "actor_role",
-            "patient_id",
-            "action",
-            "object_type",
-            "object_id",
-            "ip_address",
-            "request_id",
-        ]
+        fields = EVENT_COLUMNS
 
     def get_actor_email(self, event: AuditEvent) -> str:
         return event.actor.email if event.actor_id and event.actor else ""
@@ -57,6 +50,8 @@ class AccessLogEntryOutput(serializers.Serializer):
 class AuditEventListApi(APIView):
     """Staff only. Everyone else gets 404, as for anything outside their reach."""
 
+    permission_classes = [RoleOr404(User.Role.STAFF)]
+
     class AuditFilterInput(serializers.Serializer):
         actor_email = serializers.EmailField(required=False)
         patient_id = serializers.IntegerField(required=False, min_value=1)
@@ -78,9 +73,6 @@ class AuditEventListApi(APIView):
         summary="Search the audit trail (staff)",
     )
     def get(self, request: Request) -> Response:
-        user: User = request.user  # type: ignore[assignment]
-        if not user.is_operations_staff:
-            raise NotFound()
         data = self.AuditFilterInput(data=request.query_params)
         data.is_valid(raise_exception=True)
         filters = data.validated_data
@@ -100,15 +92,14 @@ class AuditEventListApi(APIView):
 
 
 class MyAccessLogApi(APIView):
+    permission_classes = [RoleOr404(User.Role.PATIENT)]
+
     @extend_schema(
         responses={200: AccessLogEntryOutput(many=True), 404: ErrorSerializer},
         summary="Who read or changed my record (patients)",
     )
-    def get(self, request: Request) -> Response:
-        user: User = request.user  # type: ignore[assignment]
-        if not user.is_patient:
-            raise NotFound()
-        events = audit_access_log_for_patient(patient=user)[:500]
+    def get(self, request: AuthenticatedRequest) -> Response:
+        events = audit_access_log_for_patient(patient=request.user)[:500]
         return Response(
             [
                 {

@@ -1,22 +1,20 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis.people import ErrorSerializer
 from accounts.models import Sponsor
 from accounts.services.eligibility import (
-    RateLimited,
     eligibility_check,
     eligibility_rate_limit,
 )
+from therapy.api_errors import ErrorSerializer
 from therapy.client_ip import client_ip
 
 
-class RateLimitedSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+class RateLimitedSerializer(ErrorSerializer):
     retry_after = serializers.IntegerField(help_text="Seconds to wait before checking again.")
 
 
@@ -93,16 +91,9 @@ class EligibilityCheckApi(APIView):
     def post(self, request: Request) -> Response:
         data = self.EligibilityCheckInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            eligibility_rate_limit(
-                client_ip=client_ip(request._request), sponsor=data.validated_data["sponsor"]
-            )
-        except RateLimited as exc:
-            return Response(
-                {"detail": str(exc), "retry_after": exc.retry_after},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-                headers={"Retry-After": str(exc.retry_after)},
-            )
+        eligibility_rate_limit(  # 429 with Retry-After, mapped in therapy.api_errors
+            client_ip=client_ip(request._request), sponsor=data.validated_data["sponsor"]
+        )
         outcome = eligibility_check(**data.validated_data)
         return Response(
             self.EligibilityCheckOutput(

@@ -11,12 +11,9 @@ from accounts import selectors, services
 from accounts.models import US_STATES, PatientProfile, User
 from accounts.selectors.security import mfa_check_token, mfa_required_for, user_has_confirmed_device
 from accounts.services.audit import Action, audit_read, audit_read_many, audit_record
+from therapy.api_errors import ErrorSerializer
+from therapy.http import AuthenticatedRequest
 from therapy.permissions import IsClinicalUser
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
 class PatientProfileOutput(serializers.ModelSerializer):
@@ -119,7 +116,7 @@ class MeApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: UserOutput}, summary="The signed-in user")
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         user = User.objects.select_related("patient_profile").get(pk=request.user.pk)
         if user.is_patient:
             audit_read(request, patient_id=user.pk, obj=user)
@@ -133,7 +130,7 @@ class PatientListApi(APIView):
         responses={200: UserOutput(many=True), 404: ErrorSerializer},
         summary="Patients you may see (404 for employer admins)",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         patients = list(selectors.patient_list_for_user(user=request.user))
         audit_read_many(request, objects=patients, patient_attr="pk")
         return Response(UserOutput(patients, many=True).data)
@@ -143,7 +140,7 @@ class PatientDetailApi(APIView):
     permission_classes = [IsClinicalUser]
 
     @extend_schema(responses={200: UserOutput, 404: ErrorSerializer}, summary="One patient")
-    def get(self, request: Request, patient_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = selectors.patient_get_for_user(user=request.user, patient_id=patient_id)
         audit_read(request, patient_id=patient.pk, obj=patient)
         return Response(UserOutput(patient).data)

@@ -2,23 +2,22 @@
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import NotFound
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
 from accounts.models import User
 from accounts.services.privacy import patient_data_export
+from therapy.api_errors import ErrorSerializer
+from therapy.http import AuthenticatedRequest
+from therapy.permissions import RoleOr404
 
 
 class MyDataExportApi(APIView):
+    permission_classes = [RoleOr404(User.Role.PATIENT)]
+
     @extend_schema(
         responses={200: OpenApiTypes.OBJECT, 404: ErrorSerializer},
         summary="Everything held about me, as JSON (patients)",
     )
-    def get(self, request: Request) -> Response:
-        user: User = request.user  # type: ignore[assignment]
-        if not user.is_patient:
-            raise NotFound()
-        return Response(patient_data_export(request, patient=user))
+    def get(self, request: AuthenticatedRequest) -> Response:
+        return Response(patient_data_export(request, patient=request.user))

@@ -7,21 +7,22 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis.employer import IsEmployerAdmin
-from accounts.apis.people import ErrorSerializer
-from accounts.models import RosterEntry, RosterImport
+from accounts.models import RosterEntry, RosterImport, User
 from accounts.selectors.employer import employer_sponsor_for
 from accounts.selectors.rosters import (
+    ROSTER_FIELDS,
     roster_entry_get,
     roster_import_get,
     roster_import_list,
     roster_search,
 )
 from accounts.services.rosters import roster_import_confirm, roster_import_create
+from therapy.api_errors import ErrorSerializer
+from therapy.http import AuthenticatedRequest
+from therapy.permissions import RoleOr404
 
 
 class RosterImportOutput(serializers.ModelSerializer):
@@ -49,24 +50,11 @@ class RosterEntryOutput(serializers.ModelSerializer):
 
     class Meta:
         model = RosterEntry
-        fields = [
-            "id",
-            "member_id",
-            "first_name",
-            "last_name",
-            "date_of_birth",
-            "email",
-            "postal_code",
-            "relationship",
-            "coverage_start",
-            "coverage_end",
-            "ended_on",
-            "coverage_status",
-        ]
+        fields = [*ROSTER_FIELDS, "coverage_status"]
 
 
 class RosterImportListApi(APIView):
-    permission_classes = [IsEmployerAdmin]
+    permission_classes = [RoleOr404(User.Role.EMPLOYER_ADMIN)]
     parser_classes = [MultiPartParser, FormParser]
 
     class RosterUploadInput(serializers.Serializer):
@@ -76,7 +64,7 @@ class RosterImportListApi(APIView):
         responses={200: RosterImportOutput(many=True), 404: ErrorSerializer},
         summary="Roster import history",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         sponsor = employer_sponsor_for(user=request.user)
         return Response(RosterImportOutput(roster_import_list(sponsor=sponsor), many=True).data)
 
@@ -85,7 +73,7 @@ class RosterImportListApi(APIView):
         responses={202: RosterImportOutput, 400: ErrorSerializer, 404: ErrorSerializer},
         summary="Upload a roster file (replaces the roster in force once processed)",
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         sponsor = employer_sponsor_for(user=request.user)
         data = self.RosterUploadInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -99,12 +87,12 @@ class RosterImportListApi(APIView):
 
 
 class RosterImportDetailApi(APIView):
-    permission_classes = [IsEmployerAdmin]
+    permission_classes = [RoleOr404(User.Role.EMPLOYER_ADMIN)]
 
     @extend_schema(
         responses={200: RosterImportOutput, 404: ErrorSerializer}, summary="One roster import"
     )
-    def get(self, request: Request, import_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, import_id: int) -> Response:
         sponsor = employer_sponsor_for(user=request.user)
         return Response(
             RosterImportOutput(roster_import_get(sponsor=sponsor, import_id=import_id)).data
@@ -112,14 +100,14 @@ class RosterImportDetailApi(APIView):
 
 
 class RosterImportConfirmApi(APIView):
-    permission_classes = [IsEmployerAdmin]
+    permission_classes = [RoleOr404(User.Role.EMPLOYER_ADMIN)]
 
     @extend_schema(
         request=None,
         responses={202: RosterImportOutput, 400: ErrorSerializer, 404: ErrorSerializer},
         summary="Apply an import that waits for confirmation",
     )
-    def post(self, request: Request, import_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, import_id: int) -> Response:
         sponsor = employer_sponsor_for(user=request.user)
         found = roster_import_get(sponsor=sponsor, import_id=import_id)
         confirmed = roster_import_confirm(roster_import=found, user=request.user)
@@ -127,14 +115,14 @@ class RosterImportConfirmApi(APIView):
 
 
 class RosterSearchApi(APIView):
-    permission_classes = [IsEmployerAdmin]
+    permission_classes = [RoleOr404(User.Role.EMPLOYER_ADMIN)]
 
     @extend_schema(
         parameters=[OpenApiParameter("search", str, description="Name, member ID or email")],
         responses={200: RosterEntryOutput(many=True), 400: ErrorSerializer, 404: ErrorSerializer},
         summary="Search the roster",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         sponsor = employer_sponsor_for(user=request.user)
         query = request.query_params.get("search", "")
         if "\x00" in query:
@@ -144,13 +132,13 @@ class RosterSearchApi(APIView):
 
 
 class RosterEntryApi(APIView):
-    permission_classes = [IsEmployerAdmin]
+    permission_classes = [RoleOr404(User.Role.EMPLOYER_ADMIN)]
 
     @extend_schema(
         responses={200: RosterEntryOutput, 404: ErrorSerializer},
         summary="One person's coverage",
     )
-    def get(self, request: Request, entry_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, entry_id: int) -> Response:
         sponsor = employer_sponsor_for(user=request.user)
         return Response(
             RosterEntryOutput(roster_entry_get(sponsor=sponsor, entry_id=entry_id)).data

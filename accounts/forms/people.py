@@ -1,4 +1,5 @@
 import zoneinfo
+from functools import partial
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
@@ -75,12 +76,11 @@ class PatientProfileForm(forms.Form):
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's reset form, but the email goes out through Celery after the request ends."""
 
-    def save(self, *, request: HttpRequest, **_: object) -> None:  # type: ignore[override]
+    def save(self, *, request: HttpRequest, **_: object) -> None:  # type: ignore[override]  # Django's view passes request by keyword; nothing else is used
         base_url = request.build_absolute_uri("/")
         for user in self.get_users(self.cleaned_data["email"]):
-            user_id = user.pk
             transaction.on_commit(
-                lambda uid=user_id: task_send(
-                    "accounts.tasks.accounts_send_password_reset_task", uid, base_url
+                partial(
+                    task_send, "accounts.tasks.accounts_send_password_reset_task", user.pk, base_url
                 )
             )

@@ -1,5 +1,6 @@
 import zoneinfo
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -132,6 +133,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_operations_staff(self) -> bool:
         return self.role == self.Role.STAFF
+
+    if TYPE_CHECKING:
+        # Added to the request's user by django-otp's OTPMiddleware: True once this session
+        # passed the second factor.
+        def is_verified(self) -> bool: ...
 
 
 class PatientProfile(models.Model):

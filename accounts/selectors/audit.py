@@ -46,7 +46,8 @@ def audit_access_log_for_patient(*, patient: User) -> QuerySet[AuditEvent]:
     )
 
 
-CSV_COLUMNS = [
+# The columns of an audit event, in the CSV export and in the API.
+EVENT_COLUMNS = [
     "id",
     "at",
     "actor_id",
@@ -69,7 +70,7 @@ class _Echo:
 def audit_csv_lines(events: QuerySet[AuditEvent]) -> Iterator[str]:
     """The events as CSV lines, streamed in chunks so a large export stays flat in memory."""
     writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
+    yield writer.writerow(EVENT_COLUMNS)
     for event in events.iterator(chunk_size=2000):
         row: list[Any] = [
             event.pk,

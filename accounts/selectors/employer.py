@@ -96,7 +96,7 @@ def _mean_change(rows: list[tuple[int, int, int, int]]) -> Fraction | None:
     """Mean of (latest day's average pain - first day's average pain), exactly."""
     if not rows:
         return None
-    total = sum(Fraction(ls, lc) - Fraction(fs, fc) for fs, fc, ls, lc in rows)
+    total = sum((Fraction(ls, lc) - Fraction(fs, fc) for fs, fc, ls, lc in rows), Fraction(0))
     return total / len(rows)
 
 

@@ -26,7 +26,7 @@ from accounts.eligibility_matching import (
 from accounts.models import EligibilityCheck, EligibilityReview, RosterEntry, Sponsor, User
 from accounts.selectors.enrolment import enrolment_url_for
 from therapy.celery import task_send
-from therapy.errors import ApplicationError
+from therapy.errors import ApplicationError, RateLimitedError
 
 MESSAGES = {
     EligibilityCheck.Result.COVERED: (
@@ -46,12 +46,6 @@ NEEDS_EMAIL_MESSAGE = (
     "Your details need a quick check by our team. Add your email address and send them again "
     "so that we can tell you the result."
 )
-
-
-class RateLimited(Exception):
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"Too many checks; try again in {retry_after} seconds.")
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -79,7 +73,7 @@ def _hit(key: str, limit: int, window: int) -> int | None:
 
 
 def eligibility_rate_limit(*, client_ip: str | None, sponsor: Sponsor) -> None:
-    """Raise RateLimited when this client or this sponsor has checked too often lately."""
+    """Raise RateLimitedError when this client or this sponsor has checked too often lately."""
     window = settings.ELIGIBILITY_RATE_WINDOW_SECONDS
     waits = [
         _hit(f"ip:{client_ip or 'unknown'}", settings.ELIGIBILITY_CHECKS_PER_IP, window),
@@ -87,7 +81,8 @@ def eligibility_rate_limit(*, client_ip: str | None, sponsor: Sponsor) -> None:
     ]
     blocked = [w for w in waits if w is not None]
     if blocked:
-        raise RateLimited(max(blocked))
+        wait = max(blocked)
+        raise RateLimitedError(f"Too many checks; try again in {wait} seconds.", retry_after=wait)
 
 
 def _last_names_match(entered: str, entry: RosterEntry) -> bool:

@@ -1,13 +1,16 @@
 """Enrolment: a covered person becomes a patient, linked to their roster entry, with a PT."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import CareTeamLink, Enrolment, RosterEntry, User
-from accounts.services.people import care_team_assign_primary, patient_sign_up
+from accounts.services.people import (
+    FIELDS_NOT_VALID,
+    care_team_assign_primary,
+    patient_sign_up,
+)
 from therapy.errors import ApplicationError
 
 
@@ -53,7 +56,9 @@ def enrolment_create(
             "An account already exists for this coverage. Log in, or reset your password."
         )
     if not state:
-        raise ValidationError({"state": ["Choose the state you live in."]})
+        raise ApplicationError(
+            FIELDS_NOT_VALID, errors={"state": ["Choose the state you live in."]}
+        )
     user = patient_sign_up(
         email=email,
         password=password,

@@ -7,6 +7,10 @@ from django.utils import timezone
 
 from accounts.models import CareTeamLink, PatientProfile, User
 from therapy.celery import task_send
+from therapy.errors import ApplicationError
+
+# The overall message of a refusal that names fields: the API's answer to invalid input.
+FIELDS_NOT_VALID = "Some fields are not valid."
 
 
 def _validate_new_user(user: User, password: str) -> dict[str, list[str]]:
@@ -37,7 +41,7 @@ def patient_sign_up(
     preferred_language: str = PatientProfile.Language.ENGLISH,
     state: str = "",
 ) -> User:
-    """Create a patient and their profile, or raise ValidationError naming every bad field."""
+    """Create a patient and their profile, or raise ApplicationError naming every bad field."""
     user = User(
         email=User.objects.normalize_email(email).strip().lower(),
         first_name=first_name.strip(),
@@ -57,14 +61,16 @@ def patient_sign_up(
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if errors:
-        raise ValidationError(errors)
+        raise ApplicationError(FIELDS_NOT_VALID, errors=errors)
 
     user.set_password(password)
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError as exc:  # a concurrent sign-up with the same email won the race
-        raise ValidationError({"email": ["An account with this email already exists."]}) from exc
+        raise ApplicationError(
+            FIELDS_NOT_VALID, errors={"email": ["An account with this email already exists."]}
+        ) from exc
     profile.user = user
     profile.save()
 
@@ -78,9 +84,14 @@ def patient_sign_up(
 def care_team_assign_primary(*, patient: User, therapist: User) -> CareTeamLink:
     """Make `therapist` the patient's primary PT, ending any earlier primary link."""
     if not patient.is_patient:
-        raise ValidationError({"patient": ["Only patients have a care team."]})
+        raise ApplicationError(
+            FIELDS_NOT_VALID, errors={"patient": ["Only patients have a care team."]}
+        )
     if not therapist.is_therapist:
-        raise ValidationError({"therapist": ["Only a physical therapist can be a primary PT."]})
+        raise ApplicationError(
+            FIELDS_NOT_VALID,
+            errors={"therapist": ["Only a physical therapist can be a primary PT."]},
+        )
     current = (
         CareTeamLink.objects.select_for_update()
         .filter(patient=patient, is_primary=True, ended_at__isnull=True)
@@ -109,7 +120,7 @@ def patient_profile_update(*, user: User, **fields: object) -> PatientProfile:
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if errors:
-        raise ValidationError(errors)
+        raise ApplicationError(FIELDS_NOT_VALID, errors=errors)
     profile.save()
     if user_fields:
         user.save(update_fields=list(user_fields))

@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import IO
 
 from django.conf import settings
 from django.core.files import File
@@ -154,7 +155,7 @@ def _clean_row(values: list[str], row_number: int, today: date) -> _Cleaned:
     return (*row, relationship, start, end), None
 
 
-def _read_rows(binary: io.BufferedIOBase) -> Iterator[tuple[tuple | None, Rejection | None]]:
+def _read_rows(binary: IO[bytes]) -> Iterator[tuple[tuple | None, Rejection | None]]:
     """Yield (staged row, None) or (None, rejection) for every line of the file, streaming."""
     text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
     reader = csv.reader(text)
@@ -250,7 +251,7 @@ def _stage_file(roster_import: RosterImport) -> tuple[int, int]:
                         if row is not None:
                             copy.write_row(row)
                             staged += 1
-                        else:
+                        elif rejection is not None:
                             pending.append(rejection)
                             if len(pending) >= _REJECTION_BATCH:
                                 rejected += len(pending)
@@ -266,7 +267,7 @@ def _stage_file(roster_import: RosterImport) -> tuple[int, int]:
                             cursor.executemany(insert, batch)
                             staged += len(batch)
                             batch = []
-                    else:
+                    elif rejection is not None:
                         pending.append(rejection)
                 if batch:
                     cursor.executemany(insert, batch)

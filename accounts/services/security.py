@@ -16,6 +16,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from accounts.services.audit import Action, audit_record
+from therapy.http import AuthenticatedHttpRequest
 
 RECOVERY_CODE_COUNT = 10
 TOTP_NAME = "Authenticator app"
@@ -41,11 +42,11 @@ def recovery_codes_generate(*, user: User) -> list[str]:
 
 
 def totp_device_confirm(
-    request: HttpRequest, *, device: TOTPDevice, token: str
+    request: AuthenticatedHttpRequest, *, device: TOTPDevice, token: str
 ) -> list[str] | None:
     """Confirm a pending authenticator with a code from it. Returns new recovery codes, or
     None when the code is wrong. The session counts as verified afterwards."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
         if not device.verify_token(token.strip().replace(" ", "")):
@@ -60,9 +61,9 @@ def totp_device_confirm(
     return codes
 
 
-def mfa_verify(request: HttpRequest, *, token: str) -> bool:
+def mfa_verify(request: AuthenticatedHttpRequest, *, token: str) -> bool:
     """Check a code (authenticator or recovery code) and mark the session verified."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     device = django_otp.match_token(user, token.strip().replace(" ", ""))
     if device is None:
         audit_record(request_or_actor=request, patient_id=None, action=Action.MFA_FAILED)

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
 from accounts.forms.audit import AuditSearchForm
@@ -15,22 +15,12 @@ from accounts.selectors.audit import (
     audit_event_search,
 )
 from accounts.services.audit import audit_record
-
-
-def _staff_or_404(user: User) -> None:
-    if not user.is_operations_staff:
-        raise Http404("No such page.")
-
-
-def _patient_or_404(user: User) -> None:
-    if not user.is_patient:
-        raise Http404("No such page.")
+from therapy.permissions import require_role
 
 
 @login_required
 def access_log(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    _patient_or_404(user)
+    user = require_role(request, User.Role.PATIENT)
     page = Paginator(audit_access_log_for_patient(patient=user), 50).get_page(
         request.GET.get("page")
     )
@@ -53,7 +43,7 @@ def _search(form: AuditSearchForm):  # -> QuerySet[AuditEvent]
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    _staff_or_404(request.user)  # type: ignore[arg-type]
+    require_role(request, User.Role.STAFF)
     form = AuditSearchForm(request.GET or None)
     page = Paginator(_search(form), 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -67,7 +57,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    _staff_or_404(request.user)  # type: ignore[arg-type]
+    require_role(request, User.Role.STAFF)
     events = _search(AuditSearchForm(request.GET or None))
     audit_record(request_or_actor=request, patient_id=None, action=AuditEvent.Action.EXPORT)
     response = StreamingHttpResponse(audit_csv_lines(events), content_type="text/csv")

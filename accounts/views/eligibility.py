@@ -1,9 +1,9 @@
 """“Do I qualify?”, enrolment and the staff review queue."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -14,22 +14,22 @@ from accounts.forms.people import TIME_ZONE_CHOICES
 from accounts.selectors.eligibility import eligibility_reviews_pending
 from accounts.selectors.enrolment import roster_entry_from_token
 from accounts.services.eligibility import (
-    RateLimited,
     eligibility_check,
     eligibility_rate_limit,
     eligibility_review_decide,
 )
 from accounts.services.enrolment import enrolment_create
 from therapy.client_ip import client_ip
-from therapy.errors import ApplicationError
+from therapy.errors import ApplicationError, RateLimitedError, form_add_error
+from therapy.http import AuthenticatedHttpRequest
 
 
 def check(request: HttpRequest) -> HttpResponse:
     form = EligibilityCheckForm(request.POST or None)
     search = request.GET.get("q", "").strip()
-    if search:
-        sponsors = form.fields["sponsor"].queryset.filter(name__icontains=search)  # type: ignore[attr-defined]
-        form.fields["sponsor"].queryset = sponsors  # type: ignore[attr-defined]
+    sponsors = form.fields["sponsor"]
+    if search and isinstance(sponsors, forms.ModelChoiceField) and sponsors.queryset is not None:
+        sponsors.queryset = sponsors.queryset.filter(name__icontains=search)
     outcome = None
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -37,16 +37,14 @@ def check(request: HttpRequest) -> HttpResponse:
         try:
             eligibility_rate_limit(client_ip=client_ip(request), sponsor=data["sponsor"])
             outcome = eligibility_check(**data)
-        except RateLimited as exc:
+        except RateLimitedError as exc:
             form.add_error(
                 None,
                 f"Too many checks from here right now. Try again in {exc.retry_after} seconds.",
             )
             status = 429
         except ApplicationError as exc:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(field, error)
+            form_add_error(form, exc)
     response = render(
         request,
         "accounts/eligibility/check.html",
@@ -67,10 +65,8 @@ def enrol(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = enrolment_create(roster_entry=entry, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            form_add_error(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("programs:intake")
@@ -82,14 +78,14 @@ def enrol(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     reviews = eligibility_reviews_pending(user=request.user)  # 404 unless staff
     return render(request, "accounts/eligibility/review_queue.html", {"reviews": reviews})
 
 
 @login_required
 @require_POST
-def review_decide(request: HttpRequest, review_id: int) -> HttpResponse:
+def review_decide(request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
     eligibility_reviews_pending(user=request.user)  # 404 unless staff
     approve = request.POST.get("decision") == "approve"
     try:

@@ -6,15 +6,16 @@ employer admin.
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from accounts.models import RosterEntry
 from accounts.selectors.employer import employer_dashboard, employer_sponsor_for
+from therapy.http import AuthenticatedHttpRequest
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     sponsor = employer_sponsor_for(user=request.user)
     relationship = request.GET.get("relationship", "")
     if relationship not in RosterEntry.Relationship.values:

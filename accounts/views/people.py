@@ -2,8 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
@@ -17,6 +16,9 @@ from accounts.forms.people import (
 )
 from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
+from therapy.errors import ApplicationError, form_add_error
+from therapy.http import AuthenticatedHttpRequest
+from therapy.permissions import require_role
 
 
 def sign_up(request: HttpRequest) -> HttpResponse:
@@ -26,8 +28,8 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = services.patient_sign_up(**form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except ApplicationError as exc:
+            form_add_error(form, exc)
         else:
             audit_record(request_or_actor=user, patient_id=user.pk, action=Action.CREATE, obj=user)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -40,9 +42,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    if not user.is_patient:
-        raise Http404("Only patients have a patient profile.")
+    user = require_role(request, User.Role.PATIENT)
     current = user.patient_profile
     initial = {
         "first_name": user.first_name,
@@ -59,8 +59,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             updated = services.patient_profile_update(user=user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except ApplicationError as exc:
+            form_add_error(form, exc)
         else:
             audit_record(
                 request_or_actor=request, patient_id=user.pk, action=Action.UPDATE, obj=updated
@@ -73,7 +73,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_detail(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = selectors.patient_get_for_user(user=request.user, patient_id=patient_id)
     audit_read(request, patient_id=patient.pk, obj=patient)
     return render(

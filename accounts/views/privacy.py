@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -16,17 +16,13 @@ from accounts.forms.privacy import CloseAccountForm
 from accounts.models import User
 from accounts.services.privacy import account_close as account_close_service
 from accounts.services.privacy import patient_data_export
-
-
-def _patient_or_404(user: User) -> None:
-    if not user.is_patient:
-        raise Http404("No such page.")
+from therapy.permissions import require_role
 
 
 # --- patient rights ----------------------------------------------------------------------
 @login_required
 def privacy_overview(request: HttpRequest) -> HttpResponse:
-    _patient_or_404(request.user)  # type: ignore[arg-type]
+    require_role(request, User.Role.PATIENT)
     return render(
         request,
         "accounts/privacy/privacy.html",
@@ -40,8 +36,7 @@ def privacy_overview(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def data_export(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    _patient_or_404(user)
+    user = require_role(request, User.Role.PATIENT)
     data = patient_data_export(request, patient=user)
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, indent=2), content_type="application/json"
@@ -53,8 +48,7 @@ def data_export(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def account_close(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    _patient_or_404(user)
+    user = require_role(request, User.Role.PATIENT)
     form = CloseAccountForm(request.POST)
     if not form.is_valid() or not user.check_password(form.cleaned_data["password"]):
         form.add_error("password", "That password is not right.")

@@ -8,7 +8,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -26,11 +26,12 @@ from accounts.services.rosters import (
     roster_import_confirm,
     roster_import_create,
 )
-from therapy.errors import ApplicationError
+from therapy.errors import ApplicationError, form_add_error
+from therapy.http import AuthenticatedHttpRequest
 
 
 @login_required
-def imports(request: HttpRequest) -> HttpResponse:
+def imports(request: AuthenticatedHttpRequest) -> HttpResponse:
     sponsor = employer_sponsor_for(user=request.user)
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -39,7 +40,7 @@ def imports(request: HttpRequest) -> HttpResponse:
                 sponsor=sponsor, file=form.cleaned_data["file"], uploaded_by=request.user
             )
         except ApplicationError as exc:
-            form.add_error("file", exc.message)
+            form_add_error(form, exc)
         else:
             messages.success(request, "The file is uploaded. It is being processed now.")
             return redirect("employer:import-detail", import_id=created.pk)
@@ -51,7 +52,7 @@ def imports(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
+def import_detail(request: AuthenticatedHttpRequest, import_id: int) -> HttpResponse:
     sponsor = employer_sponsor_for(user=request.user)
     found = roster_import_get(sponsor=sponsor, import_id=import_id)
     busy = found.status in (
@@ -73,7 +74,7 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_decide(request: HttpRequest, import_id: int) -> HttpResponse:
+def import_decide(request: AuthenticatedHttpRequest, import_id: int) -> HttpResponse:
     sponsor = employer_sponsor_for(user=request.user)
     found = roster_import_get(sponsor=sponsor, import_id=import_id)
     try:
@@ -94,7 +95,9 @@ class _Echo:
 
 
 @login_required
-def import_rejections_csv(request: HttpRequest, import_id: int) -> StreamingHttpResponse:
+def import_rejections_csv(
+    request: AuthenticatedHttpRequest, import_id: int
+) -> StreamingHttpResponse:
     sponsor = employer_sponsor_for(user=request.user)
     found = roster_import_get(sponsor=sponsor, import_id=import_id)
     writer = csv.writer(_Echo())
@@ -113,7 +116,7 @@ def import_rejections_csv(request: HttpRequest, import_id: int) -> StreamingHttp
 
 
 @login_required
-def roster(request: HttpRequest) -> HttpResponse:
+def roster(request: AuthenticatedHttpRequest) -> HttpResponse:
     sponsor = employer_sponsor_for(user=request.user)
     query = request.GET.get("q", "")
     entries = roster_search(sponsor=sponsor, query=query) if query.strip() else []
@@ -125,7 +128,7 @@ def roster(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def roster_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
+def roster_entry(request: AuthenticatedHttpRequest, entry_id: int) -> HttpResponse:
     sponsor = employer_sponsor_for(user=request.user)
     entry = roster_entry_get(sponsor=sponsor, entry_id=entry_id)
     return render(

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -28,6 +28,8 @@ from accounts.services.security import (
     totp_device_confirm,
     totp_device_start,
 )
+from therapy.http import AuthenticatedHttpRequest
+from therapy.permissions import require_role
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -39,17 +41,12 @@ def _next_url(request: HttpRequest) -> str:
     return "/"
 
 
-def _staff_or_404(user: User) -> None:
-    if not user.is_operations_staff:
-        raise Http404("No such page.")
-
-
 # --- MFA ---------------------------------------------------------------------------------
 @never_cache
 @login_required
-def mfa_setup(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    if user_has_confirmed_device(user) and not user.is_verified():  # type: ignore[attr-defined]
+def mfa_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    if user_has_confirmed_device(user) and not user.is_verified():
         # Replacing an authenticator needs the current one first.
         return redirect("security:mfa-verify")
     device = totp_device_start(user=user)
@@ -85,8 +82,8 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def mfa_verify(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def mfa_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not user_has_confirmed_device(user):
         return redirect("security:mfa-setup")
     form = OtpTokenForm(request.POST or None)
@@ -102,8 +99,8 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def security_overview(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def security_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     return render(
         request,
         "accounts/security/overview.html",
@@ -120,8 +117,8 @@ def security_overview(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_POST
 @login_required
-def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def recovery_codes_regenerate(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not user_has_confirmed_device(user):
         return redirect("security:mfa-setup")
     codes = recovery_codes_generate(user=user)
@@ -134,8 +131,8 @@ def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def logout_everywhere(request: HttpRequest) -> HttpResponse:
-    sessions_end_everywhere(request, user=request.user)  # type: ignore[arg-type]
+def logout_everywhere(request: AuthenticatedHttpRequest) -> HttpResponse:
+    sessions_end_everywhere(request, user=request.user)
     logout(request)
     messages.success(request, "You are logged out on every device.")
     return redirect("accounts:login")
@@ -143,7 +140,7 @@ def logout_everywhere(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def lockouts(request: HttpRequest) -> HttpResponse:
-    _staff_or_404(request.user)  # type: ignore[arg-type]
+    require_role(request, User.Role.STAFF)
     if request.method == "POST":
         form = UnlockForm(request.POST)
         if form.is_valid():

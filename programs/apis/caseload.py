@@ -3,13 +3,13 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
 from accounts.services.audit import audit_read_many
 from programs.selectors.caseload import CASELOAD_FILTERS, CASELOAD_SORTS, caseload_for_user
+from therapy.api_errors import ErrorSerializer
+from therapy.http import AuthenticatedRequest
 from therapy.permissions import IsClinicalUser
 
 
@@ -68,12 +68,12 @@ class CaseloadApi(APIView):
         responses={200: CaseloadOutput, 400: ErrorSerializer, 404: ErrorSerializer},
         summary="The PT's caseload, one page",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         # A plain dict: DRF reads a QueryDict like a form, where `?show=` means "use the default".
         query = self.CaseloadQuery(data=request.query_params.dict())
         query.is_valid(raise_exception=True)  # an unknown filter or sort is 400, not ignored
         data = caseload_for_user(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             q=query.validated_data["q"][:100],
             show=query.validated_data["show"],
             sort=query.validated_data["sort"],

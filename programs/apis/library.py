@@ -2,14 +2,15 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
-from programs.apis.access import PlanEditor
+from accounts.models import User
 from programs.models import Exercise
 from programs.selectors.library import exercise_library
+from therapy.api_errors import ErrorSerializer
+from therapy.http import AuthenticatedRequest
+from therapy.permissions import RoleOr404
 
 
 class LibraryExerciseOutput(serializers.ModelSerializer):
@@ -44,7 +45,7 @@ class LibraryExerciseOutput(serializers.ModelSerializer):
 
 
 class ExerciseLibraryApi(APIView):
-    permission_classes = [PlanEditor]
+    permission_classes = [RoleOr404(User.Role.THERAPIST, User.Role.STAFF)]
 
     @extend_schema(
         responses={
@@ -55,5 +56,5 @@ class ExerciseLibraryApi(APIView):
         },
         summary="The exercise library (ids to use in a plan), for PTs and staff",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         return Response(LibraryExerciseOutput(exercise_library(), many=True).data)

@@ -5,12 +5,12 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
 from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
 from programs.models import MESSAGE_MAX_LENGTH
 from programs.selectors import messaging as selectors
 from programs.services import messaging as services
+from therapy.api_errors import ErrorSerializer
 from therapy.http import AuthenticatedRequest
 from therapy.permissions import RoleOr404
 

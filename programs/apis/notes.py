@@ -3,18 +3,18 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
+from accounts.models import User
 from accounts.selectors import patient_get_for_user
 from accounts.services.audit import Action, audit_read, audit_read_many, audit_record
-from programs.apis.access import therapist_only
 from programs.models import ProgressNote
 from programs.selectors.notes import note_get_for_user, notes_for_patient
 from programs.services import notes as note_services
-from therapy.permissions import IsClinicalUser
+from therapy.api_errors import ErrorSerializer
+from therapy.http import AuthenticatedRequest
+from therapy.permissions import IsClinicalUser, RoleOr404
 
 
 class NoteAddendumOutput(serializers.ModelSerializer):
@@ -47,8 +47,13 @@ class NoteOutput(serializers.ModelSerializer):
         ]
 
 
+_Therapist = RoleOr404(User.Role.THERAPIST)
+
+
 class PatientNoteListApi(APIView):
-    permission_classes = [IsClinicalUser]
+    def get_permissions(self) -> list:
+        # Reading: clinical users; writing: the patient's therapists only.
+        return [IsClinicalUser()] if self.request.method == "GET" else [_Therapist()]
 
     class NoteStartInput(serializers.Serializer):
         period_days = serializers.IntegerField(
@@ -59,8 +64,8 @@ class PatientNoteListApi(APIView):
         responses={200: NoteOutput(many=True), 404: ErrorSerializer},
         summary="A patient's notes (patients: signed only)",
     )
-    def get(self, request: Request, patient_id: int) -> Response:
-        notes = notes_for_patient(user=request.user, patient_id=patient_id)  # type: ignore[arg-type]
+    def get(self, request: AuthenticatedRequest, patient_id: int) -> Response:
+        notes = notes_for_patient(user=request.user, patient_id=patient_id)
         audit_read_many(request, objects=notes)
         return Response(NoteOutput(notes, many=True).data)
 
@@ -69,8 +74,8 @@ class PatientNoteListApi(APIView):
         responses={201: NoteOutput, 400: ErrorSerializer, 404: ErrorSerializer},
         summary="Start a draft note prefilled with the period's figures",
     )
-    def post(self, request: Request, patient_id: int) -> Response:
-        user = therapist_only(request)
+    def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
+        user = request.user
         patient_get_for_user(user=user, patient_id=patient_id)  # access first: else 404
         unknown = sorted(set(request.data) - set(self.NoteStartInput().fields))
         if unknown:
@@ -89,7 +94,9 @@ class PatientNoteListApi(APIView):
 
 
 class NoteDetailApi(APIView):
-    permission_classes = [IsClinicalUser]
+    def get_permissions(self) -> list:
+        # Reading: clinical users; writing: the patient's therapists only.
+        return [IsClinicalUser()] if self.request.method == "GET" else [_Therapist()]
 
     class NoteUpdateInput(serializers.Serializer):
         subjective = serializers.CharField(required=False, allow_blank=True)
@@ -98,8 +105,8 @@ class NoteDetailApi(APIView):
         plan = serializers.CharField(required=False, allow_blank=True)
 
     @extend_schema(responses={200: NoteOutput, 404: ErrorSerializer}, summary="One note")
-    def get(self, request: Request, note_id: int) -> Response:
-        note = note_get_for_user(user=request.user, note_id=note_id)  # type: ignore[arg-type]
+    def get(self, request: AuthenticatedRequest, note_id: int) -> Response:
+        note = note_get_for_user(user=request.user, note_id=note_id)
         audit_read(request, patient_id=note.patient_id, obj=note)
         return Response(NoteOutput(note).data)
 
@@ -108,8 +115,8 @@ class NoteDetailApi(APIView):
         responses={200: NoteOutput, 400: ErrorSerializer, 404: ErrorSerializer},
         summary="Edit a draft note",
     )
-    def patch(self, request: Request, note_id: int) -> Response:
-        user = therapist_only(request)
+    def patch(self, request: AuthenticatedRequest, note_id: int) -> Response:
+        user = request.user
         note_get_for_user(user=user, note_id=note_id)  # access first: else 404
         data = self.NoteUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -121,15 +128,15 @@ class NoteDetailApi(APIView):
 
 
 class NoteSignApi(APIView):
-    permission_classes = [IsClinicalUser]
+    permission_classes = [_Therapist]
 
     @extend_schema(
         request=None,
         responses={200: NoteOutput, 400: ErrorSerializer, 404: ErrorSerializer},
         summary="Sign a draft note (locks it)",
     )
-    def post(self, request: Request, note_id: int) -> Response:
-        note = note_services.note_sign(user=therapist_only(request), note_id=note_id)
+    def post(self, request: AuthenticatedRequest, note_id: int) -> Response:
+        note = note_services.note_sign(user=request.user, note_id=note_id)
         audit_record(
             request_or_actor=request, patient_id=note.patient_id, action=Action.UPDATE, obj=note
         )
@@ -137,7 +144,7 @@ class NoteSignApi(APIView):
 
 
 class NoteAddendumApi(APIView):
-    permission_classes = [IsClinicalUser]
+    permission_classes = [_Therapist]
 
     class NoteAddendumInput(serializers.Serializer):
         text = serializers.CharField(max_length=note_services.FIELD_MAX)
@@ -147,8 +154,8 @@ class NoteAddendumApi(APIView):
         responses={201: NoteAddendumOutput, 400: ErrorSerializer, 404: ErrorSerializer},
         summary="Add a signed addendum to a signed note",
     )
-    def post(self, request: Request, note_id: int) -> Response:
-        user = therapist_only(request)
+    def post(self, request: AuthenticatedRequest, note_id: int) -> Response:
+        user = request.user
         note_get_for_user(user=user, note_id=note_id)  # access first: else 404
         data = self.NoteAddendumInput(data=request.data)
         data.is_valid(raise_exception=True)

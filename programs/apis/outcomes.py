@@ -3,16 +3,16 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
 from accounts.models import User
 from accounts.services.audit import Action, audit_record
 from programs.models import OutcomeResponse
 from programs.selectors.outcomes import outcome_overview
 from programs.services import outcomes as outcome_services
+from therapy.api_errors import ErrorSerializer
+from therapy.http import AuthenticatedRequest
 from therapy.permissions import IsClinicalUser
 
 
@@ -24,7 +24,7 @@ class OutcomeResponseOutput(serializers.ModelSerializer):
 
 class OutcomeDueOutput(serializers.Serializer):
     measure = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
     due_on = serializers.DateField()
     is_due = serializers.BooleanField()
     is_baseline = serializers.BooleanField()
@@ -42,8 +42,8 @@ class PatientOutcomeListApi(APIView):
         responses={200: PatientOutcomesOutput, 404: ErrorSerializer},
         summary="A patient's outcome measures and what is due",
     )
-    def get(self, request: Request, patient_id: int) -> Response:
-        overview = outcome_overview(user=request.user, patient_id=patient_id)  # type: ignore[arg-type]
+    def get(self, request: AuthenticatedRequest, patient_id: int) -> Response:
+        overview = outcome_overview(user=request.user, patient_id=patient_id)
         audit_record(request_or_actor=request, patient_id=patient_id, action=Action.READ)
         responses = sorted(
             (r for rows in overview.history.values() for r in rows), key=lambda r: r.answered_at
@@ -66,7 +66,7 @@ class OutcomeRecordApi(APIView):
         responses={201: OutcomeResponseOutput, 400: ErrorSerializer, 404: ErrorSerializer},
         summary="Answer an outcome measure (patients)",
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         if not request.user.is_patient:
             raise NotFound()
         data = self.OutcomeRecordInput(data=request.data)

@@ -4,13 +4,11 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
+from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
-from programs.apis.access import PlanEditor
 from programs.models import (
     MAX_HOLD_SECONDS,
     MAX_REPS,
@@ -19,16 +17,21 @@ from programs.models import (
     PlanItem,
     PlanVersion,
     ProgramTemplate,
+    reps_xor_hold_error,
 )
 from programs.selectors.plans import patient_for_plan_editor, plan_get_for_user, plan_versions
 from programs.services.plans import (
     ItemSpec,
-    PlanConflict,
     plan_assign_template,
     plan_swap_exercise,
     plan_tailor,
 )
-from therapy.permissions import IsClinicalUser
+from therapy.api_errors import ErrorSerializer
+from therapy.http import AuthenticatedRequest
+from therapy.permissions import IsClinicalUser, RoleOr404
+
+# Writes to a plan: therapists and staff (the patient is checked per call).
+PlanEditor = RoleOr404(User.Role.THERAPIST, User.Role.STAFF)
 
 
 class PlanItemOutput(serializers.ModelSerializer):
@@ -74,10 +77,13 @@ class PlanOutput(serializers.Serializer):
 
 def _plan_output(plan: Plan) -> dict:
     """The plan with its current version's items, exercises joined: three queries in all."""
-    prefetch_related_objects(
-        [plan.current_version],
-        Prefetch("items", queryset=PlanItem.objects.select_related("exercise").order_by("order")),
-    )
+    if plan.current_version is not None:
+        prefetch_related_objects(
+            [plan.current_version],
+            Prefetch(
+                "items", queryset=PlanItem.objects.select_related("exercise").order_by("order")
+            ),
+        )
     return PlanOutput(plan).data
 
 
@@ -95,8 +101,10 @@ class PlanItemInput(serializers.Serializer):
     note = serializers.CharField(max_length=500, allow_blank=True, default="")
 
     def validate(self, attrs: dict) -> dict:
-        if (attrs.get("reps") is None) == (attrs.get("hold_seconds") is None):
-            raise serializers.ValidationError("Give either reps or hold_seconds, not both.")
+        if message := reps_xor_hold_error(
+            reps=attrs.get("reps"), hold_seconds=attrs.get("hold_seconds")
+        ):
+            raise serializers.ValidationError(message)
         return attrs
 
 
@@ -121,7 +129,7 @@ class PlanDetailApi(APIView):
         },
         summary="A patient's active plan (current version)",
     )
-    def get(self, request: Request, patient_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         plan = plan_get_for_user(user=request.user, patient_id=patient_id)
         audit_read(request, patient_id=plan.patient_id, obj=plan)
         return Response(_plan_output(plan))
@@ -138,7 +146,7 @@ class PlanDetailApi(APIView):
         },
         summary="Replace a patient's plan content: makes a new version",
     )
-    def put(self, request: Request, patient_id: int) -> Response:
+    def put(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_for_plan_editor(user=request.user, patient_id=patient_id)
         data = self.PlanUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -155,15 +163,12 @@ class PlanDetailApi(APIView):
             )
             for i in data.validated_data["items"]
         ]
-        try:
-            plan_tailor(
-                therapist=request.user,
-                plan=plan,
-                expected_version=data.validated_data["expected_version"],
-                items=specs,
-            )
-        except PlanConflict as exc:
-            return Response({"detail": exc.message, "errors": exc.errors}, status=409)
+        plan_tailor(
+            therapist=request.user,
+            plan=plan,
+            expected_version=data.validated_data["expected_version"],
+            items=specs,
+        )
         plan = plan_get_for_user(user=request.user, patient_id=patient.pk)
         audit_record(
             request_or_actor=request, patient_id=patient.pk, action=Action.UPDATE, obj=plan
@@ -191,21 +196,18 @@ class PlanSwapApi(APIView):
         },
         summary="Swap one exercise for its easier or harder variant: makes a new version",
     )
-    def post(self, request: Request, patient_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_for_plan_editor(user=request.user, patient_id=patient_id)
         data = self.PlanSwapInput(data=request.data)
         data.is_valid(raise_exception=True)
         plan = plan_get_for_user(user=request.user, patient_id=patient.pk)
-        try:
-            plan_swap_exercise(
-                therapist=request.user,
-                plan=plan,
-                expected_version=data.validated_data["expected_version"],
-                exercise_id=data.validated_data["exercise"],
-                direction=data.validated_data["direction"],
-            )
-        except PlanConflict as exc:
-            return Response({"detail": exc.message, "errors": exc.errors}, status=409)
+        plan_swap_exercise(
+            therapist=request.user,
+            plan=plan,
+            expected_version=data.validated_data["expected_version"],
+            exercise_id=data.validated_data["exercise"],
+            direction=data.validated_data["direction"],
+        )
         plan = plan_get_for_user(user=request.user, patient_id=patient.pk)
         audit_record(
             request_or_actor=request, patient_id=patient.pk, action=Action.UPDATE, obj=plan
@@ -230,7 +232,7 @@ class PlanAssignApi(APIView):
         },
         summary="Start the patient on a program template (ends any current plan)",
     )
-    def post(self, request: Request, patient_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_for_plan_editor(user=request.user, patient_id=patient_id)
         data = self.PlanAssignInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -255,7 +257,7 @@ class PlanVersionListApi(APIView):
         },
         summary="Every version of a patient's active plan, newest first: who, when, what changed",
     )
-    def get(self, request: Request, patient_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         plan = plan_get_for_user(user=request.user, patient_id=patient_id)
         audit_read(request, patient_id=plan.patient_id, obj=plan)
         return Response(PlanVersionOutput(plan_versions(plan=plan), many=True).data)

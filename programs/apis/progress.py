@@ -2,14 +2,15 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
+from accounts.models import User
 from accounts.services.audit import audit_read
-from programs.apis.access import PatientOnly
 from programs.selectors.progress import progress_for_patient
+from therapy.api_errors import ErrorSerializer
+from therapy.http import AuthenticatedRequest
+from therapy.permissions import RoleOr404
 
 
 class WeekAdherenceOutput(serializers.Serializer):
@@ -43,7 +44,7 @@ class ProgressOutput(serializers.Serializer):
 
 
 class ProgressApi(APIView):
-    permission_classes = [PatientOnly]
+    permission_classes = [RoleOr404(User.Role.PATIENT)]
 
     @extend_schema(
         responses={
@@ -54,7 +55,7 @@ class ProgressApi(APIView):
         },
         summary="Streak, adherence this week and the last four, pain over time, sessions",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         progress = progress_for_patient(patient=request.user)
         audit_read(request, patient_id=request.user.pk, obj=request.user)
         return Response(ProgressOutput(progress).data)

@@ -3,7 +3,6 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
 from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
 from programs.apis.fields import HourMinuteField
@@ -11,6 +10,7 @@ from programs.models import ReminderChannel, ReminderDelivery
 from programs.reminders_times import weekdays_from_mask
 from programs.selectors.reminders import reminder_log_for_user, reminder_settings_for_user
 from programs.services.reminders import MAX_TIMES, ReminderChoices, reminder_settings_update
+from therapy.api_errors import ErrorSerializer
 from therapy.http import AuthenticatedRequest
 from therapy.permissions import RoleOr404
 

@@ -2,16 +2,17 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
+from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
-from programs.apis.access import PatientOnly
 from programs.models import Completion
 from programs.selectors.sessions import today_plan_rows
 from programs.services.sessions import completion_record, session_finish
+from therapy.api_errors import ErrorSerializer
+from therapy.http import AuthenticatedRequest
+from therapy.permissions import RoleOr404
 
 
 class TodayExerciseOutput(serializers.Serializer):
@@ -59,7 +60,7 @@ class TodayPlanOutput(serializers.Serializer):
 
 
 class TodayPlanApi(APIView):
-    permission_classes = [PatientOnly]
+    permission_classes = [RoleOr404(User.Role.PATIENT)]
 
     @extend_schema(
         responses={
@@ -70,7 +71,7 @@ class TodayPlanApi(APIView):
         },
         summary="Today's exercises for the signed-in patient (their local day)",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         # Plain dicts straight from .values(): the declared serializer documents the shape.
         rows = today_plan_rows(patient=request.user)
         audit_read(request, patient_id=request.user.pk, obj=request.user)
@@ -78,7 +79,7 @@ class TodayPlanApi(APIView):
 
 
 class CompletionCreateApi(APIView):
-    permission_classes = [PatientOnly]
+    permission_classes = [RoleOr404(User.Role.PATIENT)]
 
     class CompletionInput(serializers.Serializer):
         exercise = serializers.IntegerField(help_text="Exercise id from today's plan.")
@@ -104,7 +105,7 @@ class CompletionCreateApi(APIView):
         },
         summary="Mark one exercise of today's plan done, with pain 0-10 and how it felt",
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         data = self.CompletionInput(data=request.data)
         data.is_valid(raise_exception=True)
         completion = completion_record(
@@ -123,7 +124,7 @@ class CompletionCreateApi(APIView):
 
 
 class SessionFinishApi(APIView):
-    permission_classes = [PatientOnly]
+    permission_classes = [RoleOr404(User.Role.PATIENT)]
 
     class SessionFinishOutput(serializers.Serializer):
         local_date = serializers.DateField()
@@ -140,7 +141,7 @@ class SessionFinishApi(APIView):
         },
         summary="Finish today's session (after at least one completion)",
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         session = session_finish(patient=request.user)
         audit_record(
             request_or_actor=request, patient_id=request.user.pk, action=Action.UPDATE, obj=session

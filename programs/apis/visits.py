@@ -7,7 +7,6 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis import ErrorSerializer
 from accounts.models import User
 from accounts.selectors import primary_therapist_for
 from accounts.services.audit import Action, audit_read, audit_read_many, audit_record
@@ -17,6 +16,7 @@ from programs.models.visits import VISIT_MINUTES_CHOICES
 from programs.selectors import visits as selectors
 from programs.services import visits as services
 from programs.visits_slots import WeeklyWindow
+from therapy.api_errors import ErrorSerializer
 from therapy.http import AuthenticatedRequest
 from therapy.permissions import RoleOr404
 

@@ -1,5 +1,7 @@
 """The outcome measures the patient answers: pain check-in (NRS), ODI, PSFS."""
 
+from typing import Any
+
 from django import forms
 
 from programs import outcomes_scoring
@@ -20,7 +22,7 @@ class PainCheckInForm(forms.Form):
 class OdiForm(forms.Form):
     """One radio group per section; every section may be skipped."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for section in outcomes_scoring.ODI_SECTIONS:
             self.fields[section.key] = forms.TypedChoiceField(
@@ -42,7 +44,7 @@ class PsfsForm(forms.Form):
 
     ROWS = outcomes_scoring.PSFS_MAX_ACTIVITIES
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for i in range(self.ROWS):
             required = i < outcomes_scoring.PSFS_MIN_ACTIVITIES
@@ -57,8 +59,9 @@ class PsfsForm(forms.Form):
                 required=required,
             )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         for i in range(self.ROWS):
             has_name = bool(data.get(f"activity_{i}"))
             has_rating = data.get(f"rating_{i}") is not None

@@ -1,6 +1,8 @@
+from typing import Any, cast
+
 from django import forms
 
-from programs.models import MAX_HOLD_SECONDS, MAX_REPS, MAX_SETS
+from programs.models import MAX_HOLD_SECONDS, MAX_REPS, MAX_SETS, reps_xor_hold_error
 from programs.services.plans import ItemSpec
 
 
@@ -16,12 +18,15 @@ class PlanItemForm(forms.Form):
     sessions_per_week = forms.IntegerField(label="Times a week", min_value=1, max_value=7)
     note = forms.CharField(label="Note to the patient", required=False, max_length=500)
 
-    def clean(self) -> dict:
-        data = super().clean()
-        if not self.cleaned_data.get("DELETE") and (data.get("reps") is None) == (
-            data.get("hold_seconds") is None
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("DELETE"):
+            return data
+        if message := reps_xor_hold_error(
+            reps=data.get("reps"), hold_seconds=data.get("hold_seconds")
         ):
-            raise forms.ValidationError("Give either reps or a hold time, not both.")
+            raise forms.ValidationError(message)
         return data
 
     def spec(self) -> ItemSpec:
@@ -38,15 +43,22 @@ class PlanItemForm(forms.Form):
 
 
 class BasePlanItemFormSet(forms.BaseFormSet):
-    def specs(self) -> list[ItemSpec]:
-        """The kept rows in the PT's order (ties keep their place on the page)."""
-        kept = [f for f in self.forms if not self._should_delete_form(f)]
+    def kept_forms(self) -> list[PlanItemForm]:
+        """The rows not marked for removal, in the PT's order (ties keep their place)."""
+        kept = [f for f in self.forms if f not in self.deleted_forms]
         kept.sort(key=lambda f: f.cleaned_data["order"])
-        return [f.spec() for f in kept]
+        return kept
+
+    def specs(self) -> list[ItemSpec]:
+        return [f.spec() for f in self.kept_forms()]
 
 
-PlanItemFormSet = forms.formset_factory(
-    PlanItemForm, formset=BasePlanItemFormSet, extra=0, can_delete=True, max_num=40
+# formset_factory makes a subclass of `formset`; django-stubs types it as the base class.
+PlanItemFormSet = cast(
+    type[BasePlanItemFormSet],
+    forms.formset_factory(
+        PlanItemForm, formset=BasePlanItemFormSet, extra=0, can_delete=True, max_num=40
+    ),
 )
 
 
@@ -56,6 +68,8 @@ class PlanEditForm(forms.Form):
         label="Add an exercise from the library", required=False, coerce=int, empty_value=None
     )
 
-    def __init__(self, *args: object, library: list[tuple[int, str]], **kwargs: object) -> None:
+    def __init__(self, *args: Any, library: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["add_exercise"].choices = [("", "— none —"), *library]
+        # `fields` is typed as plain Field; this one is the TypedChoiceField declared above.
+        add_exercise = cast(forms.TypedChoiceField, self.fields["add_exercise"])
+        add_exercise.choices = [("", "— none —"), *library]

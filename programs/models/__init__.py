@@ -14,10 +14,13 @@ from programs.models.plans import (
     MAX_HOLD_SECONDS,
     MAX_REPS,
     MAX_SETS,
+    REPS_XOR_HOLD_MESSAGE,
     Dosage,
     Plan,
     PlanItem,
     PlanVersion,
+    dosage_text,
+    reps_xor_hold_error,
 )
 from programs.models.reminders import (
     ALL_WEEKDAYS,
@@ -33,6 +36,7 @@ __all__ = [
     "MAX_HOLD_SECONDS",
     "MAX_REPS",
     "MAX_SETS",
+    "REPS_XOR_HOLD_MESSAGE",
     "Alert",
     "Article",
     "BodyRegion",
@@ -52,6 +56,8 @@ __all__ = [
     "ReminderDelivery",
     "ReminderSchedule",
     "ReminderSettings",
+    "dosage_text",
+    "reps_xor_hold_error",
 ]
 from programs.models.intake import RED_FLAG_FIELDS, Intake
 from programs.models.messaging import MESSAGE_MAX_LENGTH, Message, ThreadReadState

@@ -15,6 +15,22 @@ MAX_REPS = 50
 MAX_HOLD_SECONDS = 600  # ten minutes: anything longer is a typo, not a stretch
 
 
+REPS_XOR_HOLD_MESSAGE = "Give either reps or a hold time, not both."
+
+
+def reps_xor_hold_error(*, reps: int | None, hold_seconds: int | None) -> str | None:
+    """The "reps or hold, not both" rule of `dosage_constraints`, for forms, serializers and
+    services to say before the database would refuse: the message, or None when it holds."""
+    return REPS_XOR_HOLD_MESSAGE if (reps is None) == (hold_seconds is None) else None
+
+
+def dosage_text(*, sets: int, reps: int | None, hold_seconds: int | None, per_side: bool) -> str:
+    """A dosage as the patient and the PT read it: "3 x 12", "2 x 30 s hold each side"."""
+    amount = f"{hold_seconds} s hold" if hold_seconds is not None else f"{reps}"
+    text = f"{sets} x {amount}"
+    return f"{text} each side" if per_side else text
+
+
 def dosage_constraints(prefix: str) -> list[models.BaseConstraint]:
     """Sets, reps or hold, frequency: the same sane bounds wherever a dosage is stored."""
     return [
@@ -61,9 +77,12 @@ class Dosage(models.Model):
         return self.hold_seconds is not None
 
     def dosage_text(self) -> str:
-        amount = f"{self.hold_seconds} s hold" if self.is_hold else f"{self.reps}"
-        text = f"{self.sets} x {amount}"
-        return f"{text} each side" if self.per_side else text
+        return dosage_text(
+            sets=self.sets,
+            reps=self.reps,
+            hold_seconds=self.hold_seconds,
+            per_side=self.per_side,
+        )
 
 
 class Plan(models.Model):

@@ -11,6 +11,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    OrderBy,
     OuterRef,
     Q,
     QuerySet,
@@ -23,7 +24,7 @@ from django.utils import timezone
 
 from accounts.models import CareTeamLink, User
 from accounts.selectors import patient_list_for_user
-from programs.models import Alert, OutcomeResponse
+from programs.models import Alert, OutcomeResponse, PatientSummary
 
 CASELOAD_PAGE_SIZE = 25
 
@@ -39,7 +40,7 @@ CASELOAD_FILTERS = {
 }
 
 
-CASELOAD_SORTS = {
+CASELOAD_SORTS: dict[str, tuple[str, list[str | OrderBy]]] = {
     "name": ("Name", ["last_name", "first_name", "id"]),
     "alerts": (
         "Open alerts, most first",
@@ -67,7 +68,7 @@ class CaseloadRow:
     latest_odi: Decimal | None
 
     @property
-    def summary(self) -> object | None:
+    def summary(self) -> PatientSummary | None:
         return getattr(self.patient, "care_summary", None)
 
     @property
@@ -167,5 +168,8 @@ def caseload_for_user(
             patient_id__in=ids, acknowledged_at__isnull=True
         ).order_by("severity", "-opened_at"):
             alerts[alert.patient_id].append(alert)
-    rows = [CaseloadRow(p, alerts[p.pk], p.latest_odi) for p in patients]
+    rows = [
+        CaseloadRow(p, alerts[p.pk], p.latest_odi)  # type: ignore[attr-defined]  # an annotation
+        for p in patients
+    ]
     return Caseload(page=the_page, rows=rows, q=q, show=show, sort=sort)

@@ -15,6 +15,7 @@ from programs.models import (
     ExerciseSession,
     Plan,
     PlanItem,
+    dosage_text,
 )
 from programs.selectors.plans import plan_active_for_patient, plan_items
 
@@ -131,12 +132,6 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _dosage_text(row: dict[str, Any]) -> str:
-    hold = row["hold_seconds"]
-    text = f"{row['sets']} x {f'{hold} s hold' if hold is not None else row['reps']}"
-    return f"{text} each side" if row["per_side"] else text
-
-
 def today_plan_rows(*, patient: User, now: datetime | None = None) -> dict[str, Any]:
     """What `today_for_patient` says, as JSON-ready dicts."""
     rows = list(
@@ -191,7 +186,12 @@ def today_plan_rows(*, patient: User, now: datetime | None = None) -> dict[str, 
                 "sessions_per_week": row["sessions_per_week"],
                 "order": row["order"],
                 "note": row["note"],
-                "dosage": _dosage_text(row),
+                "dosage": dosage_text(
+                    sets=row["sets"],
+                    reps=row["reps"],
+                    hold_seconds=row["hold_seconds"],
+                    per_side=row["per_side"],
+                ),
                 "due": due,
                 "catch_up": due
                 and not sessions_schedule.is_scheduled(local, row["sessions_per_week"]),

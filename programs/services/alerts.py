@@ -14,7 +14,6 @@ acknowledges it with a note. After an acknowledgement, the same rule does not op
 for that patient for REOPEN_AFTER, so that a PT who has acted is not asked again every sweep.
 """
 
-import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -39,6 +38,7 @@ from django.utils import timezone
 from accounts.models import CareTeamLink, User
 from programs.models import Alert, Completion, ExerciseSession, PatientSummary, Plan
 from programs.selectors.progress import adherence_weeks
+from programs.sessions_schedule import local_today
 from therapy.celery import task_send
 from therapy.errors import ApplicationError
 from therapy.permissions import get_patient_record_or_404
@@ -156,10 +156,6 @@ class RuleFacts:
     plan_started_on: date | None
 
 
-def _local_today(zone: str, now: datetime) -> date:
-    return now.astimezone(zoneinfo.ZoneInfo(zone)).date()
-
-
 def patient_summaries_refresh(
     *, patient_ids: list[int], now: datetime | None = None
 ) -> dict[int, "RuleFacts"]:
@@ -175,7 +171,7 @@ def patient_summaries_refresh(
     }
     if not patients:
         return {}
-    todays = {pk: _local_today(p.patient_profile.time_zone, now) for pk, p in patients.items()}
+    todays = {pk: local_today(p.patient_profile.time_zone, now) for pk, p in patients.items()}
     earliest = min(todays.values()) - timedelta(days=2 * WINDOW_DAYS)
 
     bounds = {
@@ -266,7 +262,7 @@ def patient_summaries_refresh(
             recent_completions=recent[row.patient_id].count,
             recent_too_hard=recent[row.patient_id].too_hard,
             plan_started_on=(
-                _local_today(patients[row.patient_id].patient_profile.time_zone, plan.created_at)
+                local_today(patients[row.patient_id].patient_profile.time_zone, plan.created_at)
                 if (plan := plans.get(row.patient_id))
                 else None
             ),

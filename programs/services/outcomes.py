@@ -1,5 +1,7 @@
 """A patient answers an outcome measure: pain check-in, Oswestry (ODI) or PSFS."""
 
+from typing import Any, cast
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -30,11 +32,11 @@ def outcome_record(*, patient: User, measure: str, answers: dict) -> OutcomeResp
         stored = {"sections": {key: sections.get(key) for key in outcomes_scoring.ODI_KEYS}}
     elif measure == OutcomeResponse.Measure.PSFS:
         activities = answers.get("activities")
-        score = outcomes_scoring.psfs_score(activities)  # type: ignore[arg-type]
+        score = outcomes_scoring.psfs_score(activities)
+        # psfs_score refused anything but a list of {activity, rating} objects.
+        rows = cast(list[dict[str, Any]], activities)
         stored = {
-            "activities": [
-                {"activity": a["activity"].strip(), "rating": a["rating"]} for a in activities
-            ]
+            "activities": [{"activity": a["activity"].strip(), "rating": a["rating"]} for a in rows]
         }
     else:
         raise ValidationError({"measure": ["Choose nrs, odi or psfs."]})

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass, replace
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,12 +15,10 @@ from programs.models import (
     PlanItem,
     PlanVersion,
     ProgramTemplate,
+    dosage_text,
+    reps_xor_hold_error,
 )
-from therapy.errors import ApplicationError
-
-
-class PlanConflict(ApplicationError):
-    """Someone else changed the plan since the editor loaded it."""
+from therapy.errors import ApplicationError, ConflictError
 
 
 @dataclass(frozen=True)
@@ -39,8 +36,8 @@ class ItemSpec:
         errors: list[str] = []
         if not 1 <= self.sets <= MAX_SETS:
             errors.append(f"Sets must be between 1 and {MAX_SETS}.")
-        if (self.reps is None) == (self.hold_seconds is None):
-            errors.append("Give either repetitions or a hold time, not both.")
+        if message := reps_xor_hold_error(reps=self.reps, hold_seconds=self.hold_seconds):
+            errors.append(message)
         if self.reps is not None and not 1 <= self.reps <= MAX_REPS:
             errors.append(f"Repetitions must be between 1 and {MAX_REPS}.")
         if self.hold_seconds is not None and not 1 <= self.hold_seconds <= MAX_HOLD_SECONDS:
@@ -77,8 +74,9 @@ class ItemSpec:
 
 
 def _dosage(spec: ItemSpec) -> str:
-    amount = f"{spec.hold_seconds} s hold" if spec.hold_seconds else f"{spec.reps}"
-    text = f"{spec.sets} x {amount}" + (" each side" if spec.per_side else "")
+    text = dosage_text(
+        sets=spec.sets, reps=spec.reps, hold_seconds=spec.hold_seconds, per_side=spec.per_side
+    )
     return f"{text}, {spec.sessions_per_week}x a week"
 
 
@@ -149,22 +147,25 @@ def _validate_specs(specs: list[ItemSpec]) -> dict[int, str]:
     if missing:
         errors["items"] = [f"Unknown exercise id(s): {', '.join(map(str, missing))}."]
     if errors:
-        raise ValidationError(errors)
+        raise ApplicationError("Some fields are not valid.", errors=errors)
     return names
 
 
-def _check_version(current: PlanVersion | None, expected_version: int) -> None:
+def _check_version(current: PlanVersion | None, expected_version: int) -> PlanVersion:
+    """The current version when it is the one the editor showed; else ConflictError."""
     if current is None or current.number != expected_version:
         who = current.created_by.get_full_name() if current else "someone"
         when = timezone.localtime(current.created_at).strftime("%Y-%m-%d %H:%M") if current else ""
-        raise PlanConflict(
+        raise ConflictError(
             f"{who} changed this plan (version {current.number if current else 0}) at {when} "
             "while you were editing. Your changes are below; review them against the new "
             "version and save again.",
             errors={
                 "expected_version": [f"Current version is {current.number if current else 0}."]
             },
+            current=current,
         )
+    return current
 
 
 @transaction.atomic
@@ -202,7 +203,7 @@ def plan_tailor(
     """Replace the plan's content with `items` as a new version.
 
     `expected_version` is the version number the editor was showing: if someone changed the
-    plan since, nothing is saved and PlanConflict says who and when (optimistic locking).
+    plan since, nothing is saved and ConflictError says who and when (optimistic locking).
     """
     plan = (
         Plan.objects.select_for_update(of=("self",))
@@ -212,7 +213,7 @@ def plan_tailor(
     current = plan.current_version
     if plan.status != Plan.Status.ACTIVE:
         raise ApplicationError("This plan has ended; assign a new program instead.")
-    _check_version(current, expected_version)
+    current = _check_version(current, expected_version)
     names = _validate_specs(items)
     old = [ItemSpec.from_item(i) for i in current.items.order_by("order")]
     names.update(

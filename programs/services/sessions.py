@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -26,7 +25,7 @@ def completion_record(*, patient: User, exercise_id: int, pain: int, difficulty:
     if difficulty not in Completion.Feel.values:
         errors["difficulty"] = ["Choose too easy, about right or too hard."]
     if errors:
-        raise ValidationError(errors)
+        raise ApplicationError("Some fields are not valid.", errors=errors)
 
     plan = (
         Plan.objects.select_related("current_version")

@@ -19,7 +19,9 @@ def patient_plan_section(context: dict[str, Any], patient: Any) -> dict[str, Any
         "user": user,
         "patient": patient,
         "plan": plan,
-        "items": plan_items(version=plan.current_version) if plan else [],
+        "items": (
+            plan_items(version=plan.current_version) if plan and plan.current_version else []
+        ),
         "templates": list(program_templates()),
         "completions": completions_recent(user=user, patient=patient),
         "csrf_token": context.get("csrf_token"),

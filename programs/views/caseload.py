@@ -1,17 +1,18 @@
 """The PT's caseload page."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from accounts.services.audit import audit_read_many
 from programs.selectors.caseload import CASELOAD_FILTERS, CASELOAD_SORTS, caseload_for_user
+from therapy.http import AuthenticatedHttpRequest
 
 
 @login_required
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = caseload_for_user(
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,
         q=request.GET.get("q", "")[:100],
         show=request.GET.get("show", "all"),
         sort=request.GET.get("sort", "name"),

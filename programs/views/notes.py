@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -11,14 +11,15 @@ from accounts.services.audit import Action, audit_read, audit_read_many, audit_r
 from programs.forms.notes import AddendumForm, NoteDraftForm
 from programs.selectors.notes import note_get_for_user, note_versions, notes_for_patient
 from programs.services import notes as note_services
-from programs.views.access import add_errors, patient_only, posted, therapist_only
-from therapy.errors import ApplicationError
+from therapy.errors import ApplicationError, form_add_error
+from therapy.http import AuthenticatedHttpRequest
+from therapy.permissions import require_role
 
 
 @login_required
 @require_POST
-def note_start(request: HttpRequest, patient_id: int) -> HttpResponse:
-    user = therapist_only(request)
+def note_start(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+    user = require_role(request, User.Role.THERAPIST)
     note = note_services.note_start_draft(therapist=user, patient_id=patient_id)
     audit_record(
         request_or_actor=request, patient_id=note.patient_id, action=Action.CREATE, obj=note
@@ -29,17 +30,19 @@ def note_start(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def note_detail(request: AuthenticatedHttpRequest, note_id: int) -> HttpResponse:
+    user = request.user
     note = note_get_for_user(user=user, note_id=note_id)
     can_write = user.is_therapist
     draft_form = None
     addendum_form = None
     if can_write and not note.is_signed:
         initial = {f: getattr(note, f) for f in note_services.SOAP_FIELDS}
-        draft_form = NoteDraftForm(posted(request), initial=initial)
+        draft_form = NoteDraftForm(
+            request.POST if request.method == "POST" else None, initial=initial
+        )
     elif can_write:
-        addendum_form = AddendumForm(posted(request))
+        addendum_form = AddendumForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not can_write:
             raise Http404("Patients read notes; they do not change them.")
@@ -66,7 +69,9 @@ def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
                 messages.success(request, "Addendum signed and added.")
                 return redirect("programs:note", note.pk)
         except ApplicationError as exc:
-            add_errors(draft_form or addendum_form, exc)
+            form = draft_form or addendum_form
+            assert form is not None  # a writer always has one of the two forms
+            form_add_error(form, exc)
     audit_read(request, patient_id=note.patient_id, obj=note)
     return render(
         request,
@@ -82,8 +87,8 @@ def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
 
 
 @login_required
-def my_notes(request: HttpRequest) -> HttpResponse:
-    user = patient_only(request)
+def my_notes(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = require_role(request, User.Role.PATIENT)
     notes = notes_for_patient(user=user, patient_id=user.pk)
     audit_read_many(request, objects=notes)
     return render(request, "programs/notes/my_notes.html", {"notes": notes})

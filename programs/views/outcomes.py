@@ -3,10 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import User
 from accounts.selectors import patient_get_for_user
 from accounts.services.audit import Action, audit_read, audit_record
 from programs import outcomes_scoring
@@ -14,12 +15,13 @@ from programs.forms.outcomes import OdiForm, PainCheckInForm, PsfsForm
 from programs.models import OutcomeResponse
 from programs.selectors.outcomes import outcome_overview
 from programs.services import outcomes as outcome_services
-from programs.views.access import patient_only, posted, therapist_only
+from therapy.http import AuthenticatedHttpRequest
+from therapy.permissions import require_role
 
 
 @login_required
-def my_outcomes(request: HttpRequest) -> HttpResponse:
-    user = patient_only(request)
+def my_outcomes(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = require_role(request, User.Role.PATIENT)
     overview = outcome_overview(user=user, patient_id=user.pk)
     audit_record(request_or_actor=request, patient_id=user.pk, action=Action.READ)
     return render(request, "programs/outcomes/my_outcomes.html", {"overview": overview})
@@ -30,11 +32,11 @@ _FORMS = {"nrs": PainCheckInForm, "odi": OdiForm, "psfs": PsfsForm}
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def outcome_answer(request: HttpRequest, measure: str) -> HttpResponse:
-    user = patient_only(request)
+def outcome_answer(request: AuthenticatedHttpRequest, measure: str) -> HttpResponse:
+    user = require_role(request, User.Role.PATIENT)
     if measure not in _FORMS:
         raise Http404("No such questionnaire.")
-    form = _FORMS[measure](posted(request))
+    form = _FORMS[measure](request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if measure == "nrs":
             answers: dict = {"pain": form.cleaned_data["pain"]}
@@ -65,11 +67,11 @@ def outcome_answer(request: HttpRequest, measure: str) -> HttpResponse:
 
 
 @login_required
-def patient_outcomes(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_outcomes(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     """The PT's full view of one patient's outcome measures."""
-    therapist_only(request)
-    patient = patient_get_for_user(user=request.user, patient_id=patient_id)  # type: ignore[arg-type]
-    overview = outcome_overview(user=request.user, patient_id=patient.pk)  # type: ignore[arg-type]
+    require_role(request, User.Role.THERAPIST)
+    patient = patient_get_for_user(user=request.user, patient_id=patient_id)
+    overview = outcome_overview(user=request.user, patient_id=patient.pk)
     audit_read(request, patient_id=patient.pk, obj=patient)
     return render(
         request,

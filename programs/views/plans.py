@@ -4,15 +4,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
-from programs.forms.plans import PlanEditForm, PlanItemFormSet
-from programs.models import Plan, ProgramTemplate
+from programs.forms.plans import BasePlanItemFormSet, PlanEditForm, PlanItemFormSet
+from programs.models import PlanVersion, ProgramTemplate
 from programs.selectors import plans as plan_selectors
 from programs.selectors.library import exercise_library
 from programs.selectors.plans import (
@@ -22,17 +20,17 @@ from programs.selectors.plans import (
 )
 from programs.services.plans import (
     ItemSpec,
-    PlanConflict,
     plan_assign_template,
     plan_tailor,
     specs_with_swap,
 )
-from therapy.errors import ApplicationError
+from therapy.errors import ApplicationError, ConflictError
+from therapy.http import AuthenticatedHttpRequest
 
 
 @login_required
 @require_POST
-def plan_assign(request: HttpRequest, patient_id: int) -> HttpResponse:
+def plan_assign(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_plan_editor(user=request.user, patient_id=patient_id)
     template = get_object_or_404(ProgramTemplate, slug=request.POST.get("template", ""))
     plan = plan_assign_template(therapist=request.user, patient=patient, template=template)
@@ -41,7 +39,7 @@ def plan_assign(request: HttpRequest, patient_id: int) -> HttpResponse:
     return redirect("programs:plan-edit", patient_id=patient.pk)
 
 
-def _initial_rows(plan: Plan) -> list[dict[str, Any]]:
+def _initial_rows(version: PlanVersion) -> list[dict[str, Any]]:
     return [
         {
             "exercise": i.exercise_id,
@@ -53,15 +51,16 @@ def _initial_rows(plan: Plan) -> list[dict[str, Any]]:
             "sessions_per_week": i.sessions_per_week,
             "note": i.note,
         }
-        for i in plan_items(version=plan.current_version)
+        for i in plan_items(version=version)
     ]
 
 
-def _add_service_errors(formset: PlanItemFormSet, form: PlanEditForm, exc: ValidationError) -> None:
+def _add_service_errors(
+    formset: BasePlanItemFormSet, form: PlanEditForm, exc: ApplicationError
+) -> None:
     """Put the service's `items[n]` errors on the row the PT sees, the rest on top."""
-    kept = [f for f in formset.forms if not formset._should_delete_form(f)]
-    kept.sort(key=lambda f: f.cleaned_data["order"])
-    for key, errors in exc.message_dict.items():
+    kept = formset.kept_forms()
+    for key, errors in exc.errors.items():
         if key.startswith("items[") and key[6:-1].isdigit() and int(key[6:-1]) < len(kept):
             for error in errors:
                 kept[int(key[6:-1])].add_error(None, error)
@@ -71,8 +70,8 @@ def _add_service_errors(formset: PlanItemFormSet, form: PlanEditForm, exc: Valid
 
 
 @login_required
-def plan_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def plan_edit(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+    user = request.user
     patient = patient_for_plan_editor(user=user, patient_id=patient_id)
     plan = plan_active_for_patient(patient=patient)
     if plan is None or plan.current_version is None:
@@ -102,22 +101,20 @@ def plan_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
                     expected_version=form.cleaned_data["expected_version"],
                     items=specs,
                 )
-            except PlanConflict as exc:
+            except ConflictError as exc:
                 conflict, status = exc.message, 409
                 # Keep every field the PT typed; the next save applies on top of the new version.
                 data: QueryDict = request.POST.copy()
-                data["expected_version"] = str(
-                    Plan.objects.get(pk=plan.pk).current_version.number  # type: ignore[union-attr]
-                )
+                data["expected_version"] = str(exc.current.number if exc.current else 0)
                 form = PlanEditForm(data, library=choices)
                 formset = PlanItemFormSet(data, prefix="items")
                 form.is_valid()
                 formset.is_valid()
-            except ValidationError as exc:
-                _add_service_errors(formset, form, exc)
-                status = 400
             except ApplicationError as exc:
-                form.add_error(None, exc.message)
+                if exc.errors:  # the rows' own errors, beside the rows
+                    _add_service_errors(formset, form, exc)
+                else:
+                    form.add_error(None, exc.message)
                 status = 400
             else:
                 audit_record(
@@ -131,7 +128,7 @@ def plan_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
         form = PlanEditForm(
             initial={"expected_version": plan.current_version.number}, library=choices
         )
-        formset = PlanItemFormSet(initial=_initial_rows(plan), prefix="items")
+        formset = PlanItemFormSet(initial=_initial_rows(plan.current_version), prefix="items")
         audit_read(request, patient_id=patient.pk, obj=plan)
     rows = []
     for item_form in formset:
@@ -154,7 +151,7 @@ def plan_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @login_required
-def plan_versions(request: HttpRequest, patient_id: int) -> HttpResponse:
+def plan_versions(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_plan_editor(user=request.user, patient_id=patient_id)
     plan = plan_active_for_patient(patient=patient)
     versions = list(plan_selectors.plan_versions(plan=plan)) if plan else []

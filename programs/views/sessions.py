@@ -4,8 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,13 +17,8 @@ from programs.selectors.sessions import TodayItem, today_for_patient
 from programs.services.plans import plan_mark_changes_seen
 from programs.services.sessions import completion_record, session_finish
 from therapy.errors import ApplicationError
-
-
-def _patient(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if not user.is_patient:
-        raise Http404("Today is the patient's page.")
-    return user
+from therapy.http import AuthenticatedHtmxRequest
+from therapy.permissions import require_role
 
 
 def _card(row: TodayItem, form: CompletionForm | None = None) -> dict[str, Any]:
@@ -34,7 +28,7 @@ def _card(row: TodayItem, form: CompletionForm | None = None) -> dict[str, Any]:
 
 def _today_context(patient: User, *, bound: CompletionForm | None = None) -> dict[str, Any]:
     day = today_for_patient(patient=patient)
-    bound_id = int(bound.prefix.removeprefix("ex")) if bound else None
+    bound_id = int((bound.prefix or "").removeprefix("ex")) if bound else None
     cards = [_card(r, bound if r.exercise.pk == bound_id else None) for r in day.items]
     return {
         "day": day,
@@ -44,8 +38,8 @@ def _today_context(patient: User, *, bound: CompletionForm | None = None) -> dic
 
 
 @login_required
-def today(request: HttpRequest) -> HttpResponse:
-    patient = _patient(request)
+def today(request: AuthenticatedHtmxRequest) -> HttpResponse:
+    patient = require_role(request, User.Role.PATIENT)
     context = _today_context(patient)
     plan = context["day"].plan
     # Versions are marked seen together, so a seen current version means nothing is unseen:
@@ -58,8 +52,8 @@ def today(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def completion_create(request: HttpRequest, exercise_id: int) -> HttpResponse:
-    patient = _patient(request)
+def completion_create(request: AuthenticatedHtmxRequest, exercise_id: int) -> HttpResponse:
+    patient = require_role(request, User.Role.PATIENT)
     form = CompletionForm(request.POST, prefix=f"ex{exercise_id}")
     if form.is_valid():
         try:
@@ -69,8 +63,9 @@ def completion_create(request: HttpRequest, exercise_id: int) -> HttpResponse:
                 pain=form.cleaned_data["pain"],
                 difficulty=form.cleaned_data["difficulty"],
             )
-        except (ApplicationError, ValidationError) as exc:
-            form.add_error(None, getattr(exc, "message", None) or exc)
+        except ApplicationError as exc:
+            # Only the overall message: the card shows one line, the fields are the form's own.
+            form.add_error(None, exc.message)
         else:
             audit_record(
                 request_or_actor=request,
@@ -107,8 +102,8 @@ def completion_create(request: HttpRequest, exercise_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_finish_view(request: HttpRequest) -> HttpResponse:
-    patient = _patient(request)
+def session_finish_view(request: AuthenticatedHtmxRequest) -> HttpResponse:
+    patient = require_role(request, User.Role.PATIENT)
     try:
         session = session_finish(patient=patient)
     except ApplicationError as exc:

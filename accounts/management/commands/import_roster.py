@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -23,11 +24,11 @@ class Command(BaseCommand):
             help="Process in this process too, rather than only waiting for the worker.",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         sponsor = Sponsor.objects.filter(slug=options["slug"]).first()
         if sponsor is None:
             raise CommandError(f"No sponsor with the slug “{options['slug']}”.")
-        path: Path = options["file"]  # type: ignore[assignment]
+        path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"No file at {path}.")
         with path.open("rb") as handle:

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from programs import outcomes_scoring
+from programs.charts import outcome_chart
 from programs.models import OutcomeResponse
-from programs.selectors.outcomes import outcome_chart
 from programs.services.outcomes import outcome_record
 
 ALL_TWOS = dict.fromkeys(outcomes_scoring.ODI_KEYS, 2)
