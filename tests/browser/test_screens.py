@@ -36,6 +36,16 @@ def _shoot(browser: Browser, base: str, user, pages: list[tuple[str, str, str]],
                 expect(marked).to_have_count(1)
                 expect(marked).to_contain_text(current)
             page.screenshot(path=str(out / f"{name}-{size}.png"))
+            if name == "today":  # and mid-exercise: the hold timer running
+                timer = page.locator("[data-timer-button]").first
+                timer.scroll_into_view_if_needed()
+                timer.click()
+                expect(page.locator("[data-hold-timer]").first).to_have_attribute(
+                    "data-phase", "hold"
+                )
+                page.wait_for_timeout(2200)
+                assert_accessible(page)
+                page.screenshot(path=str(out / f"today-timer-{size}.png"))
         context.close()
 
 
