@@ -1,6 +1,8 @@
 """The pages of the site itself: home, the More tab, the staff components page, and the
 navigation's current-page marker and brand assets that every page carries."""
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -61,3 +63,22 @@ def test_the_components_page_is_for_staff_only(staff, pt, patient, employer_admi
     assert client_for(staff).get(reverse("components")).status_code == 200
     for person in (pt, patient, employer_admin):
         assert client_for(person).get(reverse("components")).status_code == 404
+
+
+def test_the_web_app_manifest_is_linked_and_names_icons_that_exist(client: Client):
+    import json
+
+    from django.contrib.staticfiles import finders
+
+    # given
+    html = client.get("/").content.decode()
+    assert 'rel="manifest" href="/static/manifest.webmanifest"' in html
+    # when
+    manifest = json.loads(Path(finders.find("manifest.webmanifest")).read_text())
+    # then
+    assert manifest["start_url"] == "/today/" and manifest["display"] == "standalone"
+    sizes = {icon["sizes"] for icon in manifest["icons"]}
+    assert {"192x192", "512x512"} <= sizes
+    assert any(icon.get("purpose") == "maskable" for icon in manifest["icons"])
+    for icon in manifest["icons"]:
+        assert finders.find(icon["src"]), icon["src"]
