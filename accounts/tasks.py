@@ -7,7 +7,6 @@ from celery import shared_task
 
 from accounts import notifications
 from accounts.services.employer import activity_rollup_catch_up
-from accounts.services.privacy import closed_accounts_erase
 from accounts.services.rosters import roster_import_apply_confirmed, roster_import_process
 
 
@@ -29,13 +28,6 @@ def accounts_send_welcome_email_task(user_id: int) -> None:
 )
 def accounts_send_password_reset_task(user_id: int, base_url: str) -> None:
     notifications.password_reset_email_send(user_id=user_id, base_url=base_url)
-
-
-@shared_task(name="accounts.tasks.accounts_erase_closed_accounts_task")
-def accounts_erase_closed_accounts_task() -> int:
-    """Beat, daily: erase accounts whose retention period after closing has passed."""
-
-    return closed_accounts_erase()
 
 
 @shared_task(name="accounts.tasks.roster_import_process_task")

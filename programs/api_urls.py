@@ -9,6 +9,7 @@ from programs.apis import (
     outcomes,
     plans,
     progress,
+    records,
     reminders,
     sessions,
     visits,
@@ -29,6 +30,12 @@ urlpatterns = [
         name="api-plan-assign",
     ),
     path("patients/<int:patient_id>/plan/swap/", plans.PlanSwapApi.as_view(), name="api-plan-swap"),
+    path(
+        "patients/<int:patient_id>/plan/fhir/",
+        records.PlanFhirApi.as_view(),
+        name="api-plan-fhir",
+    ),
+    path("me/export/fhir/", records.MyFhirExportApi.as_view(), name="api-my-export-fhir"),
     path(
         "patients/<int:patient_id>/plan/versions/",
         plans.PlanVersionListApi.as_view(),

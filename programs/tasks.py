@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 
 from programs import notifications
-from programs.services import alerts, reminders, visits
+from programs.services import alerts, records, reminders, visits
 
 
 @shared_task(
@@ -104,3 +104,15 @@ def programs_alerts_evaluate_task(patient_ids: list[int]) -> None:
 )
 def programs_send_alert_email_task(alert_id: int) -> None:
     notifications.alert_email_send(alert_id=alert_id)
+
+
+@shared_task(name="programs.tasks.records_sweep_task")
+def records_sweep_task() -> dict:
+    """Beat, daily: the retention sweep (programs/services/records.py). Patients that failed
+    are logged and tried again next run; the others are erased regardless."""
+    result = records.records_sweep()
+    return {
+        "account_data_erased": sorted(result.account_data_erased),
+        "clinical_records_erased": sorted(result.clinical_records_erased),
+        "failed": sorted(result.failed),
+    }

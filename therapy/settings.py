@@ -152,10 +152,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # One static entry sweeps every patient's due reminders; no beat entry per patient.
     # crontab(): at the start of every minute, so an 08:00 reminder leaves at 08:00, not 08:00:59.
     "reminders-sweep": {"task": "programs.tasks.reminders_sweep_task", "schedule": crontab()},
-    "accounts-erase-closed-accounts": {
-        "task": "accounts.tasks.accounts_erase_closed_accounts_task",
-        "schedule": 60 * 60 * 24,
-    },
+    # Retention: closed accounts' data, then their clinical record (docs/security.md).
+    "records-sweep": {"task": "programs.tasks.records_sweep_task", "schedule": 60 * 60 * 24},
     # Caseload summaries and alerts; completions also trigger an evaluation for their patient.
     "programs-alerts-sweep": {
         "task": "programs.tasks.programs_alerts_sweep_task",
@@ -219,8 +217,12 @@ AXES_USERNAME_CALLABLE = "accounts.services.security.lockout_username"
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "therapy.client_ip.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
-# Patient rights: a closed account's data is kept this long, then erased (docs/security.md).
+# Retention (docs/security.md): a closed account's data outside the clinical record is kept
+# this many days, then erased.
 CLOSED_ACCOUNT_RETENTION_DAYS = env.int("CLOSED_ACCOUNT_RETENTION_DAYS", default=30)
+# The clinical record of a closed account is kept this many years after the last activity
+# (US state medical-record laws ask for 5-10 years for adults, some longer for minors).
+CLINICAL_RECORD_RETENTION_YEARS = env.int("CLINICAL_RECORD_RETENTION_YEARS", default=10)
 
 
 # --- Eligibility and rosters ------------------------------------------------------------

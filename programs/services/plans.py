@@ -225,6 +225,35 @@ def plan_tailor(
     return _create_version(plan=plan, author=therapist, specs=items, summary=summary)
 
 
+@transaction.atomic
+def plan_replace_items(
+    *, therapist: User, patient: User, items: list[ItemSpec], reason: str
+) -> Plan:
+    """Make `items` the patient's plan: a new version of the active plan, or a new plan when
+    there is none. The same content as now is refused, like an unchanged edit."""
+    names = _validate_specs(items)
+    plan = (
+        Plan.objects.select_for_update(of=("self",))
+        .select_related("current_version")
+        .filter(patient=patient, status=Plan.Status.ACTIVE)
+        .first()
+    )
+    if plan is None:
+        plan = Plan.objects.create(patient=patient)
+        _create_version(plan=plan, author=therapist, specs=items, summary=[reason])
+        return plan
+    current = plan.current_version
+    old = [ItemSpec.from_item(i) for i in current.items.order_by("order")] if current else []
+    names.update(
+        dict(Exercise.objects.filter(id__in=[s.exercise_id for s in old]).values_list("id", "name"))
+    )
+    summary = _describe_changes(old, items, names)
+    if not summary:
+        raise ApplicationError("Nothing changed, so no new version was made.")
+    _create_version(plan=plan, author=therapist, specs=items, summary=[reason, *summary])
+    return plan
+
+
 def specs_with_swap(*, specs: list[ItemSpec], exercise_id: int, direction: str) -> list[ItemSpec]:
     """The same specs with one exercise replaced by its regression ("easier") or progression
     ("harder") at the variant's default dosage, keeping its place, frequency and note."""
