@@ -14,6 +14,8 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("more/", views.more, name="more"),
+    path("components/", views.components, name="components"),
     path("", include("accounts.urls")),
     path("caseload/", caseload_views.caseload, name="caseload"),
     path("", include("programs.urls")),
