@@ -76,10 +76,9 @@ def triage_queue(*, user: User) -> TriageQueue:
     for pid, tier in (
         Intake.objects.filter(patient_id__in=ids)
         .order_by("patient_id", "-submitted_at", "-id")
-        .distinct("patient_id")
         .values_list("patient_id", "red_flag_tier")
     ):
-        intakes[pid] = tier
+        intakes.setdefault(pid, tier)  # the latest intake (no DISTINCT ON: SQLite runs too)
     waiting: dict[int, dict[str, Any]] = {
         r["patient_id"]: dict(r)
         for r in Message.objects.filter(patient_id__in=ids, sender_id__in=ids)

@@ -343,13 +343,15 @@ def patient_summaries_refresh(
         p.patient_id: p
         for p in Plan.objects.filter(patient_id__in=patients, status=Plan.Status.ACTIVE)
     }
-    # The intake's pain score is the baseline when there is one (the first intake).
-    intake_pain = dict(
+    # The intake's pain score is the baseline when there is one (the first intake). The first
+    # row per patient is kept in Python: DISTINCT ON is PostgreSQL's, and `make run` is SQLite.
+    intake_pain: dict[int, int] = {}
+    for pid, pain in (
         Intake.objects.filter(patient_id__in=patients)
         .order_by("patient_id", "submitted_at", "pk")
-        .distinct("patient_id")
         .values_list("patient_id", "pain_now")
-    )
+    ):
+        intake_pain.setdefault(pid, pain)
     firsts, latests = _outcome_ends(list(patients))
 
     rows = []
@@ -414,14 +416,13 @@ def _outcome_ends(
     rows = OutcomeResponse.objects.filter(patient_id__in=patient_ids, measure__in=measures)
     out: list[dict[tuple[int, str], Score]] = []
     for order in ("answered_at", "-answered_at"):
-        out.append(
-            {
-                (pid, measure): Score(score, day)
-                for pid, measure, score, day in rows.order_by("patient_id", "measure", order)
-                .distinct("patient_id", "measure")
-                .values_list("patient_id", "measure", "score", "local_date")
-            }
-        )
+        ends: dict[tuple[int, str], Score] = {}
+        # the first row per (patient, measure), kept in Python: portable beyond PostgreSQL
+        for pid, measure, score, day in rows.order_by("patient_id", "measure", order).values_list(
+            "patient_id", "measure", "score", "local_date"
+        ):
+            ends.setdefault((pid, measure), Score(score, day))
+        out.append(ends)
     return out[0], out[1]
 
 
