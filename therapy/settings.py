@@ -161,6 +161,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "programs.tasks.programs_alerts_sweep_task",
         "schedule": env.int("ALERTS_SWEEP_SECONDS", default=15 * 60),
     },
+    # Progression suggestions (docs/progression.md): weekly, Monday 06:00 UTC; a finished
+    # session also checks its patient.
+    "progression-sweep": {
+        "task": "programs.tasks.progression_sweep_task",
+        "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
+    },
     # Employer dashboard rollups: each closed day once; hourly so a missed run catches up soon.
     "activity-rollup": {"task": "accounts.tasks.activity_rollup_task", "schedule": 3600.0},
 }

@@ -22,6 +22,7 @@ from programs.models.plans import (
     dosage_text,
     reps_xor_hold_error,
 )
+from programs.models.progression import ProgressionSettings, ProgressionSuggestion
 from programs.models.reminders import (
     ALL_WEEKDAYS,
     ReminderChannel,
@@ -83,3 +84,5 @@ __all__ += [
 ]
 
 __all__ += ["RED_FLAG_FIELDS", "Intake"]
+
+__all__ += ["ProgressionSettings", "ProgressionSuggestion"]
