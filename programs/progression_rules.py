@@ -72,9 +72,15 @@ def _summary(window: ItemWindow) -> dict[str, object]:
         "too_hard": sum(r.feel == TOO_HARD for r in window.readings),
         "over_ceiling": sum(p > PAIN_CEILING for p in pains),
         "recent_pain": _recent_pain(window),
+        "pain_earlier_half": _mean(pains[: len(pains) // 2]),
+        "pain_later_half": _mean(pains[len(pains) // 2 :]),
         "pain_ceiling": PAIN_CEILING,
         "window_days": WINDOW_DAYS,
     }
+
+
+def _mean(values: list[int]) -> float | None:
+    return round(sum(values) / len(values), 1) if values else None
 
 
 def _recent_pain(window: ItemWindow) -> float | None:
@@ -125,6 +131,11 @@ def decide(window: ItemWindow) -> Verdict:
         f"{done_text} (need 80%)": adherence >= MIN_ADHERENCE,
         f"{pain_text} (need at most {PAIN_CEILING} and baseline + 1)": (
             s["pain_max"] <= min(PAIN_CEILING, window.baseline_pain + 1)  # type: ignore[operator]
+        ),
+        # Silbernagel 2007: pain must not increase from week to week. A baseline taken while
+        # pain was already climbing would hide a flare; the trend does not.
+        f"pain {s['pain_earlier_half']} then {s['pain_later_half']} (need no rise)": (
+            s["pain_later_half"] <= s["pain_earlier_half"]  # type: ignore[operator]
         ),
         f"felt easy or about right {easy} of {n} times (need two thirds)": (
             easy >= EASY_SHARE * n  # type: ignore[operator]

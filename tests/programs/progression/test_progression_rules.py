@@ -101,6 +101,17 @@ CASES = [
         Decision.REGRESS,
         "pain above 5/10 in 2 of 10",
     ),
+    # Within the limits but climbing (3.8 then 4.6): a flare in the making is not advanced.
+    (
+        "rising within limits",
+        10,
+        10,
+        "4 3 4 4 4 5 4 4 5 5",
+        "rrrrrrrrrr",
+        4,
+        Decision.HOLD,
+        "pain 3.8 then 4.6 (need no rise)",
+    ),
     # Over the ceiling once: hold (mixed), not regress.
     ("over ceiling once", 10, 10, "6 3 3 3 3 3 3 3 3 3", "rrrrrrrrrr", 3, Decision.HOLD, "mixed"),
     # "Too hard" in 4 of 7: the majority.
