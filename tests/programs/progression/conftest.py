@@ -16,7 +16,7 @@ def started_plan(plan: Plan, patient) -> Plan:
 
 @pytest.fixture
 def improver(started_plan: Plan, patient) -> Plan:
-    """Every scheduled glute bridge of the last two weeks done, pain 1-2, mostly easy."""
+    """Every scheduled glute bridge of the last two weeks done, pain 2 then 1, mostly easy."""
     bridge = item_of(started_plan, "glute-bridge")
     days = scheduled_days(bridge, local_today(patient), 14)
     n = len(days)
@@ -24,7 +24,7 @@ def improver(started_plan: Plan, patient) -> Plan:
         patient,
         bridge,
         days,
-        [1 + i % 2 for i in range(n)],
+        [2 if i < n // 2 else 1 for i in range(n)],
         ["too_easy"] * (n - 2) + ["about_right"] * 2,
     )
     return started_plan

@@ -29,7 +29,7 @@ def test_an_improver_gets_one_advance_of_one_step_and_a_second_run_adds_nothing(
     assert suggestion.direction == "advance" and suggestion.is_pending
     assert suggestion_headline(suggestion) == "Glute bridge: 2 x 10 -> 3 x 10"
     assert "sessions done, pain 1-2" in suggestion.reason
-    assert suggestion.inputs["baseline_pain"] == 1
+    assert suggestion.inputs["baseline_pain"] == 2
     assert suggestion.inputs["completed"] == suggestion.inputs["prescribed"]
 
 
