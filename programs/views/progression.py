@@ -33,7 +33,7 @@ def _back(request: AuthenticatedHttpRequest, patient_id: int) -> str:
 
 
 def _errors_text(form: SuggestionDecisionForm) -> str:
-    return " ".join(e for errors in form.errors.values() for e in errors)
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 @login_required
