@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import EligibilityReview, User
-from accounts.selectors.enrolment import enrolment_url_for
+from accounts.models import CareTeamLink, EligibilityReview, Invitation, User
+from accounts.selectors.enrolment import enrolment_url_for, invitation_url_for
 
 
 def send_templated_email(*, to: str, template: str, context: dict) -> None:
@@ -31,10 +31,19 @@ def welcome_email_send(*, user_id: int) -> bool:
         user = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
         if user is None or user.welcome_email_sent_at is not None:
             return False
+        # Never promise a PT who has not been assigned: name the one there is, or say who
+        # will find one.
+        link = CareTeamLink.objects.filter(
+            patient=user, is_primary=True, ended_at__isnull=True
+        ).first()
         send_templated_email(
             to=user.email,
             template="accounts/people/email/welcome",
-            context={"first_name": user.first_name, "base_url": settings.PUBLIC_BASE_URL},
+            context={
+                "first_name": user.first_name,
+                "base_url": settings.PUBLIC_BASE_URL,
+                "has_therapist": link is not None,
+            },
         )
         user.welcome_email_sent_at = timezone.now()
         user.save(update_fields=["welcome_email_sent_at"])
@@ -91,4 +100,29 @@ def eligibility_review_email_send(*, review_id: int) -> bool:
         )
         review.emailed_at = timezone.now()
         review.save(update_fields=["emailed_at"])
+    return True
+
+
+def invitation_email_send(*, invitation_id: int) -> bool:
+    """Email an invitation's signed link, once (the link is made here, in the worker)."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .filter(pk=invitation_id, emailed_at__isnull=True, accepted_at__isnull=True)
+            .first()
+        )
+        if invitation is None:
+            return False
+        send_templated_email(
+            to=invitation.email,
+            template="accounts/enrolment/email/invitation",
+            context={
+                "first_name": invitation.first_name,
+                "invite_url": settings.PUBLIC_BASE_URL.rstrip("/") + invitation_url_for(invitation),
+                "expires_at": invitation.expires_at,
+                "days": max(1, settings.INVITATION_MAX_AGE_SECONDS // 86400),
+            },
+        )
+        invitation.emailed_at = timezone.now()
+        invitation.save(update_fields=["emailed_at"])
     return True

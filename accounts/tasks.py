@@ -7,7 +7,6 @@ from celery import shared_task
 
 from accounts import notifications
 from accounts.services.employer import activity_rollup_catch_up
-from accounts.services.privacy import closed_accounts_erase
 from accounts.services.rosters import roster_import_apply_confirmed, roster_import_process
 
 
@@ -29,13 +28,6 @@ def accounts_send_welcome_email_task(user_id: int) -> None:
 )
 def accounts_send_password_reset_task(user_id: int, base_url: str) -> None:
     notifications.password_reset_email_send(user_id=user_id, base_url=base_url)
-
-
-@shared_task(name="accounts.tasks.accounts_erase_closed_accounts_task")
-def accounts_erase_closed_accounts_task() -> int:
-    """Beat, daily: erase accounts whose retention period after closing has passed."""
-
-    return closed_accounts_erase()
 
 
 @shared_task(name="accounts.tasks.roster_import_process_task")
@@ -65,3 +57,13 @@ def activity_rollup_task() -> int:
     """Roll up every closed day not rolled yet (beat runs it hourly; a rerun finds nothing)."""
 
     return activity_rollup_catch_up()
+
+
+@shared_task(
+    name="accounts.tasks.accounts_send_invitation_email_task",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def accounts_send_invitation_email_task(invitation_id: int) -> None:
+    notifications.invitation_email_send(invitation_id=invitation_id)

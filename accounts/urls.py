@@ -4,10 +4,20 @@ this module and stay, so every URL name is unchanged."""
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from accounts.views import audit, eligibility, employer, people, privacy, rosters, security
+from accounts.views import (
+    audit,
+    eligibility,
+    employer,
+    enrolment,
+    people,
+    privacy,
+    rosters,
+    security,
+)
 
 people_urlpatterns = [
     path("signup/", people.sign_up, name="signup"),
+    path("invitations/", enrolment.invitations, name="invitations"),
     path("login/", people.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", people.profile, name="profile"),

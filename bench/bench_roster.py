@@ -302,7 +302,7 @@ def build_activity(events: int) -> dict:
     from django.db import connection
 
     from accounts.models import Sponsor
-    from programs.models import ProgramTemplate
+    from programs.models import Intake, ProgramTemplate
 
     per_session = 5
     members = max(20, min(5000, events // (per_session * 200)))
@@ -343,6 +343,10 @@ def build_activity(events: int) -> dict:
 
     pt = User.objects.create_user("bench-pt@bench.example", None, role="therapist")
     first_member = User.objects.filter(email="member1@bench.example").get()
+    # The intake gate: a program starts only after a (clean) intake.
+    Intake.objects.get_or_create(
+        patient=first_member, defaults={"pain_areas": ["lower_back"], "pain_now": 3}
+    )
     plan = plan_assign_template(
         therapist=pt, patient=first_member, template=ProgramTemplate.objects.get(slug="psoas")
     )

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from accounts.admin import AuditedAdminMixin
 from programs.models import (
@@ -63,9 +64,20 @@ class PlanAdmin(admin.ModelAdmin):
     list_display = ["patient", "status", "created_at"]
     raw_id_fields = ["patient", "current_version"]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A program starts only through plan_assign_template, which holds the intake gate.
+        return False
+
 
 @admin.register(Intake)
 class IntakeAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["patient", "pain_now", "has_red_flags", "submitted_at"]
-    list_filter = ["has_red_flags"]
+    list_display = ["patient", "pain_now", "red_flag_tier", "has_red_flags", "submitted_at"]
+    list_filter = ["red_flag_tier", "has_red_flags"]
     raw_id_fields = ["patient"]
+
+    # The patient's own answers: never written by staff (a made-up intake would open the gate).
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

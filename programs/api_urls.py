@@ -3,6 +3,7 @@ from django.urls import path
 from programs.apis import (
     alerts,
     caseload,
+    intake,
     library,
     messaging,
     notes,
@@ -10,8 +11,10 @@ from programs.apis import (
     plans,
     progress,
     progression,
+    records,
     reminders,
     sessions,
+    triage,
     visits,
 )
 
@@ -55,6 +58,12 @@ urlpatterns = [
         name="api-plan-assign",
     ),
     path("patients/<int:patient_id>/plan/swap/", plans.PlanSwapApi.as_view(), name="api-plan-swap"),
+    path(
+        "patients/<int:patient_id>/plan/fhir/",
+        records.PlanFhirApi.as_view(),
+        name="api-plan-fhir",
+    ),
+    path("me/export/fhir/", records.MyFhirExportApi.as_view(), name="api-my-export-fhir"),
     path(
         "patients/<int:patient_id>/plan/versions/",
         plans.PlanVersionListApi.as_view(),
@@ -115,5 +124,16 @@ urlpatterns = [
         "notes/<int:note_id>/addenda/",
         notes.NoteAddendumApi.as_view(),
         name="api-note-addenda",
+    ),
+    path("triage/", triage.TriageApi.as_view(), name="api-triage"),
+    path(
+        "patients/<int:patient_id>/intake/",
+        intake.PatientIntakeApi.as_view(),
+        name="api-patient-intake",
+    ),
+    path(
+        "patients/<int:patient_id>/intake/clear/",
+        intake.IntakeClearApi.as_view(),
+        name="api-intake-clear",
     ),
 ]

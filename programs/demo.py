@@ -12,6 +12,7 @@ from programs import sessions_schedule
 from programs.models import (
     Completion,
     ExerciseSession,
+    Intake,
     Message,
     OutcomeResponse,
     Plan,
@@ -21,12 +22,25 @@ from programs.models import (
     VisitSchedule,
 )
 from programs.services.alerts import alerts_evaluate
+from programs.services.intake import intake_submit
 from programs.services.outcomes import outcome_record
 from programs.services.plans import plan_assign_template
 from programs.services.visits import availability_set
 from programs.visits_slots import WeeklyWindow
 
 HISTORY_WEEKS = 3
+
+
+def seed_intake(*, patient: User) -> None:
+    """A clean intake (no flags), answered before the program: the intake gate requires one."""
+    if not Intake.objects.filter(patient=patient).exists():
+        intake_submit(
+            patient=patient,
+            pain_areas=["front_of_hip", "lower_back"],
+            pain_now=6,
+            goals="Sit through a workday without hip pain.",
+            hard_activities=["getting out of a car", "standing up after sitting"],
+        )
 
 
 @transaction.atomic
@@ -36,6 +50,7 @@ def seed_program(*, patient: User, therapist: User) -> Plan:
     if existing:
         return existing
     template = ProgramTemplate.objects.get(slug="psoas")
+    seed_intake(patient=patient)
     plan = plan_assign_template(therapist=therapist, patient=patient, template=template)
     zone = patient.patient_profile.zone
     today = sessions_schedule.local_today(patient.patient_profile.time_zone)
@@ -114,6 +129,7 @@ def seed_outcomes_and_alerts(*, patient: User, patient2: User, therapist2: User)
             )
     if not Plan.objects.filter(patient=patient2).exists():
         template = ProgramTemplate.objects.get(slug="psoas")
+        seed_intake(patient=patient2)
         plan = plan_assign_template(therapist=therapist2, patient=patient2, template=template)
         today = sessions_schedule.local_today(patient2.patient_profile.time_zone)
         started_at = datetime.combine(

@@ -243,3 +243,35 @@ def alert_email_send(*, alert_id: int) -> bool:
         alert.therapist_notified_at = timezone.now()
         alert.save(update_fields=["therapist_notified_at"])
     return True
+
+
+def alert_staff_email_send(*, alert_id: int) -> bool:
+    """Tell the staff care-coordination queue about an urgent alert no PT owns yet, or one that
+    waited too long, once per claim. Returns False when it had already gone out."""
+    with transaction.atomic():
+        alert = (
+            Alert.objects.select_for_update()
+            .filter(pk=alert_id, staff_notified_at__isnull=True, acknowledged_at__isnull=True)
+            .first()
+        )
+        if alert is None:
+            return False
+        recipients = list(
+            User.objects.filter(role=User.Role.STAFF, is_active=True).values_list(
+                "email", "first_name"
+            )
+        )
+        for address, first_name in recipients:
+            send_templated_email(
+                to=address,
+                template="programs/alerts/email/staff_alert",
+                context={
+                    "first_name": first_name,
+                    "escalated": alert.escalated_at is not None,
+                    "hours": settings.ALERT_ESCALATION_HOURS,
+                    "triage_url": settings.PUBLIC_BASE_URL.rstrip("/") + reverse("programs:triage"),
+                },
+            )
+        alert.staff_notified_at = timezone.now()
+        alert.save(update_fields=["staff_notified_at"])
+    return bool(recipients)

@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 
 from programs import notifications
-from programs.services import alerts, progression, reminders, visits
+from programs.services import alerts, progression, records, reminders, visits
 
 
 @shared_task(
@@ -104,6 +104,40 @@ def programs_alerts_evaluate_task(patient_ids: list[int]) -> None:
 )
 def programs_send_alert_email_task(alert_id: int) -> None:
     notifications.alert_email_send(alert_id=alert_id)
+
+
+@shared_task(name="programs.tasks.records_sweep_task")
+def records_sweep_task() -> dict:
+    """Beat, daily: the retention sweep (programs/services/records.py). Patients that failed
+    are logged and tried again next run; the others are erased regardless."""
+    result = records.records_sweep()
+    return {
+        "account_data_erased": sorted(result.account_data_erased),
+        "clinical_records_erased": sorted(result.clinical_records_erased),
+        "failed": sorted(result.failed),
+    }
+
+
+@shared_task(
+    name="programs.tasks.programs_send_alert_staff_email_task",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def programs_send_alert_staff_email_task(alert_id: int) -> None:
+    notifications.alert_staff_email_send(alert_id=alert_id)
+
+
+@shared_task(name="programs.tasks.programs_alerts_escalate_task")
+def programs_alerts_escalate_task() -> int:
+    """Beat: urgent alerts unacknowledged for ALERT_ESCALATION_HOURS go to staff, once."""
+    return len(alerts.alerts_escalate())
+
+
+@shared_task(name="programs.tasks.reminders_follow_profile_zone_task")
+def reminders_follow_profile_zone_task(patient_id: int) -> None:
+    """The profile's zone changed: reminders follow it (queued by accounts, by name)."""
+    reminders.reminders_follow_profile_zone(patient_id=patient_id)
 
 
 @shared_task(name="programs.tasks.progression_sweep_task")

@@ -12,6 +12,7 @@ from programs.views import (
     progression,
     reminders,
     sessions,
+    triage,
     visits,
 )
 
@@ -85,4 +86,7 @@ urlpatterns = [
         alerts.alert_acknowledge,
         name="alert-acknowledge",
     ),
+    path("triage/", triage.triage, name="triage"),
+    path("triage/<int:patient_id>/assign/", triage.triage_assign, name="triage-assign"),
+    path("patients/<int:patient_id>/intake/clear/", intake.intake_clear_view, name="intake-clear"),
 ]

@@ -49,10 +49,24 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class PatientFactory(UserFactory):
+    """A patient who has answered a clean intake (no flags), so the intake gate lets a program
+    start, as for every patient on a real caseload. `PatientFactory(intake=None)` for one who
+    has not answered it yet."""
+
     role = User.Role.PATIENT
     patient_profile = factory.RelatedFactory(
         "tests.factories.PatientProfileFactory", factory_related_name="user"
     )
+    intake = factory.RelatedFactory("tests.factories.IntakeFactory", factory_related_name="patient")
+
+
+class IntakeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programs.Intake"
+
+    patient = factory.SubFactory(PatientFactory, intake=None)
+    pain_areas = ["front_of_hip"]
+    pain_now = 4
 
 
 class PatientProfileFactory(factory.django.DjangoModelFactory):

@@ -80,7 +80,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "therapy.context_processors.site",
+                "therapy.context_processors.viewer",
             ],
+            # The one date/time formatter for people, usable in every template.
+            "builtins": ["therapy.when"],
         },
     },
 ]
@@ -152,10 +155,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # One static entry sweeps every patient's due reminders; no beat entry per patient.
     # crontab(): at the start of every minute, so an 08:00 reminder leaves at 08:00, not 08:00:59.
     "reminders-sweep": {"task": "programs.tasks.reminders_sweep_task", "schedule": crontab()},
-    "accounts-erase-closed-accounts": {
-        "task": "accounts.tasks.accounts_erase_closed_accounts_task",
-        "schedule": 60 * 60 * 24,
-    },
+    # Retention: closed accounts' data, then their clinical record (docs/security.md).
+    "records-sweep": {"task": "programs.tasks.records_sweep_task", "schedule": 60 * 60 * 24},
     # Caseload summaries and alerts; completions also trigger an evaluation for their patient.
     "programs-alerts-sweep": {
         "task": "programs.tasks.programs_alerts_sweep_task",
@@ -166,6 +167,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "progression-sweep": {
         "task": "programs.tasks.progression_sweep_task",
         "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
+    },
+    # Urgent alerts nobody acknowledged in time go to the staff care-coordination queue.
+    "programs-alerts-escalate": {
+        "task": "programs.tasks.programs_alerts_escalate_task",
+        "schedule": env.int("ALERTS_ESCALATE_SWEEP_SECONDS", default=5 * 60),
     },
     # Employer dashboard rollups: each closed day once; hourly so a missed run catches up soon.
     "activity-rollup": {"task": "accounts.tasks.activity_rollup_task", "schedule": 3600.0},
@@ -225,8 +231,12 @@ AXES_USERNAME_CALLABLE = "accounts.services.security.lockout_username"
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "therapy.client_ip.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
-# Patient rights: a closed account's data is kept this long, then erased (docs/security.md).
+# Retention (docs/security.md): a closed account's data outside the clinical record is kept
+# this many days, then erased.
 CLOSED_ACCOUNT_RETENTION_DAYS = env.int("CLOSED_ACCOUNT_RETENTION_DAYS", default=30)
+# The clinical record of a closed account is kept this many years after the last activity
+# (US state medical-record laws ask for 5-10 years for adults, some longer for minors).
+CLINICAL_RECORD_RETENTION_YEARS = env.int("CLINICAL_RECORD_RETENTION_YEARS", default=10)
 
 
 # --- Eligibility and rosters ------------------------------------------------------------
@@ -240,6 +250,10 @@ ELIGIBILITY_RATE_WINDOW_SECONDS = env.int("ELIGIBILITY_RATE_WINDOW_SECONDS", def
 # Aggregates drawn from fewer people than this show as "<N" to employer admins.
 EMPLOYER_MIN_CELL_SIZE = env.int("EMPLOYER_MIN_CELL_SIZE", default=11)
 ENROLMENT_LINK_MAX_AGE_SECONDS = env.int("ENROLMENT_LINK_MAX_AGE_SECONDS", default=14 * 24 * 3600)
+# A clinic's or PT's invitation link stays valid this long.
+INVITATION_MAX_AGE_SECONDS = env.int("INVITATION_MAX_AGE_SECONDS", default=7 * 24 * 3600)
+# An urgent alert no PT acknowledged after this many hours is escalated to staff.
+ALERT_ESCALATION_HOURS = env.float("ALERT_ESCALATION_HOURS", default=4.0)
 
 
 # --- Email ----------------------------------------------------------------------------

@@ -7,11 +7,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors, services
+from accounts import selectors
 from accounts.models import US_STATES, PatientProfile, User
+from accounts.selectors.enrolment import invitation_from_token
 from accounts.selectors.security import mfa_check_token, mfa_required_for, user_has_confirmed_device
 from accounts.services.audit import Action, audit_read, audit_read_many, audit_record
+from accounts.services.enrolment import invitation_accept
 from therapy.api_errors import ErrorSerializer
+from therapy.errors import ApplicationError
 from therapy.http import AuthenticatedRequest
 from therapy.permissions import IsClinicalUser
 
@@ -35,12 +38,26 @@ class SignUpApi(APIView):
     authentication_classes: list = []  # a new person has no session to forge; CSRF does not apply
 
     class SignUpInput(serializers.Serializer):
-        email = serializers.EmailField()
+        invitation = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text="The token of a clinic's or PT's invitation (the `invitation` parameter of "
+            "its link). Open sign-up is closed: without one, check coverage first "
+            "(POST /api/v1/eligibility/check/), which gives an enrolment link.",
+        )
+        email = serializers.EmailField(help_text="The address the invitation was sent to.")
         password = serializers.CharField(write_only=True, trim_whitespace=False)
-        first_name = serializers.CharField(max_length=150)
-        last_name = serializers.CharField(max_length=150)
+        first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+        last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
         date_of_birth = serializers.DateField(input_formats=["%Y-%m-%d"])
-        time_zone = serializers.CharField(max_length=64)
+        time_zone = serializers.CharField(
+            max_length=64,
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text="Empty: the usual zone of the state.",
+        )
         phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
         state = serializers.ChoiceField(
             choices=US_STATES, required=False, allow_blank=True, default=""
@@ -52,12 +69,33 @@ class SignUpApi(APIView):
     @extend_schema(
         request=SignUpInput,
         responses={201: UserOutput, 400: ErrorSerializer},
-        summary="Create a patient account",
+        summary="Create a patient account from an invitation (open sign-up is closed)",
     )
     def post(self, request: Request) -> Response:
         data = self.SignUpInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.patient_sign_up(**data.validated_data)
+        fields = data.validated_data
+        if not fields["invitation"]:
+            raise ApplicationError(
+                "Open sign-up is closed. Check your coverage first (Do I qualify?), or use the "
+                "invitation link your clinic or physical therapist emailed you.",
+                errors={"invitation": ["An invitation or a coverage check is needed."]},
+            )
+        invitation = invitation_from_token(fields["invitation"])
+        if fields["email"].strip().lower() != invitation.email:
+            raise ApplicationError(
+                "Use the email address the invitation was sent to.",
+                errors={"email": ["Use the email address the invitation was sent to."]},
+            )
+        user = invitation_accept(
+            invitation=invitation,
+            password=fields["password"],
+            date_of_birth=fields["date_of_birth"],
+            state=fields["state"],
+            time_zone=fields["time_zone"],
+            phone=fields["phone"],
+            preferred_language=fields["preferred_language"],
+        )
         audit_record(request_or_actor=user, patient_id=user.pk, action=Action.CREATE, obj=user)
         return Response(UserOutput(user).data, status=status.HTTP_201_CREATED)
 

@@ -15,9 +15,12 @@ class EnrolmentForm(forms.Form):
     )
     time_zone = forms.CharField(
         max_length=64,
-        initial="America/New_York",
-        help_text="Reminders follow your local time. For example America/Chicago.",
-        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
+        required=False,
+        help_text="Filled in from your device. Leave it empty to use your state's usual zone; "
+        "you can change it later in your profile. For example America/Chicago.",
+        widget=forms.TextInput(
+            attrs={"list": "time-zones", "autocomplete": "off", "data-detect": ""}
+        ),
     )
     phone = forms.CharField(
         max_length=32,

@@ -56,6 +56,49 @@ class PatientSignUpForm(forms.Form):
     )
 
 
+class InvitedSignUpForm(forms.Form):
+    """Parses the sign-up page opened from an invitation: the name and email come from the
+    invitation; the rules live in accounts.services.enrolment.invitation_accept."""
+
+    date_of_birth = forms.DateField(
+        help_text="For example 1984-03-27.",
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+        error_messages={"invalid": "Enter your date of birth as YYYY-MM-DD."},
+    )
+    phone = forms.CharField(
+        max_length=32,
+        required=False,
+        help_text="Your physical therapist may call you about your answers.",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    state = forms.ChoiceField(
+        label="State you live in",
+        choices=[("", "—"), *US_STATES],
+        help_text="Your physical therapist must be licensed there.",
+    )
+    time_zone = forms.CharField(
+        max_length=64,
+        required=False,
+        help_text="Filled in from your device. Leave it empty to use your state's usual zone. "
+        "For example America/Chicago.",
+        widget=forms.TextInput(
+            attrs={"list": "time-zones", "autocomplete": "off", "data-detect": ""}
+        ),
+    )
+    preferred_language = forms.ChoiceField(choices=PatientProfile.Language.choices)
+    password = forms.CharField(
+        strip=False,
+        help_text="At least 10 characters, not only numbers, not a common password.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class InvitationForm(forms.Form):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField(help_text="The invitation link goes to this address.")
+
+
 class PatientProfileForm(forms.Form):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)

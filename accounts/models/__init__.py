@@ -7,7 +7,7 @@ from accounts.models.employer import (
     MemberActivityMonth,
     MemberPainTrend,
 )
-from accounts.models.enrolment import Enrolment
+from accounts.models.enrolment import Enrolment, Invitation
 from accounts.models.people import (
     US_STATES,
     CareTeamLink,
@@ -29,6 +29,7 @@ __all__ = [
     "EligibilityReview",
     "EmployerAdminProfile",
     "Enrolment",
+    "Invitation",
     "MemberActivityMonth",
     "MemberPainTrend",
     "PatientProfile",

@@ -80,6 +80,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     session_generation = models.PositiveIntegerField(default=0, editable=False)
     # Set when the person asks for their account to be closed; erased after the retention period.
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the retention sweep erased the account data (not the clinical record) of a closed
+    # account; the person themself goes with the clinical record (programs/records_map.py).
+    account_data_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 

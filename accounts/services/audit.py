@@ -69,10 +69,15 @@ def audit_record(
     patient_id: int | None,
     action: str,
     obj: Model | None = None,
+    object_type: str = "",
 ) -> AuditEvent:
     """Append one event. Pass the request when there is one (it gives the IP and request id);
-    pass a User (or None for the system) from Celery tasks and management commands."""
+    pass a User (or None for the system) from Celery tasks and management commands.
+    `object_type` names what the event is about when there is no object (e.g. what an
+    erasure removed)."""
     event = _event(request_or_actor=request_or_actor, patient_id=patient_id, action=action, obj=obj)
+    if object_type:
+        event.object_type = object_type
     event.save(force_insert=True)
     return event
 

@@ -121,7 +121,16 @@ def patient_profile_update(*, user: User, **fields: object) -> PatientProfile:
             errors.update(exc.message_dict)
     if errors:
         raise ApplicationError(FIELDS_NOT_VALID, errors=errors)
+    zone_changed = (
+        PatientProfile.objects.filter(pk=profile.pk).values_list("time_zone", flat=True).get()
+        != profile.time_zone
+    )
     profile.save()
     if user_fields:
         user.save(update_fields=list(user_fields))
+    if zone_changed:
+        # The profile's zone is the one source of truth: reminders (in programs) follow it.
+        transaction.on_commit(
+            lambda: task_send("programs.tasks.reminders_follow_profile_zone_task", user.pk)
+        )
     return profile

@@ -1,36 +1,42 @@
 """Patient rights: a copy of everything held about me, and closing my account.
 
-A closed account is deactivated at once (every session and API token ends), kept for
-settings.CLOSED_ACCOUNT_RETENTION_DAYS, then erased by the Celery beat task
-`accounts_erase_closed_accounts_task`. The audit trail keeps the facts (ids, actions, times).
+A closed account is deactivated at once (every session and API token ends). What happens to
+the data afterwards is the retention sweep's (programs/services/records.py): the account data
+here is erased after settings.CLOSED_ACCOUNT_RETENTION_DAYS, the person themself with the
+clinical record, CLINICAL_RECORD_RETENTION_YEARS after their last activity. The audit trail
+keeps the facts (ids, actions, times), never the data.
 """
 
-from datetime import timedelta
-from typing import Any
+from collections.abc import Iterator
+from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from accounts.models import User
-from accounts.selectors.privacy import patient_data
+from accounts.models import (
+    Enrolment,
+    MemberActivityMonth,
+    MemberPainTrend,
+    PatientProfile,
+    User,
+)
+from accounts.selectors.privacy import patient_data_stream
 from accounts.services.audit import Action, audit_record
 
 
-def patient_data_export(request: HttpRequest, *, patient: User) -> dict[str, Any]:
-    """Everything held about `patient`, as JSON-ready data. The export itself is audited."""
-    data = {
-        "generated_at": timezone.now().isoformat(),
-        **patient_data(patient=patient),
-    }
+def patient_data_export_stream(request: HttpRequest, *, patient: User) -> Iterator[str]:
+    """The same export as JSON text in chunks (large records stream). Audited when asked."""
     audit_record(request_or_actor=request, patient_id=patient.pk, action=Action.EXPORT, obj=patient)
-    return data
+    return patient_data_stream(patient=patient, head={"generated_at": timezone.now().isoformat()})
 
 
 def account_close(request: HttpRequest, *, patient: User) -> None:
-    """Deactivate at once; the data stays for the retention period, then is erased."""
+    """Deactivate at once: no sign-in, no session, no token, no reminder or email after this
+    (every sender checks `is_active`). The data stays until the retention sweep erases it."""
     with transaction.atomic():
         User.objects.filter(pk=patient.pk).update(
             is_active=False,
@@ -46,27 +52,37 @@ def account_close(request: HttpRequest, *, patient: User) -> None:
         )
 
 
-def closed_accounts_erase(*, now: Any = None, batch_size: int = 200) -> int:
-    """Erase the accounts closed longer ago than the retention period. Safe to run twice."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.CLOSED_ACCOUNT_RETENTION_DAYS)
-    erased = 0
-    ids = list(
-        User.objects.filter(
-            role=User.Role.PATIENT, is_active=False, closed_at__lt=cutoff
-        ).values_list("pk", flat=True)[:batch_size]
-    )
-    for user_id in ids:
-        with transaction.atomic():
-            user = User.objects.select_for_update(skip_locked=True).filter(pk=user_id).first()
-            if user is None:
-                continue
-            audit_record(
-                request_or_actor=None,
-                patient_id=user_id,
-                action=Action.ERASED,
-                obj=user,
-            )
-            user.delete()
-            erased += 1
-    return erased
+def account_data_erase(*, patient: User, now: datetime) -> dict[str, int]:
+    """Erase what accounts holds about a closed patient outside the clinical record:
+    credentials, second factors, the enrolment, the employer rollups, the phone number and
+    the password. The caller owns the transaction. Returns rows deleted per model."""
+    counts: dict[str, int] = {}
+    for queryset in (
+        Token.objects.filter(user=patient),
+        TOTPDevice.objects.filter(user=patient),
+        StaticDevice.objects.filter(user=patient),  # its tokens cascade
+        Enrolment.objects.filter(user=patient),
+        MemberActivityMonth.objects.filter(patient=patient),
+        MemberPainTrend.objects.filter(patient=patient),
+    ):
+        _, deleted = queryset.delete()
+        for label, n in deleted.items():
+            counts[label.lower()] = counts.get(label.lower(), 0) + n
+    groups = User.groups.through.objects.filter(user=patient).delete()[0]
+    permissions = User.user_permissions.through.objects.filter(user=patient).delete()[0]
+    if groups:
+        counts["accounts.user_groups"] = groups
+    if permissions:
+        counts["accounts.user_user_permissions"] = permissions
+    PatientProfile.objects.filter(user=patient).update(phone="")
+    patient.set_unusable_password()
+    patient.account_data_erased_at = now
+    patient.save(update_fields=["password", "account_data_erased_at"])
+    return counts
+
+
+def account_delete(*, patient: User) -> dict[str, int]:
+    """Delete the person: the last step of erasing a closed patient, once the clinical
+    record that points at them is gone. The caller owns the transaction."""
+    _, deleted = patient.delete()
+    return {label.lower(): n for label, n in deleted.items() if n}

@@ -10,33 +10,54 @@ from accounts import selectors, services
 from accounts.forms.people import (
     TIME_ZONE_CHOICES,
     EmailLoginForm,
+    InvitedSignUpForm,
     PatientProfileForm,
-    PatientSignUpForm,
     QueuedPasswordResetForm,
 )
 from accounts.models import User
+from accounts.selectors.enrolment import invitation_from_token
 from accounts.services.audit import Action, audit_read, audit_record
+from accounts.services.enrolment import invitation_accept
 from therapy.errors import ApplicationError, form_add_error
 from therapy.http import AuthenticatedHttpRequest
 from therapy.permissions import require_role
 
 
 def sign_up(request: HttpRequest) -> HttpResponse:
+    """Open sign-up is closed: a person becomes a patient through their coverage ("Do I
+    qualify?" and its enrolment link) or through a clinic's or PT's invitation, whose link opens
+    this page with ?invitation=<signed token>. Without one, the page sends them to "Do I
+    qualify?"."""
     if request.user.is_authenticated:
         return redirect("home")
-    form = PatientSignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    invitation, problem = None, ""
+    token = request.GET.get("invitation", "")
+    if token:
         try:
-            user = services.patient_sign_up(**form.cleaned_data)
+            invitation = invitation_from_token(token)
+        except ApplicationError as exc:
+            problem = exc.message
+    form = InvitedSignUpForm(request.POST or None) if invitation else None
+    if invitation and form is not None and request.method == "POST" and form.is_valid():
+        try:
+            user = invitation_accept(invitation=invitation, **form.cleaned_data)
         except ApplicationError as exc:
             form_add_error(form, exc)
         else:
             audit_record(request_or_actor=user, patient_id=user.pk, action=Action.CREATE, obj=user)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome, {user.first_name}. Your account is ready.")
-            return redirect("home")
+            return redirect("programs:intake")
     return render(
-        request, "accounts/people/signup.html", {"form": form, "time_zones": TIME_ZONE_CHOICES}
+        request,
+        "accounts/people/signup.html",
+        {
+            "form": form,
+            "invitation": invitation,
+            "problem": problem,
+            "time_zones": TIME_ZONE_CHOICES,
+        },
+        status=400 if form is not None and form.errors else 200,
     )
 
 

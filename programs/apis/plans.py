@@ -229,8 +229,10 @@ class PlanAssignApi(APIView):
             401: ErrorSerializer,
             403: ErrorSerializer,
             404: ErrorSerializer,
+            409: ErrorSerializer,
         },
-        summary="Start the patient on a program template (ends any current plan)",
+        summary="Start the patient on a program template (ends any current plan); 409 until "
+        "the patient has an intake with no open safety flag",
     )
     def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_for_plan_editor(user=request.user, patient_id=patient_id)

@@ -60,7 +60,14 @@ __all__ = [
     "dosage_text",
     "reps_xor_hold_error",
 ]
-from programs.models.intake import RED_FLAG_FIELDS, Intake
+from programs.models.intake import (
+    DOCTOR_FLAGS,
+    EMERGENCY_FLAGS,
+    PT_REVIEW_FLAGS,
+    RED_FLAG_FIELDS,
+    Intake,
+    IntakeClearance,
+)
 from programs.models.messaging import MESSAGE_MAX_LENGTH, Message, ThreadReadState
 from programs.models.visits import (
     AvailabilityWindow,
@@ -83,6 +90,12 @@ __all__ += [
     "Weekday",
 ]
 
-__all__ += ["RED_FLAG_FIELDS", "Intake"]
-
 __all__ += ["ProgressionSettings", "ProgressionSuggestion"]
+__all__ += [
+    "DOCTOR_FLAGS",
+    "EMERGENCY_FLAGS",
+    "PT_REVIEW_FLAGS",
+    "RED_FLAG_FIELDS",
+    "Intake",
+    "IntakeClearance",
+]

@@ -46,6 +46,10 @@ class Alert(models.Model):
     )
     acknowledgement_note = models.CharField(max_length=500, blank=True)
     therapist_notified_at = models.DateTimeField(null=True, blank=True)
+    # No PT owns the patient yet, or an urgent alert waited too long: the staff care-coordination
+    # queue is told (programs.notifications.alert_staff_email_send), once each.
+    staff_notified_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-opened_at"]

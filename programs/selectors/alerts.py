@@ -6,7 +6,8 @@ from django.db.models import (
 from django.http import Http404
 
 from accounts.models import User
-from programs.models import Alert
+from programs.models import Alert, Intake
+from programs.models.intake import flag_question
 from therapy.permissions import get_patient_record_or_404, scope_patient_records
 
 
@@ -43,4 +44,16 @@ def alert_describe(alert: Alert) -> str:
             f"{d.get('too_hard')} of {d.get('completions')} exercises in the last "
             f"{d.get('window_days')} days were marked too hard."
         )
+    if alert.kind == Alert.Kind.RED_FLAG and d.get("flags"):
+        return _red_flag_text(d)
     return "A red flag was reported. Contact the patient before the program continues."
+
+
+def _red_flag_text(details: dict) -> str:
+    """Which intake flags, in which tier, in words the PT reads (the intake's questions)."""
+    tier = dict(Intake.Tier.choices).get(details.get("tier", ""), "Red flag")
+    questions = [flag_question(str(name)) for name in details.get("flags", [])]
+    return (
+        f"Intake safety screen, {tier.lower()}: {'; '.join(questions)}. "
+        "Contact the patient; see the intake section before any program starts."
+    )

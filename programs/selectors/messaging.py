@@ -14,6 +14,22 @@ def _may_message(user: User) -> bool:
     return bool(user.is_authenticated and (user.is_patient or user.is_therapist))
 
 
+def message_sent_text(*, therapist: User | None, sent: bool = True) -> str:
+    """Who will answer the patient, and when, told honestly: their PT, or while none is
+    assigned, the care-coordination team (the staff queue at /triage/)."""
+    first = "Message sent. " if sent else ""
+    if therapist is not None:
+        return (
+            f"{first}Your physical therapist, {therapist.get_full_name()}, usually answers "
+            "within one working day."
+        )
+    return (
+        f"{first}You do not have a physical therapist yet. Our care-coordination team sees "
+        "your messages on working days and will assign one, usually within one working day; "
+        "your physical therapist will then answer here."
+    )
+
+
 def thread_get_for_user(*, user: User, patient_id: int) -> User:
     """The patient whose thread this is; 404 unless the user is them or on their care team."""
     if not _may_message(user):

@@ -113,7 +113,8 @@ def skip_reason(
     now: datetime,
 ) -> str:
     """Why a reminder for `slot_at` should not go out at `now`, or "" when it should."""
-    if prefs is None or not prefs.enabled:
+    # A closed account gets no contact at all, from the moment it is closed.
+    if prefs is None or not prefs.enabled or not patient.is_active:
         return Reason.OFF
     if prefs.unsubscribed_at is not None:
         return Reason.UNSUBSCRIBED

@@ -11,15 +11,12 @@ from accounts.models import User
 from programs.models import Visit, VisitSchedule
 from programs.visits_slots import BOOKING_HORIZON_DAYS, WeeklyWindow, slot_starts
 from therapy.permissions import scope_patient_records
+from therapy.when import viewer_time_zone as _viewer_time_zone
 
 
 def viewer_time_zone(*, user: User) -> str:
-    """The zone a person reads times in: their profile's, else UTC."""
-    if user.is_patient and hasattr(user, "patient_profile"):
-        return user.patient_profile.time_zone
-    if user.is_therapist and hasattr(user, "therapist_profile"):
-        return user.therapist_profile.time_zone
-    return "UTC"
+    """The zone a person reads times in: their profile's, else UTC (therapy.when)."""
+    return _viewer_time_zone(user)
 
 
 def therapist_time_zone(*, therapist: User) -> str:

@@ -9,6 +9,11 @@ The rules (docs/outcomes.md repeats them for PTs):
 - too_hard: in the last 7 days, at least 4 completions and more than half marked "too hard".
 - red_flag: raised by the intake's safety screen (alert_raise_red_flag), urgent.
 
+Every alert has an owner: the patient's primary PT, else the staff care-coordination queue
+(/triage/). An urgent alert emails its owner; one no PT has acknowledged after
+ALERT_ESCALATION_HOURS is escalated to staff (alerts_escalate, a beat task). When a PT is
+assigned later, the open alerts move to them and they are told (alerts_reassign_owner).
+
 One open alert per patient and kind (a database constraint). An open alert stays until a PT
 acknowledges it with a note. After an acknowledgement, the same rule does not open a new alert
 for that patient for REOPEN_AFTER, so that a PT who has acted is not asked again every sweep.
@@ -18,7 +23,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import (
     Avg,
@@ -85,22 +92,93 @@ def alert_raise(
         transaction.on_commit(
             lambda: task_send("programs.tasks.programs_send_alert_email_task", alert.pk)
         )
+    elif severity == Alert.Severity.URGENT:
+        # No PT owns this patient yet: the staff care-coordination queue is told.
+        transaction.on_commit(
+            lambda: task_send("programs.tasks.programs_send_alert_staff_email_task", alert.pk)
+        )
     return alert, True
 
 
 @transaction.atomic
-def alert_raise_red_flag(*, patient_id: int, source: str) -> Alert:
+def alert_raise_red_flag(
+    *, patient_id: int, source: str, details: dict[str, object] | None = None
+) -> Alert:
     """An urgent alert for a red flag (e.g. from the intake's safety screen); idempotent while
-    open. The PT is emailed that there is an urgent alert, with no health data in the email."""
+    open. Its owner (PT, else staff) is emailed that there is an urgent alert, with no health
+    data in the email. A newer intake's flags update the open alert's details."""
     if not User.objects.filter(pk=patient_id, role=User.Role.PATIENT).exists():
         raise ApplicationError("No such patient.", errors={"patient_id": ["No such patient."]})
-    alert, _ = alert_raise(
+    facts: dict[str, object] = {"source": source[:40], **(details or {})}
+    alert, created = alert_raise(
         patient_id=patient_id,
         kind=Alert.Kind.RED_FLAG,
         severity=Alert.Severity.URGENT,
-        details={"source": source[:40]},
+        details=facts,
     )
+    if not created and alert.details != facts:
+        alert.details = facts
+        alert.save(update_fields=["details"])
     return alert
+
+
+@transaction.atomic
+def alert_close_red_flag(*, patient_id: int, by: User, note: str) -> int:
+    """Acknowledge the patient's open red-flag alert with the PT's clearance reason."""
+    return Alert.objects.filter(
+        patient_id=patient_id, kind=Alert.Kind.RED_FLAG, acknowledged_at__isnull=True
+    ).update(acknowledged_at=timezone.now(), acknowledged_by=by, acknowledgement_note=note)
+
+
+@transaction.atomic
+def alerts_reassign_owner(*, patient_id: int, therapist_id: int) -> list[int]:
+    """A PT was assigned: the patient's open alerts become theirs, and the urgent ones are
+    emailed to them (again, if an earlier PT had been told). Returns the alert ids moved."""
+    moved = list(
+        Alert.objects.select_for_update()
+        .filter(patient_id=patient_id, acknowledged_at__isnull=True)
+        .exclude(therapist_id=therapist_id)
+        .values_list("pk", "severity")
+    )
+    if not moved:
+        return []
+    Alert.objects.filter(pk__in=[pk for pk, _ in moved]).update(
+        therapist_id=therapist_id, therapist_notified_at=None
+    )
+    for pk, severity in moved:
+        if severity == Alert.Severity.URGENT:
+            transaction.on_commit(
+                partial(task_send, "programs.tasks.programs_send_alert_email_task", pk)
+            )
+    return [pk for pk, _ in moved]
+
+
+def alerts_escalate(*, now: datetime | None = None) -> list[int]:
+    """Urgent alerts a PT has not acknowledged within ALERT_ESCALATION_HOURS go to the staff
+    queue, once: each is claimed with a conditional UPDATE, so running twice sends nothing
+    more. Returns the ids escalated now."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.ALERT_ESCALATION_HOURS)
+    due = list(
+        Alert.objects.filter(
+            severity=Alert.Severity.URGENT,
+            acknowledged_at__isnull=True,
+            escalated_at__isnull=True,
+            opened_at__lte=cutoff,
+        ).values_list("pk", flat=True)[:500]
+    )
+    escalated = []
+    for pk in due:
+        with transaction.atomic():
+            claimed = Alert.objects.filter(
+                pk=pk, escalated_at__isnull=True, acknowledged_at__isnull=True
+            ).update(escalated_at=now, staff_notified_at=None)
+            if claimed:
+                escalated.append(pk)
+                transaction.on_commit(
+                    partial(task_send, "programs.tasks.programs_send_alert_staff_email_task", pk)
+                )
+    return escalated
 
 
 @transaction.atomic

@@ -6,11 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from programs.intake_precautions import apply_precautions, precautions_for
 from programs.models import (
     MAX_HOLD_SECONDS,
     MAX_REPS,
     MAX_SETS,
     Exercise,
+    Intake,
     Plan,
     PlanItem,
     PlanVersion,
@@ -18,6 +20,7 @@ from programs.models import (
     dosage_text,
     reps_xor_hold_error,
 )
+from programs.services.intake import intake_gate_check
 from therapy.errors import ApplicationError, ConflictError
 
 
@@ -168,9 +171,40 @@ def _check_version(current: PlanVersion | None, expected_version: int) -> PlanVe
     return current
 
 
+def _specs_within_precautions(
+    *, patient: User, specs: list[ItemSpec]
+) -> tuple[list[ItemSpec], list[str]]:
+    """Leave out or swap the exercises the latest intake's "PT review" answers rule out."""
+    latest = Intake.objects.filter(patient=patient).first()
+    precautions = precautions_for(latest.flags) if latest else []
+    if not precautions:
+        return specs, []
+    slug_of = dict(
+        Exercise.objects.filter(pk__in=[s.exercise_id for s in specs]).values_list("pk", "slug")
+    )
+    targets = {t for p in precautions for t in p.swap.values()}
+    names = dict(
+        Exercise.objects.filter(slug__in=set(slug_of.values()) | targets).values_list(
+            "slug", "name"
+        )
+    )
+    kept, lines = apply_precautions([slug_of[s.exercise_id] for s in specs], precautions, names)
+    by_slug = {slug_of[s.exercise_id]: s for s in specs}
+    swapped_in = {e.slug: e for e in Exercise.objects.filter(slug__in=set(kept) - set(by_slug))}
+    result = [
+        by_slug[slug] if slug in by_slug else ItemSpec.from_exercise(swapped_in[slug])
+        for slug in kept
+        if slug in by_slug or slug in swapped_in
+    ]
+    return result, [f"Adapted to your answers: {line}" for line in lines]
+
+
 @transaction.atomic
 def plan_assign_template(*, therapist: User, patient: User, template: ProgramTemplate) -> Plan:
-    """Start the patient on a program template, ending any plan they had."""
+    """Start the patient on a program template, ending any plan they had. Refused (409) until
+    the patient has an intake with no open flag (intake_gate_check); the intake's "PT review"
+    answers leave out or swap the exercises they rule out (programs.intake_precautions)."""
+    intake_gate_check(patient=patient)
     Plan.objects.select_for_update().filter(patient=patient, status=Plan.Status.ACTIVE).update(
         status=Plan.Status.ENDED, ended_at=timezone.now()
     )
@@ -185,13 +219,14 @@ def plan_assign_template(*, therapist: User, patient: User, template: ProgramTem
         )
         for item in template.items.order_by("order")
     ]
+    specs, adapted = _specs_within_precautions(patient=patient, specs=specs)
     _validate_specs(specs)
     plan = Plan.objects.create(patient=patient, template=template)
     _create_version(
         plan=plan,
         author=therapist,
         specs=specs,
-        summary=[f"Your physical therapist started you on: {template.name}."],
+        summary=[f"Your physical therapist started you on: {template.name}.", *adapted],
     )
     return plan
 
@@ -223,6 +258,35 @@ def plan_tailor(
     if not summary:
         raise ApplicationError("Nothing changed, so no new version was made.")
     return _create_version(plan=plan, author=therapist, specs=items, summary=summary)
+
+
+@transaction.atomic
+def plan_replace_items(
+    *, therapist: User, patient: User, items: list[ItemSpec], reason: str
+) -> Plan:
+    """Make `items` the patient's plan: a new version of the active plan, or a new plan when
+    there is none. The same content as now is refused, like an unchanged edit."""
+    names = _validate_specs(items)
+    plan = (
+        Plan.objects.select_for_update(of=("self",))
+        .select_related("current_version")
+        .filter(patient=patient, status=Plan.Status.ACTIVE)
+        .first()
+    )
+    if plan is None:
+        plan = Plan.objects.create(patient=patient)
+        _create_version(plan=plan, author=therapist, specs=items, summary=[reason])
+        return plan
+    current = plan.current_version
+    old = [ItemSpec.from_item(i) for i in current.items.order_by("order")] if current else []
+    names.update(
+        dict(Exercise.objects.filter(id__in=[s.exercise_id for s in old]).values_list("id", "name"))
+    )
+    summary = _describe_changes(old, items, names)
+    if not summary:
+        raise ApplicationError("Nothing changed, so no new version was made.")
+    _create_version(plan=plan, author=therapist, specs=items, summary=[reason, *summary])
+    return plan
 
 
 def specs_with_swap(*, specs: list[ItemSpec], exercise_id: int, direction: str) -> list[ItemSpec]:

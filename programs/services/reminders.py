@@ -106,6 +106,11 @@ def reminder_settings_update(
         )
     _validate(patient=patient, choices=choices)
     now = now or timezone.now()
+    # One source of truth for a patient's zone: their profile. Choosing a zone here changes it.
+    profile = patient.patient_profile
+    if profile.time_zone != choices.time_zone:
+        profile.time_zone = choices.time_zone
+        profile.save(update_fields=["time_zone", "updated_at"])
     prefs, _ = ReminderSettings.objects.select_for_update().get_or_create(
         patient=patient, defaults={"time_zone": choices.time_zone}
     )
@@ -164,6 +169,27 @@ def _schedules_sync(*, prefs: ReminderSettings, times: list[time], now: datetime
                 "enabled": enabled,
             },
         )
+
+
+@transaction.atomic
+def reminders_follow_profile_zone(*, patient_id: int, now: datetime | None = None) -> bool:
+    """The patient changed the zone in their profile: move their reminders to it, keeping the
+    same local times. Returns False when nothing had to change (safe to run twice)."""
+    prefs = (
+        ReminderSettings.objects.select_for_update(of=("self",))
+        .select_related("patient__patient_profile")
+        .filter(patient_id=patient_id)
+        .first()
+    )
+    if prefs is None or prefs.time_zone == prefs.patient.patient_profile.time_zone:
+        return False
+    prefs.time_zone = prefs.patient.patient_profile.time_zone
+    prefs.save(update_fields=["time_zone"])
+    times = list(
+        ReminderSchedule.objects.filter(patient_id=patient_id).values_list("local_time", flat=True)
+    )
+    _schedules_sync(prefs=prefs, times=times, now=now or timezone.now())
+    return True
 
 
 @transaction.atomic

@@ -229,6 +229,7 @@ def visit_reminders_sweep(*, now: datetime | None = None) -> list[int]:
             .filter(
                 claimed_at__isnull=True,
                 due_at__lte=now,
+                recipient__is_active=True,  # a closed account gets nothing
                 visit__status=Visit.Status.BOOKED,
                 visit__starts_at__gt=now,
             )

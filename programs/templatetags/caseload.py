@@ -23,6 +23,7 @@ def caseload_patient_sections(context: template.Context, patient: User) -> dict:
         "csrf_token": context.get("csrf_token"),
         "user": user,
         "patient": patient,
+        "viewer_zone": context.get("viewer_zone", "UTC"),
         "alerts": [(a, alert_describe(a)) for a in alerts],
         "overview": outcome_overview(user=user, patient_id=patient.pk),
         "notes": notes_for_patient(user=user, patient_id=patient.pk),

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.models import User
+from accounts.selectors.people import primary_therapist_for
 from accounts.services.audit import Action, audit_read, audit_record
 from programs.forms.messaging import MessageForm
 from programs.selectors import messaging as selectors
@@ -39,6 +40,7 @@ def thread(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     user = request.user
     patient = selectors.thread_get_for_user(user=user, patient_id=patient_id)
     form = MessageForm(request.POST or None)
+    therapist = primary_therapist_for(patient=patient)
     if request.method == "POST" and form.is_valid():
         try:
             message = services.message_post(
@@ -50,7 +52,7 @@ def thread(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
             audit_record(
                 request_or_actor=request, patient_id=patient.pk, action=Action.CREATE, obj=message
             )
-            flash.success(request, "Message sent.")
+            flash.success(request, selectors.message_sent_text(therapist=therapist))
             return redirect(request.path)
     services.thread_mark_read(user=user, patient=patient)
     audit_read(request, patient_id=patient.pk, obj=patient)
@@ -62,6 +64,8 @@ def thread(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
             "thread_messages": selectors.thread_messages(patient=patient),
             "form": form,
             "viewer_zone": viewer_time_zone(user=user),
+            "therapist": therapist,
+            "who_answers": selectors.message_sent_text(therapist=therapist, sent=False),
         },
         status=400 if form.errors else 200,
     )

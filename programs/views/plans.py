@@ -33,7 +33,11 @@ from therapy.http import AuthenticatedHttpRequest
 def plan_assign(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_plan_editor(user=request.user, patient_id=patient_id)
     template = get_object_or_404(ProgramTemplate, slug=request.POST.get("template", ""))
-    plan = plan_assign_template(therapist=request.user, patient=patient, template=template)
+    try:
+        plan = plan_assign_template(therapist=request.user, patient=patient, template=template)
+    except ApplicationError as exc:  # the intake gate (409) and other refusals
+        messages.error(request, exc.message)
+        return redirect("patient-detail", patient_id=patient.pk)
     audit_record(request_or_actor=request, patient_id=patient.pk, action=Action.CREATE, obj=plan)
     messages.success(request, f"{patient.first_name} is now on {template.name}. Tailor it below.")
     return redirect("programs:plan-edit", patient_id=patient.pk)

@@ -29,18 +29,17 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
         "enabled": True if current.is_new else prefs.enabled,
         "times": ", ".join(t.strftime("%H:%M") for t in current.times) or "08:00",
         "weekdays": [str(d) for d in weekdays_from_mask(prefs.weekdays)],
-        # Empty on the first visit, so that the browser's zone can be filled in.
-        "time_zone": "" if current.is_new else prefs.time_zone,
+        # The profile's zone is the one source of truth for the patient's times.
+        "time_zone": user.patient_profile.time_zone,
         "channel": prefs.channel,
         "quiet_start": prefs.quiet_start,
         "quiet_end": prefs.quiet_end,
     }
     form = ReminderSettingsForm(request.POST or None, initial=initial)
-    if current.is_new:
-        form.fields["time_zone"].widget.attrs["data-detect"] = ""
     form.fields["time_zone"].help_text = (
-        "Reminders follow this zone's clock. Leave it empty to use the one in your profile "
-        f"({user.patient_profile.time_zone})."
+        "Reminders follow the time zone in your profile "
+        f"({user.patient_profile.time_zone}). Change it here and your profile changes "
+        "too."
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -76,7 +76,7 @@ def test_upload_check_enrol_and_land_in_the_app(
     page.get_by_label("How much does it hurt right now?").fill("5")
     page.get_by_role("button", name="Send my answers").click()
     expect(page.get_by_role("heading", name="Hello, Renée")).to_be_visible()
-    expect(page.get_by_text("Thank you. Your physical therapist will set up")).to_be_visible()
+    expect(page.get_by_text("Thank you. Your physical therapist,")).to_be_visible()
 
     user = User.objects.get(email="renee@home.example")
     assert Enrolment.objects.get(user=user).roster_entry.last_name == "Okonkwo-Lund"

@@ -23,13 +23,14 @@ def _fits_the_screen(page: Page) -> bool:
     return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_patient_sets_reminders_with_the_browsers_time_zone(live_server, page: Page, patient):
+def test_patient_sets_reminders_in_the_profiles_time_zone(live_server, page: Page, patient):
     base = live_server.url
     log_in(page, base, patient.email, PASSWORD)
     page.get_by_role("link", name="Reminders").click()
     expect(page.get_by_role("heading", name="Exercise reminders")).to_be_visible()
-    # first visit: the field holds the zone this browser reports
-    expect(page.get_by_label("Time zone")).to_have_value("Pacific/Auckland")
+    # first visit: the field holds the profile's zone (one source of truth), not the browser's
+    expect(page.get_by_label("Time zone")).to_have_value("America/New_York")
+    page.get_by_label("Time zone").fill("Pacific/Auckland")
     assert_accessible(page)
     assert _fits_the_screen(page)
 
@@ -54,6 +55,8 @@ def test_patient_sets_reminders_with_the_browsers_time_zone(live_server, page: P
         "email",
     )
     assert ReminderSchedule.objects.filter(patient=patient, enabled=True).count() == 2
+    patient.patient_profile.refresh_from_db()
+    assert patient.patient_profile.time_zone == "Pacific/Auckland"  # the profile follows
 
     page.get_by_role("link", name="See the reminders we sent or skipped").click()
     expect(page.get_by_role("heading", name="Reminder history")).to_be_visible()

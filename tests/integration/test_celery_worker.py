@@ -30,15 +30,32 @@ def _wait_until(predicate, timeout: float = 15.0) -> None:
     raise AssertionError("condition not met in time")
 
 
-def test_worker_sends_the_welcome_email_once_and_records_it(celery_session_worker, client, mailbox):
-    # when: a person signs up through the API; the welcome email is a Celery task
+def test_worker_sends_the_invitation_and_welcome_emails_once_and_records_them(
+    celery_session_worker, client, mailbox
+):
+    from accounts.models import Invitation
+    from accounts.selectors.enrolment import invitation_token_for
+    from accounts.services.enrolment import invitation_create
+    from tests.factories import TherapistFactory
+
+    # given: a PT invites Kai; the invitation email is a Celery task
+    pt = TherapistFactory(therapist_profile__license_state="NY")
+    invitation = invitation_create(
+        invited_by=pt, email="kai@example.test", first_name="Kai", last_name="Moreno"
+    )
+    [invite] = mailbox.wait_for("kai@example.test")
+    assert invitation_token_for(invitation)[:20] in text_body(invite).replace("\n", "")
+    _wait_until(lambda: Invitation.objects.get(pk=invitation.pk).emailed_at is not None)
+    # when: Kai signs up through the API with it; the welcome email is a Celery task
+    data = {**SIGN_UP, "state": "NY", "invitation": invitation_token_for(invitation)}
     assert (
-        client.post("/api/v1/auth/signup/", SIGN_UP, content_type="application/json").status_code
+        client.post("/api/v1/auth/signup/", data, content_type="application/json").status_code
         == 201
     )
     # then: the worker sent it through SMTP and recorded the fact in the database
-    [message] = mailbox.wait_for("kai@example.test")
+    message = mailbox.wait_for("kai@example.test", count=2)[1]
     assert "Kai" in text_body(message)
+    assert "has been assigned to you" in text_body(message)
     _wait_until(
         lambda: User.objects.get(email="kai@example.test").welcome_email_sent_at is not None
     )
@@ -48,7 +65,7 @@ def test_worker_sends_the_welcome_email_once_and_records_it(celery_session_worke
 
     accounts_send_welcome_email_task.delay(User.objects.get(email="kai@example.test").pk)
     time.sleep(1.0)
-    assert len(mailbox.to("kai@example.test")) == 1
+    assert len(mailbox.to("kai@example.test")) == 2
 
 
 def test_worker_sends_a_working_password_reset_link(celery_session_worker, client, mailbox):

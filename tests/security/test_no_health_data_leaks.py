@@ -12,6 +12,8 @@ from django.conf import settings
 from django.test import Client
 
 from accounts.models import AuditEvent
+from accounts.selectors.enrolment import invitation_token_for
+from accounts.services.enrolment import invitation_create
 from programs.services.plans import plan_assign_template
 from tests.conftest import client_for
 from tests.programs.history import ensure_psoas_library
@@ -114,21 +116,26 @@ def test_markers_in_health_fields_stay_out_of_logs_mail_redis_and_messages(
         therapist.get(f"/messages/{patient.pk}/")
         therapist.get(f"/patients/{patient.pk}/plan/versions/")
         Client().post("/accounts/password/reset/", {"email": patient.email})
+        # sign-up needs an invitation (open sign-up is closed): its email and the welcome email
+        invitation = invitation_create(
+            invited_by=pt, email="newcomer@example.test", first_name=marks["new"], last_name="N"
+        )
+        mailbox.wait_for("newcomer@example.test")  # the invitation, through the worker
         Client().post(
             "/api/v1/auth/signup/",
             {
+                "invitation": invitation_token_for(invitation),
                 "email": "newcomer@example.test",
                 "password": "a-long-enough-passphrase-3",
-                "first_name": marks["new"],
-                "last_name": "Newcomer",
                 "date_of_birth": "1990-02-03",
+                "state": "NY",
                 "time_zone": "Europe/Madrid",
                 "phone": marks["new"],
             },
             content_type="application/json",
         )
         mailbox.wait_for(patient.email)  # the reset email went through the worker
-        mailbox.wait_for("newcomer@example.test")  # so did the welcome email
+        mailbox.wait_for("newcomer@example.test", count=2)  # so did invitation and welcome
 
         # a forced 500 after reading the patient, in the production error path
         settings.DEBUG = False

@@ -5,12 +5,12 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent, PatientProfile, User
+from programs.models import Visit
 from tests.conftest import client_for
 from tests.factories import PASSWORD
 
@@ -20,15 +20,15 @@ def test_a_patient_downloads_everything_held_about_them(pt, patient, patient2):
     client_for(pt).get(reverse("patient-detail", args=[patient.pk]))
     response = client_for(patient).get(reverse("security:data-export"))
     assert response["Content-Disposition"].startswith("attachment")
-    data = json.loads(response.content)
+    data = json.loads(b"".join(response.streaming_content))
     assert data["account"]["email"] == patient.email
     assert data["profile"]["date_of_birth"] == "1985-06-15"
     assert data["care_team"][0]["therapist"] == pt.get_full_name()
     assert any(row["who"] == pt.get_full_name() for row in data["access_log"])
-    assert patient2.email not in response.content.decode()
+    assert patient2.email not in json.dumps(data)
     assert AuditEvent.objects.filter(action="export", actor=patient, patient=patient).exists()
-    api = client_for(patient).get("/api/v1/me/export/").json()
-    assert api["account"]["id"] == patient.pk
+    api = client_for(patient).get("/api/v1/me/export/")
+    assert json.loads(b"".join(api.streaming_content))["account"]["id"] == patient.pk
 
 
 @pytest.mark.django_db
@@ -66,21 +66,33 @@ def test_closing_an_account_deactivates_it_at_once(patient):
 
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_erases_closed_accounts_after_retention_and_keeps_the_audit(
-    celery_session_worker, pt, patient, patient2
+def test_the_worker_sweeps_closed_accounts_with_a_clinical_record_and_keeps_the_audit(
+    celery_session_worker, settings, pt, patient, patient2
 ):
-    from accounts.tasks import accounts_erase_closed_accounts_task
+    """The beat task used to stop at the first patient with a plan or an outcome
+    (ProtectedError) and erase no one after them, every day."""
+    from programs.tasks import records_sweep_task
+    from tests.programs.records.full_record import build_full_record
 
-    assert "accounts-erase-closed-accounts" in settings.CELERY_BEAT_SCHEDULE
+    assert settings.CELERY_BEAT_SCHEDULE["records-sweep"]["task"] == records_sweep_task.name
+    build_full_record(patient=patient, pt=pt)
     client_for(pt).get(reverse("patient-detail", args=[patient.pk]))
+    # the record was made just now: a deployment keeping it 0 years lets it go at once
+    settings.CLINICAL_RECORD_RETENTION_YEARS = 0
     long_ago = timezone.now() - timedelta(days=settings.CLOSED_ACCOUNT_RETENTION_DAYS + 1)
     recently = timezone.now() - timedelta(days=1)
-    User.objects.filter(pk=patient.pk).update(is_active=False, closed_at=long_ago)
+    # the visit booked two days ahead would be the last activity: move it back
+    Visit.objects.filter(patient=patient).update(
+        starts_at=long_ago, ends_at=long_ago + timedelta(minutes=30)
+    )
+    User.objects.filter(pk=patient.pk).update(
+        is_active=False, closed_at=long_ago, date_joined=long_ago, last_login=None
+    )
     User.objects.filter(pk=patient2.pk).update(is_active=False, closed_at=recently)
 
-    accounts_erase_closed_accounts_task.delay()
+    records_sweep_task.delay()
 
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 30
     while User.objects.filter(pk=patient.pk).exists() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not User.objects.filter(pk=patient.pk).exists()
@@ -90,3 +102,14 @@ def test_the_worker_erases_closed_accounts_after_retention_and_keeps_the_audit(
     kept = AuditEvent.objects.filter(patient_id=patient.pk)
     assert set(kept.values_list("action", flat=True)) >= {"read", "erased"}
     assert patient.email not in str(list(kept.values_list()))
+
+
+@pytest.mark.django_db
+def test_the_my_data_page_tells_the_truth_about_retention(settings, patient):
+    settings.CLOSED_ACCOUNT_RETENTION_DAYS = 30
+    settings.CLINICAL_RECORD_RETENTION_YEARS = 10
+    page = client_for(patient).get(reverse("security:privacy")).content.decode()
+    assert "as the law" not in page  # it said 30 days "as the law on clinical records asks"
+    assert "erased 30 days after you close your account" in page
+    assert "kept for 10 years after your last activity" in page
+    assert "/api/v1/me/export/fhir/" in page

@@ -57,10 +57,11 @@ def test_log_shows_only_the_patients_own_reminders(patient, patient2):
     assert client_for(patient2).get("/api/v1/reminders/log/").json()[0]["status"] == "failed"
 
 
-def test_first_visit_offers_the_browser_time_zone_and_saving_builds_the_schedule(patient):
+def test_first_visit_offers_the_profile_time_zone_and_saving_builds_the_schedule(patient):
     client = client_for(patient)
     page = client.get("/reminders/").content.decode()
-    assert "data-detect" in page  # app.js fills the field with the browser's zone
+    # The profile's zone, not the browser's: one source of truth (docs/pathway.md)
+    assert "data-detect" not in page and 'value="America/New_York"' in page
     response = client.post(
         "/reminders/",
         {
