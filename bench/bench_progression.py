@@ -160,6 +160,7 @@ def _database_sample() -> dict:
         ProgressionSuggestion,
     )
     from programs.selectors.progression import dose_for, ladder_for
+    from programs.services.intake import intake_submit
     from programs.services.plans import plan_assign_template
     from programs.services.progression import progression_check, progression_settings_set
 
@@ -174,6 +175,7 @@ def _database_sample() -> dict:
     before: dict[int, object] = {}
     for i in range(DB_PATIENTS):
         kind = KINDS[i % 3]
+        p = person(kind, seed=10_000 + i)
         patient = User.objects.create_user(
             email=f"bench-progression-{i}@example.com",
             password="!",  # noqa: S106
@@ -185,6 +187,8 @@ def _database_sample() -> dict:
         CareTeamLink.objects.create(
             patient=patient, therapist=therapist, started_at=started, is_primary=True
         )
+        # the intake gate: a program starts once the patient has answered the intake
+        intake_submit(patient=patient, pain_areas=["front_of_hip"], pain_now=p.baseline)
         plan = plan_assign_template(therapist=therapist, patient=patient, template=psoas)
         Plan.objects.filter(pk=plan.pk).update(created_at=started)
         plan.versions.update(created_at=started)
@@ -194,7 +198,6 @@ def _database_sample() -> dict:
         )
         before[patient.pk] = (dose_for(item), ladder_for(item))
         kinds[patient.pk] = kind
-        p = person(kind, seed=10_000 + i)
         zone = patient.patient_profile.zone
         today = timezone.localtime(timezone.now(), zone).date()
         weekdays = scheduled_weekdays(item.sessions_per_week)
