@@ -106,8 +106,44 @@ class ChartPoint:
     x: float
     y: float
     change: Decimal | None  # from the first value
-    meaningful: bool  # |change| >= MCID
+    meaningful: bool  # the change meets the MCID (points, or the relative threshold)
     improved: bool
+    band: str = ""  # the ODI's disability band
+
+    @property
+    def change_text(self) -> str:
+        """The change from the first answer in words: "3.0 points higher (better)"."""
+        if self.change is None:
+            return "first answer"
+        if self.change == 0:
+            return "no change"
+        word = "higher" if self.change > 0 else "lower"
+        return f"{abs(self.change)} points {word} ({'better' if self.improved else 'worse'})"
+
+
+@dataclass
+class ActivityChange:
+    """One PSFS activity from the first answer to the latest (single-activity MCID: 3)."""
+
+    activity: str
+    first: int
+    latest: int
+    meaningful: bool
+
+    @property
+    def change(self) -> int:
+        return self.latest - self.first
+
+    @property
+    def text(self) -> str:
+        if not self.change:
+            return f"{self.activity}: {self.first}/10, no change"
+        word = "better" if self.change > 0 else "worse"
+        tail = "; a meaningful change" if self.meaningful else ""
+        return (
+            f"{self.activity}: {self.first}/10 to {self.latest}/10, "
+            f"{abs(self.change)} points {'higher' if self.change > 0 else 'lower'} ({word}){tail}"
+        )
 
 
 @dataclass
@@ -116,8 +152,10 @@ class Chart:
     title: str
     unit: str
     max_value: int
-    mcid: Decimal
+    mcid: outcomes_scoring.Mcid
+    higher_is_better: bool = False
     points: list[ChartPoint] = field(default_factory=list)
+    activities: list[ActivityChange] = field(default_factory=list)
     width: int = 600
     height: int = 240
     left: int = 44
@@ -143,39 +181,51 @@ class Chart:
         return _y_position(float(value), top=self.top, plot_height=plot_h, max_value=self.max_value)
 
     @property
+    def direction(self) -> str:
+        return "higher is better" if self.higher_is_better else "lower is better"
+
+    @property
+    def mcid_text(self) -> str:
+        return str(self.mcid)
+
+    @property
     def summary(self) -> str:
         if not self.points:
             return f"No {self.title.lower()} answers yet."
         first, last = self.points[0], self.points[-1]
+        band = f" ({first.band})" if first.band else ""
         if len(self.points) == 1:
-            return f"One answer so far: {first.value}{self.unit} on {first.day.isoformat()}."
-        change = last.value - first.value
-        word = "meaningful " if last.meaningful else ""
-        direction = "lower (better)" if change < 0 else "higher (worse)" if change > 0 else "same"
+            return f"One answer so far: {first.value}{self.unit}{band} on {first.day.isoformat()}."
+        if not last.change:
+            return f"{len(self.points)} answers, no change from {first.value}{self.unit}."
+        word = "a meaningful change" if last.meaningful else "less than a meaningful change"
         return (
             f"{len(self.points)} answers from {first.day.isoformat()} to {last.day.isoformat()}: "
-            f"from {first.value}{self.unit} to {last.value}{self.unit}, "
-            f"{abs(change)} points {direction}; a {word}change "
-            f"(the threshold for a meaningful change is {self.mcid} points)."
-            if change
-            else f"{len(self.points)} answers, no change from {first.value}{self.unit}."
+            f"from {first.value}{self.unit} to {last.value}{self.unit}"
+            f"{f' ({last.band})' if last.band else ''}, {last.change_text}; {word} "
+            f"(the threshold is {self.mcid_text}; {self.direction})."
         )
 
 
-_OUTCOME_SCALES: dict[str, tuple[str, str, int, Decimal]] = {
-    "nrs": ("Pain check-in", "/10", 10, outcomes_scoring.MCID_NRS),
-    "odi": ("Oswestry Disability Index", "%", 100, outcomes_scoring.MCID_ODI),
-    "psfs": ("Patient-Specific Functional Scale", "/10", 10, outcomes_scoring.MCID_PSFS),
-}
-
-
-def outcome_chart(
-    *, measure: str, responses: "list[OutcomeResponse]", lower_is_better: bool = True
-) -> Chart:
-    """A server-drawn line chart; points that differ from the first answer by at least the
-    MCID are marked. Lower is better for pain and ODI."""
-    title, unit, max_value, mcid = _OUTCOME_SCALES[measure]
-    chart = Chart(measure=measure, title=title, unit=unit, max_value=max_value, mcid=mcid)
+def outcome_chart(*, measure: str, responses: "list[OutcomeResponse]") -> Chart:
+    """A server-drawn line chart; points whose change from the first answer meets the MCID
+    are marked, green when better and red when worse. Lower is better for pain and ODI,
+    higher for the PSFS (outcomes_scoring.HIGHER_IS_BETTER)."""
+    config = {
+        "nrs": ("Pain check-in", "/10", 10),
+        "odi": ("Oswestry Disability Index", "%", 100),
+        "psfs": ("Patient-Specific Functional Scale", "/10", 10),
+    }
+    title, unit, max_value = config[measure]
+    mcid = outcomes_scoring.MCIDS[measure]
+    chart = Chart(
+        measure=measure,
+        title=title,
+        unit=unit,
+        max_value=max_value,
+        mcid=mcid,
+        higher_is_better=outcomes_scoring.HIGHER_IS_BETTER[measure],
+    )
     if not responses:
         return chart
     plot_w = chart.width - chart.left - chart.right
@@ -190,8 +240,38 @@ def outcome_chart(
                 x=x,
                 y=chart._y(r.score),
                 change=change,
-                meaningful=change is not None and abs(change) >= mcid,
-                improved=change is not None and ((change < 0) == lower_is_better) and change != 0,
+                meaningful=change is not None and mcid.is_met(baseline=baseline, change=change),
+                improved=change is not None and outcomes_scoring.is_better(measure, change),
+                band=outcomes_scoring.odi_band(r.score).label if measure == "odi" else "",
             )
         )
+    if measure == "psfs" and len(responses) > 1:
+        chart.activities = psfs_activity_changes(first=responses[0], latest=responses[-1])
     return chart
+
+
+def psfs_activity_changes(
+    *, first: "OutcomeResponse", latest: "OutcomeResponse"
+) -> list[ActivityChange]:
+    """Each baseline activity's rating then and now; 3 points on one activity is meaningful."""
+    mcid = outcomes_scoring.MCIDS["psfs_activity"]
+    now = {
+        outcomes_scoring.psfs_activity_key(a["activity"]): a["rating"]
+        for a in latest.answers.get("activities", [])
+    }
+    out = []
+    for a in first.answers.get("activities", []):
+        rating = now.get(outcomes_scoring.psfs_activity_key(a["activity"]))
+        if rating is None:
+            continue
+        out.append(
+            ActivityChange(
+                activity=a["activity"],
+                first=a["rating"],
+                latest=rating,
+                meaningful=mcid.is_met(
+                    baseline=Decimal(a["rating"]), change=Decimal(rating - a["rating"])
+                ),
+            )
+        )
+    return out

@@ -11,9 +11,15 @@ from typing import TypeGuard
 from django.core.exceptions import ValidationError
 
 # Minimal clinically important differences (docs/outcomes.md gives the sources).
-MCID_NRS = Decimal(2)  # points on 0-10 (Farrar 2001; Ostelo 2008)
-MCID_ODI = Decimal(10)  # points on 0-100 (Ostelo 2008)
-MCID_PSFS = Decimal(2)  # points on 0-10 (Stratford 1995; Horn 2012)
+MCID_NRS = Decimal(2)  # points on 0-10 (Farrar 2001; Ostelo 2008), or 30 % of the baseline
+MCID_ODI = Decimal(10)  # points on 0-100 (Ostelo 2008), or 30 % of the baseline
+MCID_PSFS = Decimal(2)  # points on 0-10, the mean score (Stratford 1995; Horn 2012)
+MCID_PSFS_ACTIVITY = Decimal(3)  # points on 0-10, one activity (Stratford 1995)
+MCID_PERCENT = Decimal(30)  # Ostelo 2008 gives "points or 30 %" for the NRS and the ODI
+
+# Fairbank & Pynsent 2000: the ODI is interpretable only with most sections answered; with
+# fewer than 8 of 10 the score rests on too little (one section alone can read 0 or 100 %).
+ODI_MIN_ANSWERED = 8
 
 # ODI and PSFS at baseline and every four weeks; the pain check-in every week.
 ODI_PSFS_INTERVAL = timedelta(weeks=4)
@@ -168,7 +174,8 @@ def odi_score(answers: dict[str, int | None]) -> Decimal:
     """Sum of the answered sections / (5 x answered sections) x 100, to one decimal.
 
     `answers` maps section keys to 0-5, or None (or absent) for a skipped section. At least
-    one section must be answered. Raises ValidationError naming the bad sections.
+    ODI_MIN_ANSWERED of the 10 sections must be answered. Raises ValidationError naming the
+    bad sections, or the rule ("answers") when too few are answered.
     """
     errors: dict[str, list[str]] = {}
     unknown = set(answers) - set(ODI_KEYS)
@@ -183,11 +190,92 @@ def odi_score(answers: dict[str, int | None]) -> Decimal:
             errors[key] = ["Choose one of the six answers (0 to 5), or skip the section."]
             continue
         answered.append(value)
-    if not errors and not answered:
-        errors["answers"] = ["Answer at least one section."]
+    if not errors and len(answered) < ODI_MIN_ANSWERED:
+        errors["answers"] = [
+            f"Answer at least {ODI_MIN_ANSWERED} of the {len(ODI_KEYS)} sections "
+            f"(you answered {len(answered)}): with fewer, the score is not reliable. "
+            "Skip only the sections that do not apply to you."
+        ]
     if errors:
         raise ValidationError(errors)
     return _one_decimal(Decimal(sum(answered)) * 100 / (5 * len(answered)))
+
+
+@dataclass(frozen=True)
+class OdiBand:
+    upper: int  # the band covers scores up to and including this percentage
+    label: str
+    meaning: str
+
+
+# Fairbank & Pynsent 2000's five bands, worded plainly and without judgement.
+ODI_BANDS: tuple[OdiBand, ...] = (
+    OdiBand(20, "Minimal disability", "Most daily activities are manageable."),
+    OdiBand(40, "Moderate disability", "Pain makes sitting, lifting or standing harder."),
+    OdiBand(60, "Severe disability", "Pain limits much of daily life."),
+    OdiBand(80, "Very severe disability", "Pain affects almost every part of daily life."),
+    OdiBand(
+        100,
+        "Extreme limitation",
+        "Pain limits nearly everything, or the answers may overstate it; "
+        "worth talking through with your physical therapist.",
+    ),
+)
+
+
+def odi_band(score: Decimal) -> OdiBand:
+    """The band of an ODI score. Bands are whole percentages (0-20, 21-40, ...); a score with a
+    decimal above a band's top (20.4) belongs to the next band, the more limited one."""
+    for band in ODI_BANDS:
+        if score <= band.upper:
+            return band
+    return ODI_BANDS[-1]
+
+
+@dataclass(frozen=True)
+class Mcid:
+    """A minimal clinically important difference: `points`, or `percent` of the baseline when
+    the source gives a relative threshold too; a change meeting either one is meaningful."""
+
+    points: Decimal
+    percent: Decimal | None = None
+
+    def threshold(self, baseline: Decimal) -> Decimal:
+        """The smallest meaningful change from this baseline, in points."""
+        if self.percent is None or baseline <= 0:
+            return self.points
+        return min(self.points, _one_decimal(baseline * self.percent / 100))
+
+    def is_met(self, *, baseline: Decimal, change: Decimal) -> bool:
+        return change != 0 and abs(change) >= self.threshold(baseline)
+
+    def __str__(self) -> str:
+        points = f"{self.points.normalize():f} points"
+        return f"{points} or {self.percent.normalize():f} %" if self.percent else points
+
+
+MCIDS: dict[str, Mcid] = {
+    "nrs": Mcid(MCID_NRS, MCID_PERCENT),
+    "odi": Mcid(MCID_ODI, MCID_PERCENT),
+    "psfs": Mcid(MCID_PSFS),
+    "psfs_activity": Mcid(MCID_PSFS_ACTIVITY),
+}
+
+# Lower is better for pain and the ODI; higher is better for the PSFS.
+HIGHER_IS_BETTER = {"nrs": False, "odi": False, "psfs": True}
+
+
+def is_better(measure: str, change: Decimal) -> bool:
+    return change > 0 if HIGHER_IS_BETTER[measure] else change < 0
+
+
+def psfs_activity_key(name: str) -> str:
+    """Activity names compare without case or extra spaces ("Putting on socks ")."""
+    return " ".join(name.split()).casefold()
+
+
+def psfs_same_activities(baseline: list[str], answered: list[str]) -> bool:
+    return [psfs_activity_key(a) for a in baseline] == [psfs_activity_key(a) for a in answered]
 
 
 def psfs_score(activities: object) -> Decimal:

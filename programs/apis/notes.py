@@ -130,13 +130,24 @@ class NoteDetailApi(APIView):
 class NoteSignApi(APIView):
     permission_classes = [_Therapist]
 
+    class NoteSignInput(serializers.Serializer):
+        confirm = serializers.BooleanField(
+            default=False,
+            help_text="true to sign and lock; without it, 400 asking to confirm. The note "
+            "needs its assessment and plan written.",
+        )
+
     @extend_schema(
-        request=None,
+        request=NoteSignInput,
         responses={200: NoteOutput, 400: ErrorSerializer, 404: ErrorSerializer},
-        summary="Sign a draft note (locks it)",
+        summary="Sign a draft note (locks it; needs assessment, plan and confirm=true)",
     )
     def post(self, request: AuthenticatedRequest, note_id: int) -> Response:
-        note = note_services.note_sign(user=request.user, note_id=note_id)
+        data = self.NoteSignInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        note = note_services.note_sign(
+            user=request.user, note_id=note_id, confirm=data.validated_data["confirm"]
+        )
         audit_record(
             request_or_actor=request, patient_id=note.patient_id, action=Action.UPDATE, obj=note
         )

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
 from programs.models import (
+    HOLD_TOO_LONG,
     MAX_HOLD_SECONDS,
     MAX_REPS,
     MAX_SETS,
@@ -94,7 +95,11 @@ class PlanItemInput(serializers.Serializer):
         min_value=1, max_value=MAX_REPS, required=False, allow_null=True
     )
     hold_seconds = serializers.IntegerField(
-        min_value=1, max_value=MAX_HOLD_SECONDS, required=False, allow_null=True
+        min_value=1,
+        max_value=MAX_HOLD_SECONDS,
+        required=False,
+        allow_null=True,
+        error_messages={"max_value": HOLD_TOO_LONG},
     )
     per_side = serializers.BooleanField(default=False)
     sessions_per_week = serializers.IntegerField(min_value=1, max_value=7, default=7)
@@ -220,6 +225,11 @@ class PlanAssignApi(APIView):
 
     class PlanAssignInput(serializers.Serializer):
         template = serializers.SlugField(help_text="Program template slug, e.g. psoas.")
+        replace = serializers.BooleanField(
+            default=False,
+            help_text="Confirm replacing an active plan's exercises (a new version; the "
+            "history keeps the earlier ones). Without it, an active plan answers 409.",
+        )
 
     @extend_schema(
         request=PlanAssignInput,
@@ -231,15 +241,20 @@ class PlanAssignApi(APIView):
             404: ErrorSerializer,
             409: ErrorSerializer,
         },
-        summary="Start the patient on a program template (ends any current plan); 409 until "
-        "the patient has an intake with no open safety flag",
+        summary="Start the patient on a program template (over a plan: replace=true, a new "
+        "version); 409 until the patient has an intake with no open safety flag",
     )
     def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_for_plan_editor(user=request.user, patient_id=patient_id)
         data = self.PlanAssignInput(data=request.data)
         data.is_valid(raise_exception=True)
         template = get_object_or_404(ProgramTemplate, slug=data.validated_data["template"])
-        plan = plan_assign_template(therapist=request.user, patient=patient, template=template)
+        plan = plan_assign_template(
+            therapist=request.user,
+            patient=patient,
+            template=template,
+            replace=data.validated_data["replace"],
+        )
         audit_record(
             request_or_actor=request, patient_id=patient.pk, action=Action.CREATE, obj=plan
         )

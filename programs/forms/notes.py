@@ -16,10 +16,19 @@ class NoteDraftForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Measured figures. Prefilled with the period's adherence, pain and outcomes.",
     )
+    # Optional for a draft, needed to sign (the service checks): the labels say so.
     assessment = forms.CharField(
-        label="Assessment", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label="Assessment (needed to sign)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
-    plan = forms.CharField(label="Plan", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    plan = forms.CharField(
+        label="Plan (needed to sign)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    assessment.needed_to_sign = True  # type: ignore[attr-defined]
+    plan.needed_to_sign = True  # type: ignore[attr-defined]
 
 
 class AddendumForm(forms.Form):

@@ -40,17 +40,25 @@ class OdiForm(forms.Form):
 
 
 class PsfsForm(forms.Form):
-    """Three to five activities that are hard because of the problem, each rated 0-10."""
+    """Three to five activities that are hard because of the problem, each rated 0-10.
+
+    With a `baseline` (the activities of the first PSFS), a follow-up re-rates exactly those:
+    the names are prefilled and read-only, one row each (the service refuses any other list).
+    """
 
     ROWS = outcomes_scoring.PSFS_MAX_ACTIVITIES
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, baseline: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.baseline = baseline
+        self.ROWS = len(baseline) if baseline else PsfsForm.ROWS
         for i in range(self.ROWS):
-            required = i < outcomes_scoring.PSFS_MIN_ACTIVITIES
-            self.fields[f"activity_{i}"] = forms.CharField(
-                label=f"Activity {i + 1}", max_length=120, required=required
-            )
+            required = baseline is not None or i < outcomes_scoring.PSFS_MIN_ACTIVITIES
+            field = forms.CharField(label=f"Activity {i + 1}", max_length=120, required=required)
+            if baseline:
+                field.initial = baseline[i]
+                field.widget.attrs["readonly"] = "readonly"
+            self.fields[f"activity_{i}"] = field
             self.fields[f"rating_{i}"] = forms.TypedChoiceField(
                 label=f"How well can you do activity {i + 1}? (0 = not at all, 10 = as before)",
                 choices=[("", "Choose"), *[(n, str(n)) for n in range(11)]],

@@ -2,7 +2,14 @@ from typing import Any, cast
 
 from django import forms
 
-from programs.models import MAX_HOLD_SECONDS, MAX_REPS, MAX_SETS, reps_xor_hold_error
+from programs.models import (
+    HOLD_TOO_LONG,
+    HOLD_WARN_SECONDS,
+    MAX_HOLD_SECONDS,
+    MAX_REPS,
+    MAX_SETS,
+    reps_xor_hold_error,
+)
 from programs.services.plans import ItemSpec
 
 
@@ -12,8 +19,28 @@ class PlanItemForm(forms.Form):
     sets = forms.IntegerField(label="Sets", min_value=1, max_value=MAX_SETS)
     reps = forms.IntegerField(label="Reps", required=False, min_value=1, max_value=MAX_REPS)
     hold_seconds = forms.IntegerField(
-        label="Hold (seconds)", required=False, min_value=1, max_value=MAX_HOLD_SECONDS
+        label="Hold (seconds)",
+        required=False,
+        min_value=1,
+        max_value=MAX_HOLD_SECONDS,
+        error_messages={"max_value": HOLD_TOO_LONG},
+        help_text=f"Up to {MAX_HOLD_SECONDS} s; over {HOLD_WARN_SECONDS} s is unusual.",
     )
+
+    def hold_warning(self) -> str:
+        """A warning (not an error) for a hold over HOLD_WARN_SECONDS, shown in the editor."""
+        raw = self["hold_seconds"].value()
+        try:
+            seconds = int(raw) if raw not in (None, "") else 0
+        except (TypeError, ValueError):
+            return ""
+        if HOLD_WARN_SECONDS < seconds <= MAX_HOLD_SECONDS:
+            return (
+                f"A {seconds} s hold is longer than usual (most holds are {HOLD_WARN_SECONDS} s "
+                "or less). Check the number, or split it into sets."
+            )
+        return ""
+
     per_side = forms.BooleanField(label="Each side", required=False)
     sessions_per_week = forms.IntegerField(label="Times a week", min_value=1, max_value=7)
     note = forms.CharField(label="Note to the patient", required=False, max_length=500)

@@ -11,6 +11,8 @@ from programs.models.library import (
 from programs.models.notes import ProgressNote, ProgressNoteVersion
 from programs.models.outcomes import OutcomeResponse
 from programs.models.plans import (
+    HOLD_TOO_LONG,
+    HOLD_WARN_SECONDS,
     MAX_HOLD_SECONDS,
     MAX_REPS,
     MAX_SETS,
@@ -34,6 +36,8 @@ from programs.models.sessions import Completion, Difficulty, ExerciseSession
 
 __all__ = [
     "ALL_WEEKDAYS",
+    "HOLD_TOO_LONG",
+    "HOLD_WARN_SECONDS",
     "MAX_HOLD_SECONDS",
     "MAX_REPS",
     "MAX_SETS",

@@ -14,6 +14,9 @@ class Alert(models.Model):
         INACTIVE = "inactive", "No activity"
         RED_FLAG = "red_flag", "Red flag"
         TOO_HARD = "too_hard", "Exercises too hard"
+        PAIN_HIGH = "pain_high", "High pain"
+        NRS_WORSE = "nrs_worse", "Pain check-in worse"
+        ODI_WORSE = "odi_worse", "Oswestry (ODI) worse"
 
     class Severity(models.TextChoices):
         URGENT = "urgent", "Urgent"
@@ -34,7 +37,9 @@ class Alert(models.Model):
     severity = models.CharField(max_length=8, choices=Severity.choices)
     opened_at = models.DateTimeField(default=timezone.now)
     details = models.JSONField(
-        default=dict, blank=True, help_text="Numbers behind the rule, never free text."
+        default=dict,
+        blank=True,
+        help_text="The rule, its threshold and the numbers it read (inputs); never free text.",
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(

@@ -12,7 +12,13 @@ MAX_SETS = 10
 MAX_REPS = 50
 
 
-MAX_HOLD_SECONDS = 600  # ten minutes: anything longer is a typo, not a stretch
+# Two minutes: a static stretch is held 15-60 s (ACSM); longer is split into sets. The editor
+# warns above HOLD_WARN_SECONDS and refuses above MAX_HOLD_SECONDS (docs/api.md).
+MAX_HOLD_SECONDS = 120
+HOLD_WARN_SECONDS = 60
+HOLD_TOO_LONG = (
+    f"A hold can be at most {MAX_HOLD_SECONDS} seconds; for a longer stretch, add sets instead."
+)
 
 
 REPS_XOR_HOLD_MESSAGE = "Give either reps or a hold time, not both."

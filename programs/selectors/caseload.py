@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
+    DecimalField,
     Exists,
     F,
     IntegerField,
@@ -25,6 +26,7 @@ from django.utils import timezone
 from accounts.models import CareTeamLink, User
 from accounts.selectors import patient_list_for_user
 from programs.models import Alert, OutcomeResponse, PatientSummary
+from programs.selectors.alerts import alert_severity_rank
 
 CASELOAD_PAGE_SIZE = 25
 
@@ -43,8 +45,8 @@ CASELOAD_FILTERS = {
 CASELOAD_SORTS: dict[str, tuple[str, list[str | OrderBy]]] = {
     "name": ("Name", ["last_name", "first_name", "id"]),
     "alerts": (
-        "Open alerts, most first",
-        [F("open_alerts").desc(), "last_name", "first_name", "id"],
+        "Open alerts, urgent and most first",
+        [F("urgent_alerts").desc(), F("open_alerts").desc(), "last_name", "first_name", "id"],
     ),
     "last_activity": (
         "Last activity, oldest first",
@@ -88,8 +90,10 @@ class Caseload:
     sort: str
 
 
-def _open_alert_count() -> Coalesce:
+def _open_alert_count(*, urgent_only: bool = False) -> Coalesce:
     open_alerts = Alert.objects.filter(patient=OuterRef("pk"), acknowledged_at__isnull=True)
+    if urgent_only:
+        open_alerts = open_alerts.filter(severity=Alert.Severity.URGENT)
     return Coalesce(
         Subquery(
             open_alerts.order_by().values("patient").annotate(n=Count("id")).values("n"),
@@ -131,7 +135,9 @@ def _caseload_ids(*, user: User, q: str, show: str, sort: str) -> QuerySet:
             )
         )
     if sort == "alerts":
-        patients = patients.annotate(open_alerts=_open_alert_count())
+        patients = patients.annotate(
+            open_alerts=_open_alert_count(), urgent_alerts=_open_alert_count(urgent_only=True)
+        )
     return patients.order_by(*CASELOAD_SORTS[sort][1]).values_list("pk", flat=True)
 
 
@@ -160,13 +166,16 @@ def caseload_for_user(
             .select_related("patient_profile", "care_summary")
             .annotate(
                 open_alerts=_open_alert_count(),
-                latest_odi=Subquery(latest_odi.values("score")[:1]),
+                latest_odi=Subquery(
+                    latest_odi.values("score")[:1],
+                    output_field=DecimalField(max_digits=5, decimal_places=1),
+                ),
             )
         }
         patients = [by_id[pk] for pk in ids]
         for alert in Alert.objects.filter(
             patient_id__in=ids, acknowledged_at__isnull=True
-        ).order_by("severity", "-opened_at"):
+        ).order_by(alert_severity_rank(), "-opened_at"):
             alerts[alert.patient_id].append(alert)
     rows = [
         CaseloadRow(p, alerts[p.pk], p.latest_odi)  # type: ignore[attr-defined]  # an annotation

@@ -31,6 +31,20 @@ def outcomes_due_for(*, patient: User) -> list[outcomes_scoring.Due]:
     return outcomes_scoring.measures_due(today=today, last_answered=last)
 
 
+def psfs_baseline_activities(*, patient: User) -> list[str] | None:
+    """The activities of the patient's first PSFS, which every follow-up re-rates; None
+    before the first one."""
+    first = (
+        OutcomeResponse.objects.filter(patient=patient, measure=OutcomeResponse.Measure.PSFS)
+        .order_by("answered_at", "pk")
+        .values_list("answers", flat=True)
+        .first()
+    )
+    if first is None:
+        return None
+    return [str(a["activity"]) for a in first.get("activities", [])]
+
+
 @dataclass
 class OutcomeOverview:
     due: list[outcomes_scoring.Due]
@@ -48,5 +62,5 @@ def outcome_overview(*, user: User, patient_id: int) -> OutcomeOverview:
         history=history,
         pain_chart=outcome_chart(measure="nrs", responses=history["nrs"]),
         odi_chart=outcome_chart(measure="odi", responses=history["odi"]),
-        psfs_chart=outcome_chart(measure="psfs", responses=history["psfs"], lower_is_better=False),
+        psfs_chart=outcome_chart(measure="psfs", responses=history["psfs"]),
     )

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Prefetch
 
 from accounts.models import User
 from programs import sessions_schedule
@@ -82,46 +82,149 @@ def _version_in_effect(versions: list[PlanVersion], at: date, zone: str) -> Plan
     return chosen or (min(versions, key=lambda v: v.number) if versions else None)
 
 
+@dataclass(frozen=True)
+class Variants:
+    """An exercise and its easier and harder variants (the links a swap follows)."""
+
+    exercise_id: int
+    regression_id: int | None
+    progression_id: int | None
+
+    def is_variant_of(self, other: "Variants") -> bool:
+        return other.exercise_id in (self.regression_id, self.progression_id) or (
+            self.exercise_id in (other.regression_id, other.progression_id)
+        )
+
+
+def credited_exercise(done: Variants, items: list[Variants]) -> int | None:
+    """The plan item a completion counts for: its own exercise when that is in the plan, else
+    the easier or harder variant that replaced it (a swap keeps what was already done)."""
+    if any(i.exercise_id == done.exercise_id for i in items):
+        return done.exercise_id
+    for item in items:
+        if done.is_variant_of(item):
+            return item.exercise_id
+    return None
+
+
+def item_variants(items: list[PlanItem]) -> list[Variants]:
+    return [
+        Variants(i.exercise_id, i.exercise.regression_id, i.exercise.progression_id) for i in items
+    ]
+
+
+def _chunks(start: date, end: date) -> list[tuple[date, date]]:
+    """[start, end] cut at Mondays: adherence is counted week by week (a catch-up day counts
+    within its week), so a period is the sum of its week pieces."""
+    out = []
+    day = start
+    while day <= end:
+        piece_end = min(sessions_schedule.week_start(day) + timedelta(days=6), end)
+        out.append((day, piece_end))
+        day = piece_end + timedelta(days=1)
+    return out
+
+
+def _adherence(
+    *, patient: User, plan: Plan | None, pieces: list[tuple[date, date]]
+) -> list[tuple[int, int]]:
+    """(completed, prescribed) for each piece (each within one Monday-Sunday week)."""
+    if plan is None or not pieces:
+        return [(0, 0) for _ in pieces]
+    zone = patient.patient_profile.time_zone
+    versions = list(
+        plan.versions.prefetch_related(
+            Prefetch("items", queryset=PlanItem.objects.select_related("exercise"))
+        ).order_by("number")
+    )
+    plan_start = plan.created_at.astimezone(zoneinfo.ZoneInfo(zone)).date()
+    done = list(
+        Completion.objects.filter(
+            session__patient=patient,
+            session__local_date__gte=pieces[0][0],
+            session__local_date__lte=pieces[-1][1],
+        )
+        .values_list(
+            "exercise_id",
+            "exercise__regression_id",
+            "exercise__progression_id",
+            "session__local_date",
+        )
+        .distinct()
+    )
+    out = []
+    for start, end in pieces:
+        version = _version_in_effect(versions, end, zone)
+        if version is None or end < plan_start:
+            out.append((0, 0))
+            continue
+        items = list(version.items.all())
+        variants = item_variants(items)
+        prescribed = _prescribed(items, start, end, plan_start)
+        days: dict[int, set[date]] = defaultdict(set)
+        for exercise_id, regression_id, progression_id, day in done:
+            if start <= day <= end:
+                credited = credited_exercise(
+                    Variants(exercise_id, regression_id, progression_id), variants
+                )
+                if credited is not None:
+                    days[credited].add(day)
+        completed = sum(min(len(d), prescribed.get(ex, 0)) for ex, d in days.items())
+        out.append((completed, sum(prescribed.values())))
+    return out
+
+
+@dataclass
+class Adherence:
+    start: date
+    end: date
+    completed: int
+    prescribed: int
+
+    @property
+    def percent(self) -> int | None:
+        if not self.prescribed:
+            return None
+        return round(100 * self.completed / self.prescribed)
+
+
+def adherence_for_period(
+    *, patient: User, start: date, end: date, plan: Plan | None = None
+) -> Adherence:
+    """THE adherence definition: completed / prescribed exercise sessions from `start` to `end`
+    (the patient's local days, inclusive). Today, Progress, the caseload, the alerts' summary
+    and the SOAP note all read it (or adherence_weeks, which is this per week), so they agree.
+
+    A prescribed session is one scheduled exercise-day of the plan version in effect that
+    week, from the plan's start; extra days beyond the prescription do not count twice; a
+    completion of an exercise later swapped for its easier or harder variant counts for it.
+    """
+    plan = plan or plan_active_for_patient(patient=patient)
+    figures = _adherence(patient=patient, plan=plan, pieces=_chunks(start, end))
+    return Adherence(
+        start=start,
+        end=end,
+        completed=sum(c for c, _ in figures),
+        prescribed=sum(p for _, p in figures),
+    )
+
+
 def adherence_weeks(
     *, patient: User, today: date, weeks: int, plan: Plan | None = None
 ) -> list[WeekAdherence]:
-    """Completed / prescribed for the current week (so far) and the `weeks - 1` before it.
-
-    A prescribed session is one scheduled exercise-day; extra days beyond the prescription
-    do not count twice. Weeks before the plan started prescribe nothing.
-    """
+    """adherence_for_period for the current week (so far) and the `weeks - 1` before it."""
     plan = plan or plan_active_for_patient(patient=patient)
     monday = sessions_schedule.week_start(today)
     first = monday - timedelta(weeks=weeks - 1)
-    if plan is None:
-        return [WeekAdherence(first + timedelta(weeks=i), 0, 0) for i in range(weeks)]
-    zone = patient.patient_profile.time_zone
-    versions = list(plan.versions.prefetch_related("items").order_by("number"))
-    plan_start = plan.created_at.astimezone(zoneinfo.ZoneInfo(zone)).date()
-    done = (
-        Completion.objects.filter(
-            session__patient=patient, session__local_date__gte=first, session__local_date__lte=today
-        )
-        .values_list("exercise_id", "session__local_date")
-        .distinct()
-    )
-    done_by_week: dict[date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for exercise_id, day in done:
-        done_by_week[sessions_schedule.week_start(day)][exercise_id] += 1
-    out = []
-    for i in range(weeks):
-        start = first + timedelta(weeks=i)
-        end = min(start + timedelta(days=6), today)
-        version = _version_in_effect(versions, end, zone)
-        if version is None or end < plan_start:
-            out.append(WeekAdherence(start, 0, 0))
-            continue
-        prescribed = _prescribed(list(version.items.all()), start, end, plan_start)
-        completed = sum(
-            min(count, prescribed.get(ex, 0)) for ex, count in done_by_week[start].items()
-        )
-        out.append(WeekAdherence(start, completed, sum(prescribed.values())))
-    return out
+    pieces = [
+        (first + timedelta(weeks=i), min(first + timedelta(weeks=i, days=6), today))
+        for i in range(weeks)
+    ]
+    figures = _adherence(patient=patient, plan=plan, pieces=pieces)
+    return [
+        WeekAdherence(start, completed, prescribed)
+        for (start, _), (completed, prescribed) in zip(pieces, figures, strict=True)
+    ]
 
 
 def streak_days(*, patient: User, today: date, plan: Plan | None = None) -> int:

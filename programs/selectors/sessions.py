@@ -18,6 +18,7 @@ from programs.models import (
     dosage_text,
 )
 from programs.selectors.plans import plan_active_for_patient, plan_items
+from programs.selectors.progress import Variants, credited_exercise, item_variants
 
 
 @dataclass
@@ -72,17 +73,27 @@ def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
             session__local_date__gte=monday,
             session__local_date__lte=local,
         )
-        .select_related("session")
+        .select_related("session", "exercise")
         .order_by("completed_at")
     )
+    variants = item_variants(items)
     done_days: dict[int, set[date]] = defaultdict(set)
     today_done: dict[int, Completion] = {}
     session = None
     for c in week_completions:
-        done_days[c.exercise_id].add(c.session.local_date)
+        # a completion counts for the item that replaced its exercise in a swap
+        credited = credited_exercise(
+            Variants(c.exercise_id, c.exercise.regression_id, c.exercise.progression_id), variants
+        )
         if c.session.local_date == local:
-            today_done[c.exercise_id] = c
             session = c.session
+        if credited is None:
+            continue
+        done_days[credited].add(c.session.local_date)
+        if c.session.local_date == local and (
+            credited not in today_done or c.exercise_id == credited
+        ):
+            today_done[credited] = c
     since = sessions_schedule.plan_start_day(plan.created_at, patient.patient_profile.time_zone)
     rows = []
     for item in items:
@@ -118,6 +129,8 @@ ITEM_FIELDS = (
     "exercise__safety_cues",
     "exercise__illustration",
     "exercise__illustration_alt",
+    "exercise__regression_id",
+    "exercise__progression_id",
     "sets",
     "reps",
     "hold_seconds",
@@ -153,15 +166,36 @@ def today_plan_rows(*, patient: User, now: datetime | None = None) -> dict[str, 
         session__patient=patient,
         session__local_date__gte=sessions_schedule.week_start(local),
         session__local_date__lte=local,
-    ).values("exercise_id", "session__local_date", "session__finished_at", "pain", "difficulty")
+    ).values(
+        "exercise_id",
+        "exercise__regression_id",
+        "exercise__progression_id",
+        "session__local_date",
+        "session__finished_at",
+        "pain",
+        "difficulty",
+    )
+    variants = [
+        Variants(r["exercise_id"], r["exercise__regression_id"], r["exercise__progression_id"])
+        for r in rows
+    ]
     done_days: dict[int, set[date]] = defaultdict(set)
     today_done: dict[int, dict[str, Any]] = {}
     finished = False
     for c in completions:
-        done_days[c["exercise_id"]].add(c["session__local_date"])
         if c["session__local_date"] == local:
-            today_done[c["exercise_id"]] = {"pain": c["pain"], "difficulty": c["difficulty"]}
             finished = c["session__finished_at"] is not None
+        credited = credited_exercise(
+            Variants(c["exercise_id"], c["exercise__regression_id"], c["exercise__progression_id"]),
+            variants,
+        )
+        if credited is None:
+            continue
+        done_days[credited].add(c["session__local_date"])
+        if c["session__local_date"] == local and (
+            credited not in today_done or c["exercise_id"] == credited
+        ):
+            today_done[credited] = {"pain": c["pain"], "difficulty": c["difficulty"]}
     since = sessions_schedule.plan_start_day(rows[0]["version__plan__created_at"], zone)
     items = []
     for row in rows:

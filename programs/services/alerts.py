@@ -1,9 +1,15 @@
 """Caseload summaries and alerts: computed in batches by Celery, and again when data arrives.
 
-The rules (docs/outcomes.md repeats them for PTs):
-- pain_up: mean exercise pain over the patient's last 7 local days is at least 2 points above
-  their baseline, the mean over their first 7 days of activity. Only once the two windows do
-  not overlap (14 days or more since the first activity).
+The rules (docs/outcomes.md repeats them for PTs, with their sources):
+- pain_high (urgent): exercise pain of 7 or more at least twice in the last 7 local days, or a
+  pain check-in (NRS) of 8 or more in the last 7 days. An absolute threshold: it fires whatever
+  the baseline (a baseline of 9 leaves no room for a 2-point rise).
+- pain_up: mean exercise pain over the last 7 local days is at least 2 points above the
+  baseline: the intake's pain score, or (without an intake) the mean of the first 7 days of
+  activity. No waiting period: it can fire from the first week.
+- nrs_worse / odi_worse: the latest pain check-in (NRS) or ODI is worse than the baseline (NRS:
+  the intake's pain score, else the first check-in; ODI: the first one) by at least the MCID
+  (points or 30 % of the baseline, outcomes_scoring.MCIDS).
 - inactive: an active plan and no completed exercise for 7 days or more (counting from the
   plan's start when there has never been any).
 - too_hard: in the last 7 days, at least 4 completions and more than half marked "too hard".
@@ -14,8 +20,10 @@ Every alert has an owner: the patient's primary PT, else the staff care-coordina
 ALERT_ESCALATION_HOURS is escalated to staff (alerts_escalate, a beat task). When a PT is
 assigned later, the open alerts move to them and they are told (alerts_reassign_owner).
 
-One open alert per patient and kind (a database constraint). An open alert stays until a PT
-acknowledges it with a note. After an acknowledgement, the same rule does not open a new alert
+
+Every alert stores its rule, the inputs it read and the threshold (`details`), and the PT sees
+them. One open alert per patient and kind (a database constraint). An open alert stays until a
+PT acknowledges it with a note. After an acknowledgement, the same rule does not open a new alert
 for that patient for REOPEN_AFTER, so that a PT who has acted is not asked again every sweep.
 """
 
@@ -43,7 +51,16 @@ from django.db.models import (
 from django.utils import timezone
 
 from accounts.models import CareTeamLink, User
-from programs.models import Alert, Completion, ExerciseSession, PatientSummary, Plan
+from programs import outcomes_scoring
+from programs.models import (
+    Alert,
+    Completion,
+    ExerciseSession,
+    Intake,
+    OutcomeResponse,
+    PatientSummary,
+    Plan,
+)
 from programs.selectors.progress import adherence_weeks
 from programs.sessions_schedule import local_today
 from therapy.celery import task_send
@@ -54,6 +71,9 @@ WINDOW_DAYS = 7
 PAIN_UP_POINTS = Decimal(2)
 INACTIVE_DAYS = 7
 TOO_HARD_MIN_COMPLETIONS = 4
+HIGH_EXERCISE_PAIN = 7  # pain during an exercise, 0-10
+HIGH_EXERCISE_PAIN_TIMES = 2  # ... at least this often in WINDOW_DAYS
+HIGH_CHECK_IN_PAIN = 8  # a weekly pain check-in (NRS), 0-10
 REOPEN_AFTER = timedelta(days=7)
 ACK_NOTE_MAX = 500
 
@@ -213,15 +233,25 @@ class _Window:
     count: int = 0
     pain_sum: int = 0
     too_hard: int = 0
+    high_pain: int = 0
 
-    def add(self, count: int, pain_sum: int, too_hard: int) -> None:
+    def add(self, count: int, pain_sum: int, too_hard: int, high_pain: int = 0) -> None:
         self.count += count
         self.pain_sum += pain_sum
         self.too_hard += too_hard
+        self.high_pain += high_pain
 
     @property
     def mean_pain(self) -> Decimal | None:
         return _one_decimal(self.pain_sum / self.count) if self.count else None
+
+
+@dataclass(frozen=True)
+class Score:
+    """One outcome answer the rules read."""
+
+    value: Decimal
+    on: date | None  # None for the intake's pain score (it comes before any answer)
 
 
 @dataclass
@@ -232,6 +262,13 @@ class RuleFacts:
     recent_completions: int
     recent_too_hard: int
     plan_started_on: date | None
+    recent_high_pain: int = 0
+    baseline_source: str = "first week"  # of summary.baseline_pain: "intake" or "first week"
+    intake_pain: int | None = None
+    nrs_first: Score | None = None
+    nrs_latest: Score | None = None
+    odi_first: Score | None = None
+    odi_latest: Score | None = None
 
 
 def patient_summaries_refresh(
@@ -267,6 +304,7 @@ def patient_summaries_refresh(
             n=Count("id"),
             pain_sum=Sum("pain"),
             too_hard=Count("id", filter=Q(difficulty=Completion.Feel.TOO_HARD)),
+            high_pain=Count("id", filter=Q(pain__gte=HIGH_EXERCISE_PAIN)),
         )
     )
     recent: dict[int, _Window] = defaultdict(_Window)
@@ -276,7 +314,7 @@ def patient_summaries_refresh(
         pid, day = r["session__patient_id"], r["session__local_date"]
         age = (todays[pid] - day).days
         if 0 <= age < WINDOW_DAYS:
-            recent[pid].add(r["n"], r["pain_sum"], r["too_hard"])
+            recent[pid].add(r["n"], r["pain_sum"], r["too_hard"], r["high_pain"])
         elif WINDOW_DAYS <= age < 2 * WINDOW_DAYS:
             previous[pid].add(r["n"], r["pain_sum"], r["too_hard"])
         if pid not in latest_day or day > latest_day[pid][0]:
@@ -305,6 +343,14 @@ def patient_summaries_refresh(
         p.patient_id: p
         for p in Plan.objects.filter(patient_id__in=patients, status=Plan.Status.ACTIVE)
     }
+    # The intake's pain score is the baseline when there is one (the first intake).
+    intake_pain = dict(
+        Intake.objects.filter(patient_id__in=patients)
+        .order_by("patient_id", "submitted_at", "pk")
+        .distinct("patient_id")
+        .values_list("patient_id", "pain_now")
+    )
+    firsts, latests = _outcome_ends(list(patients))
 
     rows = []
     for pid, patient in patients.items():
@@ -322,7 +368,11 @@ def patient_summaries_refresh(
                 week_completed=week.completed,
                 week_prescribed=week.prescribed,
                 adherence_week_percent=week.percent,
-                baseline_pain=_one_decimal(baselines.get(pid)),
+                baseline_pain=(
+                    Decimal(intake_pain[pid])
+                    if pid in intake_pain
+                    else _one_decimal(baselines.get(pid))
+                ),
                 recent_pain=recent[pid].mean_pain,
                 previous_pain=previous[pid].mean_pain,
                 latest_pain=round(latest[2] / latest[1]) if latest else None,
@@ -344,35 +394,148 @@ def patient_summaries_refresh(
                 if (plan := plans.get(row.patient_id))
                 else None
             ),
+            recent_high_pain=recent[row.patient_id].high_pain,
+            baseline_source="intake" if row.patient_id in intake_pain else "first week",
+            intake_pain=intake_pain.get(row.patient_id),
+            nrs_first=firsts.get((row.patient_id, OutcomeResponse.Measure.NRS)),
+            nrs_latest=latests.get((row.patient_id, OutcomeResponse.Measure.NRS)),
+            odi_first=firsts.get((row.patient_id, OutcomeResponse.Measure.ODI)),
+            odi_latest=latests.get((row.patient_id, OutcomeResponse.Measure.ODI)),
         )
         for row in rows
     }
 
 
-def _rules(facts: RuleFacts) -> list[tuple[str, dict[str, object]]]:
-    """Which routine alerts this patient's figures call for."""
+def _outcome_ends(
+    patient_ids: list[int],
+) -> tuple[dict[tuple[int, str], Score], dict[tuple[int, str], Score]]:
+    """The first and the latest pain check-in and ODI of each patient: two queries."""
+    measures = [OutcomeResponse.Measure.NRS, OutcomeResponse.Measure.ODI]
+    rows = OutcomeResponse.objects.filter(patient_id__in=patient_ids, measure__in=measures)
+    out: list[dict[tuple[int, str], Score]] = []
+    for order in ("answered_at", "-answered_at"):
+        out.append(
+            {
+                (pid, measure): Score(score, day)
+                for pid, measure, score, day in rows.order_by("patient_id", "measure", order)
+                .distinct("patient_id", "measure")
+                .values_list("patient_id", "measure", "score", "local_date")
+            }
+        )
+    return out[0], out[1]
+
+
+def _explained(rule: str, threshold: str, inputs: dict[str, object]) -> dict[str, object]:
+    """What every alert stores for the PT: the rule, the threshold and the inputs it read
+    (numbers and dates only, never the patient's own words). The inputs are repeated at the
+    top level for older readers of `details`."""
+    return {"rule": rule, "threshold": threshold, "inputs": inputs, **inputs}
+
+
+def _rule_pain_high(facts: RuleFacts) -> dict[str, object] | None:
+    today = facts.summary.local_date
+    latest = facts.nrs_latest
+    # the weekly check-in, when it was answered in the last 7 days
+    recent = latest if latest and latest.on and (today - latest.on).days < WINDOW_DAYS else None
+    high_check_in = recent is not None and recent.value >= HIGH_CHECK_IN_PAIN
+    if facts.recent_high_pain < HIGH_EXERCISE_PAIN_TIMES and not high_check_in:
+        return None
+    return _explained(
+        "High pain: exercise pain of 7 or more at least twice in 7 days, "
+        "or a weekly pain check-in of 8 or more.",
+        f"exercise pain >= {HIGH_EXERCISE_PAIN}/10 at least {HIGH_EXERCISE_PAIN_TIMES} times "
+        f"in {WINDOW_DAYS} days; check-in >= {HIGH_CHECK_IN_PAIN}/10",
+        {
+            "high_pain_exercises": facts.recent_high_pain,
+            "check_in_pain": f"{recent.value:.0f}" if recent else None,
+            "check_in_on": recent.on.isoformat() if recent and recent.on else None,
+            "window_days": WINDOW_DAYS,
+        },
+    )
+
+
+def _rule_pain_up(facts: RuleFacts) -> dict[str, object] | None:
+    summary = facts.summary
+    if summary.baseline_pain is None or summary.recent_pain is None:
+        return None
+    change = summary.recent_pain - summary.baseline_pain
+    if change < PAIN_UP_POINTS:
+        return None
+    source = (
+        "the intake's pain score"
+        if facts.baseline_source == "intake"
+        else "the mean of the first 7 days of exercise"
+    )
+    return _explained(
+        f"Exercise pain up: the mean over the last {WINDOW_DAYS} days is at least "
+        f"{PAIN_UP_POINTS} points above the baseline ({source}).",
+        f"+{PAIN_UP_POINTS} points",
+        {
+            "baseline_pain": str(summary.baseline_pain),
+            "baseline_source": facts.baseline_source,
+            "recent_pain": str(summary.recent_pain),
+            "change": str(change),
+            "window_days": WINDOW_DAYS,
+        },
+    )
+
+
+def _rule_worse(
+    *, measure: str, label: str, baseline: Score | None, latest: Score | None, source: str
+) -> dict[str, object] | None:
+    if baseline is None or latest is None:
+        return None
+    change = latest.value - baseline.value
+    mcid = outcomes_scoring.MCIDS[measure]
+    if change == 0 or outcomes_scoring.is_better(measure, change):
+        return None
+    if not mcid.is_met(baseline=baseline.value, change=change):
+        return None
+    shown = (lambda v: f"{v:.0f}") if measure == "nrs" else str  # the NRS is whole points
+    return _explained(
+        f"{label} worse: the latest answer is worse than the baseline ({source}) by at least "
+        f"the minimal clinically important difference.",
+        f"{mcid} of the baseline ({mcid.threshold(baseline.value)} points here)",
+        {
+            "baseline": shown(baseline.value),
+            "baseline_on": baseline.on.isoformat() if baseline.on else None,
+            "latest": shown(latest.value),
+            "latest_on": latest.on.isoformat() if latest.on else None,
+            "change": shown(change),
+        },
+    )
+
+
+def _rules(facts: RuleFacts) -> list[tuple[str, str, dict[str, object]]]:
+    """Which alerts this patient's figures call for: (kind, severity, details)."""
     summary = facts.summary
     today = summary.local_date
-    found: list[tuple[str, dict[str, object]]] = []
-    first = summary.first_activity_on
-    if (
-        first is not None
-        and summary.baseline_pain is not None
-        and summary.recent_pain is not None
-        and (today - first).days >= 2 * WINDOW_DAYS - 1
-        and summary.recent_pain - summary.baseline_pain >= PAIN_UP_POINTS
+    found: list[tuple[str, str, dict[str, object]]] = []
+    if details := _rule_pain_high(facts):
+        found.append((Alert.Kind.PAIN_HIGH, Alert.Severity.URGENT, details))
+    if details := _rule_pain_up(facts):
+        found.append((Alert.Kind.PAIN_UP, Alert.Severity.ROUTINE, details))
+    nrs_baseline: Score | None
+    if facts.intake_pain is not None:
+        nrs_baseline, nrs_source = Score(Decimal(facts.intake_pain), None), "the intake's pain"
+    else:
+        nrs_baseline, nrs_source = facts.nrs_first, "the first check-in"
+    if details := _rule_worse(
+        measure="nrs",
+        label="Pain check-in",
+        baseline=nrs_baseline,
+        latest=facts.nrs_latest,
+        source=nrs_source,
     ):
-        found.append(
-            (
-                Alert.Kind.PAIN_UP,
-                {
-                    "baseline_pain": str(summary.baseline_pain),
-                    "recent_pain": str(summary.recent_pain),
-                    "change": str(summary.recent_pain - summary.baseline_pain),
-                    "window_days": WINDOW_DAYS,
-                },
-            )
-        )
+        found.append((Alert.Kind.NRS_WORSE, Alert.Severity.ROUTINE, details))
+    if details := _rule_worse(
+        measure="odi",
+        label="Oswestry Disability Index",
+        baseline=facts.odi_first,
+        latest=facts.odi_latest,
+        source="the first ODI",
+    ):
+        found.append((Alert.Kind.ODI_WORSE, Alert.Severity.ROUTINE, details))
     started = facts.plan_started_on
     if started is not None:
         since = summary.last_activity_on or started
@@ -381,14 +544,20 @@ def _rules(facts: RuleFacts) -> list[tuple[str, dict[str, object]]]:
             found.append(
                 (
                     Alert.Kind.INACTIVE,
-                    {
-                        "days_without_activity": idle,
-                        "last_activity_on": (
-                            summary.last_activity_on.isoformat()
-                            if summary.last_activity_on
-                            else None
-                        ),
-                    },
+                    Alert.Severity.ROUTINE,
+                    _explained(
+                        f"No activity: an active plan and no exercise recorded for "
+                        f"{INACTIVE_DAYS} days or more.",
+                        f"{INACTIVE_DAYS} days",
+                        {
+                            "days_without_activity": idle,
+                            "last_activity_on": (
+                                summary.last_activity_on.isoformat()
+                                if summary.last_activity_on
+                                else None
+                            ),
+                        },
+                    ),
                 )
             )
     n, hard = facts.recent_completions, facts.recent_too_hard
@@ -396,7 +565,13 @@ def _rules(facts: RuleFacts) -> list[tuple[str, dict[str, object]]]:
         found.append(
             (
                 Alert.Kind.TOO_HARD,
-                {"too_hard": hard, "completions": n, "window_days": WINDOW_DAYS},
+                Alert.Severity.ROUTINE,
+                _explained(
+                    f"Exercises too hard: at least {TOO_HARD_MIN_COMPLETIONS} exercises in "
+                    f"{WINDOW_DAYS} days and more than half marked too hard.",
+                    f"more than half of at least {TOO_HARD_MIN_COMPLETIONS}",
+                    {"too_hard": hard, "completions": n, "window_days": WINDOW_DAYS},
+                ),
             )
         )
     return found
@@ -419,11 +594,11 @@ def alerts_evaluate(*, patient_ids: list[int], now: datetime | None = None) -> l
     )
     opened = []
     for pid, facts in summaries.items():
-        for kind, details in _rules(facts):
+        for kind, severity, details in _rules(facts):
             if (pid, kind) in already_open or (pid, kind) in recently_acknowledged:
                 continue
             alert, created = alert_raise(
-                patient_id=pid, kind=kind, severity=Alert.Severity.ROUTINE, details=details
+                patient_id=pid, kind=kind, severity=severity, details=details
             )
             if created:
                 opened.append(alert)

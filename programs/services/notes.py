@@ -19,7 +19,7 @@ from programs.models import (
     ProgressNote,
     ProgressNoteVersion,
 )
-from programs.selectors.progress import adherence_weeks
+from programs.selectors.progress import adherence_for_period
 from therapy.errors import ApplicationError
 from therapy.permissions import get_patient_record_or_404
 
@@ -52,12 +52,8 @@ def _save_version(note: ProgressNote, *, author: User) -> ProgressNoteVersion:
 def note_period_figures(*, patient: User, start: date, end: date) -> str:
     """The period's adherence, pain and outcome figures as plain lines for the Objective."""
 
-    weeks = (end - sessions_schedule.week_start(start)).days // 7 + 1
-    adherence = [
-        w for w in adherence_weeks(patient=patient, today=end, weeks=weeks) if w.week_start <= end
-    ]
-    prescribed = sum(w.prescribed for w in adherence)
-    completed = sum(w.completed for w in adherence)
+    adherence = adherence_for_period(patient=patient, start=start, end=end)
+    prescribed, completed = adherence.prescribed, adherence.completed
     days = ExerciseSession.objects.filter(
         patient=patient, local_date__range=(start, end), completions__isnull=False
     ).aggregate(days=Count("local_date", distinct=True))["days"]
@@ -165,18 +161,37 @@ def note_update_draft(*, user: User, note_id: int, **fields: str) -> ProgressNot
     return note
 
 
+SIGN_REQUIRED = ("assessment", "plan")
+
+
 @transaction.atomic
-def note_sign(*, user: User, note_id: int, **fields: str) -> ProgressNote:
-    """Sign a draft, saving `fields` first when given: both happen or neither."""
-    if fields:
-        note_update_draft(user=user, note_id=note_id, **fields)
+def note_sign(*, user: User, note_id: int, confirm: bool = False, **fields: str) -> ProgressNote:
+    """Sign a draft, saving `fields` first when given: both happen or neither.
+
+    Signing needs a non-empty Assessment and Plan, and `confirm=True` (the PT confirmed that
+    signing locks the note); otherwise ApplicationError (400) and nothing is saved.
+    """
     note = _note_for_update(user=user, note_id=note_id)
     if note.is_signed:
         raise ApplicationError(
             "This note is already signed.", errors={"status": ["Already signed."]}
         )
-    if not any(getattr(note, f).strip() for f in SOAP_FIELDS):
-        raise ApplicationError("An empty note cannot be signed.", errors={"note": ["Empty."]})
+    fields = _clean_text(fields)
+    after = {f: (fields[f] if f in fields else getattr(note, f)) or "" for f in SOAP_FIELDS}
+    missing = {f: [f"Write the {f} before signing."] for f in SIGN_REQUIRED if not after[f].strip()}
+    if missing:
+        raise ApplicationError(
+            "A note is signed with its Assessment and Plan written. Nothing was saved.",
+            errors=missing,
+        )
+    if not confirm:
+        raise ApplicationError(
+            "Confirm the signature: a signed note is locked and the patient can read it.",
+            errors={"confirm": ["Confirm that you want to sign and lock this note."]},
+        )
+    if fields:
+        note_update_draft(user=user, note_id=note_id, **fields)
+        note.refresh_from_db()
     now = timezone.now()
     note.status = ProgressNote.Status.SIGNED
     note.signed_at = now

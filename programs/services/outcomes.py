@@ -9,7 +9,27 @@ from django.utils import timezone
 from accounts.models import User
 from programs import outcomes_scoring, sessions_schedule
 from programs.models import OutcomeResponse
+from programs.selectors.outcomes import psfs_baseline_activities
 from therapy.errors import ApplicationError
+
+
+def _psfs_check_same_activities(*, patient: User, activities: list[dict]) -> None:
+    """A follow-up PSFS re-rates the baseline's activities, in the same order (Stratford 1995):
+    the change in the mean means something only when the same activities are rated again."""
+    baseline = psfs_baseline_activities(patient=patient)
+    if baseline is None:
+        return
+    answered = [str(a.get("activity", "")) for a in activities]
+    if not outcomes_scoring.psfs_same_activities(baseline, answered):
+        raise ValidationError(
+            {
+                "activities": [
+                    "Rate the same activities as in your first answers, in the same order: "
+                    + "; ".join(baseline)
+                    + ". The PSFS compares how each one changes over time."
+                ]
+            }
+        )
 
 
 @transaction.atomic
@@ -19,6 +39,8 @@ def outcome_record(*, patient: User, measure: str, answers: dict) -> OutcomeResp
     Bad input raises ValidationError naming the fields; nothing is saved."""
     if not patient.is_patient:
         raise ApplicationError("Only patients answer outcome measures.")
+    # One answer at a time per patient: the PSFS baseline check reads what the last one saved.
+    User.objects.select_for_update().filter(pk=patient.pk).first()
     if not isinstance(answers, dict):
         raise ValidationError({"answers": ["Send the answers as an object."]})
     if measure == OutcomeResponse.Measure.NRS:
@@ -35,6 +57,7 @@ def outcome_record(*, patient: User, measure: str, answers: dict) -> OutcomeResp
         score = outcomes_scoring.psfs_score(activities)
         # psfs_score refused anything but a list of {activity, rating} objects.
         rows = cast(list[dict[str, Any]], activities)
+        _psfs_check_same_activities(patient=patient, activities=rows)
         stored = {
             "activities": [{"activity": a["activity"].strip(), "rating": a["rating"]} for a in rows]
         }

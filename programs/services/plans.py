@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from programs.intake_precautions import apply_precautions, precautions_for
 from programs.models import (
+    HOLD_TOO_LONG,
     MAX_HOLD_SECONDS,
     MAX_REPS,
     MAX_SETS,
@@ -44,7 +45,9 @@ class ItemSpec:
         if self.reps is not None and not 1 <= self.reps <= MAX_REPS:
             errors.append(f"Repetitions must be between 1 and {MAX_REPS}.")
         if self.hold_seconds is not None and not 1 <= self.hold_seconds <= MAX_HOLD_SECONDS:
-            errors.append(f"A hold must be between 1 and {MAX_HOLD_SECONDS} seconds.")
+            errors.append(
+                HOLD_TOO_LONG if self.hold_seconds > 0 else "A hold is at least 1 second."
+            )
         if not 1 <= self.sessions_per_week <= 7:
             errors.append("Sessions per week must be between 1 and 7.")
         if len(self.note) > 500:
@@ -200,13 +203,23 @@ def _specs_within_precautions(
 
 
 @transaction.atomic
-def plan_assign_template(*, therapist: User, patient: User, template: ProgramTemplate) -> Plan:
-    """Start the patient on a program template, ending any plan they had. Refused (409) until
-    the patient has an intake with no open flag (intake_gate_check); the intake's "PT review"
-    answers leave out or swap the exercises they rule out (programs.intake_precautions)."""
+def plan_assign_template(
+    *, therapist: User, patient: User, template: ProgramTemplate, replace: bool = False
+) -> Plan:
+    """Start the patient on a program template.
+
+    Refused (409) until the patient has an intake with no open flag (intake_gate_check); the
+    intake's "PT review" answers leave out or swap the exercises they rule out
+    (programs.intake_precautions). Over an active plan this needs `replace=True` (the PT
+    confirmed) and makes a new version of the same plan, so the history keeps every earlier
+    version; without it, ConflictError (409) naming `replace`, and nothing changes.
+    """
     intake_gate_check(patient=patient)
-    Plan.objects.select_for_update().filter(patient=patient, status=Plan.Status.ACTIVE).update(
-        status=Plan.Status.ENDED, ended_at=timezone.now()
+    current = (
+        Plan.objects.select_for_update(of=("self",))
+        .select_related("current_version")
+        .filter(patient=patient, status=Plan.Status.ACTIVE)
+        .first()
     )
     specs = [
         ItemSpec(
@@ -221,6 +234,27 @@ def plan_assign_template(*, therapist: User, patient: User, template: ProgramTem
     ]
     specs, adapted = _specs_within_precautions(patient=patient, specs=specs)
     _validate_specs(specs)
+    if current is not None and current.current_version is not None:
+        number = current.current_version.number
+        if not replace:
+            raise ConflictError(
+                f"{patient.first_name} already has a plan (version {number}). Confirm to "
+                f"replace its exercises with {template.name}: it becomes version {number + 1}, "
+                "and the earlier versions stay in the history.",
+                errors={"replace": ["Confirm replacing the current plan."]},
+            )
+        current.template = template
+        current.save(update_fields=["template"])
+        _create_version(
+            plan=current,
+            author=therapist,
+            specs=specs,
+            summary=[
+                f"Your physical therapist changed your program to: {template.name}.",
+                *adapted,
+            ],
+        )
+        return current
     plan = Plan.objects.create(patient=patient, template=template)
     _create_version(
         plan=plan,

@@ -43,6 +43,8 @@ def note_detail(request: AuthenticatedHttpRequest, note_id: int) -> HttpResponse
         )
     elif can_write:
         addendum_form = AddendumForm(request.POST if request.method == "POST" else None)
+    confirm_step = False
+    status = 200
     if request.method == "POST":
         if not can_write:
             raise Http404("Patients read notes; they do not change them.")
@@ -54,15 +56,30 @@ def note_detail(request: AuthenticatedHttpRequest, note_id: int) -> HttpResponse
         try:
             if draft_form is not None and draft_form.is_valid():
                 if action == "sign":
-                    note_services.note_sign(user=user, note_id=note.pk, **draft_form.cleaned_data)
-                    messages.success(request, "The note is signed. The patient can now read it.")
+                    confirmed = request.POST.get("confirm") == "yes"
+                    try:
+                        note_services.note_sign(
+                            user=user,
+                            note_id=note.pk,
+                            confirm=confirmed,
+                            **draft_form.cleaned_data,
+                        )
+                    except ApplicationError as exc:
+                        if set(exc.errors) != {"confirm"}:
+                            raise
+                        confirm_step = True  # a second step: nothing saved until confirmed
+                    else:
+                        messages.success(
+                            request, "The note is signed. The patient can now read it."
+                        )
+                        return redirect("programs:note", note.pk)
                 else:
                     note_services.note_update_draft(
                         user=user, note_id=note.pk, **draft_form.cleaned_data
                     )
                     messages.success(request, "Draft saved.")
-                return redirect("programs:note", note.pk)
-            if addendum_form is not None and addendum_form.is_valid():
+                    return redirect("programs:note", note.pk)
+            elif addendum_form is not None and addendum_form.is_valid():
                 note_services.note_add_addendum(
                     user=user, note_id=note.pk, text=addendum_form.cleaned_data["text"]
                 )
@@ -72,6 +89,11 @@ def note_detail(request: AuthenticatedHttpRequest, note_id: int) -> HttpResponse
             form = draft_form or addendum_form
             assert form is not None  # a writer always has one of the two forms
             form_add_error(form, exc)
+            status = exc.status
+        if (draft_form is not None and draft_form.errors) or (
+            addendum_form is not None and addendum_form.errors
+        ):
+            status = 400
     audit_read(request, patient_id=note.patient_id, obj=note)
     return render(
         request,
@@ -82,7 +104,9 @@ def note_detail(request: AuthenticatedHttpRequest, note_id: int) -> HttpResponse
             "addendum_form": addendum_form,
             "versions": note_versions(note=note) if can_write else [],
             "can_write": can_write,
+            "confirm_step": confirm_step,
         },
+        status=status,
     )
 
 

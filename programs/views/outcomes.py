@@ -13,7 +13,7 @@ from accounts.services.audit import Action, audit_read, audit_record
 from programs import outcomes_scoring
 from programs.forms.outcomes import OdiForm, PainCheckInForm, PsfsForm
 from programs.models import OutcomeResponse
-from programs.selectors.outcomes import outcome_overview
+from programs.selectors.outcomes import outcome_overview, psfs_baseline_activities
 from programs.services import outcomes as outcome_services
 from therapy.http import AuthenticatedHttpRequest
 from therapy.permissions import require_role
@@ -36,14 +36,20 @@ def outcome_answer(request: AuthenticatedHttpRequest, measure: str) -> HttpRespo
     user = require_role(request, User.Role.PATIENT)
     if measure not in _FORMS:
         raise Http404("No such questionnaire.")
-    form = _FORMS[measure](request.POST if request.method == "POST" else None)
+    form: PainCheckInForm | OdiForm | PsfsForm
+    data = request.POST if request.method == "POST" else None
+    if measure == "psfs":
+        # a follow-up re-rates the baseline's activities: prefilled, read-only
+        form = PsfsForm(data, baseline=psfs_baseline_activities(patient=user))
+    else:
+        form = _FORMS[measure](data)
     if request.method == "POST" and form.is_valid():
-        if measure == "nrs":
-            answers: dict = {"pain": form.cleaned_data["pain"]}
-        elif measure == "odi":
-            answers = {"sections": form.sections()}
-        else:
+        if isinstance(form, OdiForm):
+            answers: dict = {"sections": form.sections()}
+        elif isinstance(form, PsfsForm):
             answers = {"activities": form.activities()}
+        else:
+            answers = {"pain": form.cleaned_data["pain"]}
         try:
             response = outcome_services.outcome_record(
                 patient=user, measure=measure, answers=answers
@@ -57,7 +63,12 @@ def outcome_answer(request: AuthenticatedHttpRequest, measure: str) -> HttpRespo
                 request_or_actor=request, patient_id=user.pk, action=Action.CREATE, obj=response
             )
             label = OutcomeResponse.Measure(measure).label
-            messages.success(request, f"Thank you. {label}: your score is {response.score}.")
+            band = (
+                f" ({outcomes_scoring.odi_band(response.score).label.lower()})"
+                if measure == "odi"
+                else ""
+            )
+            messages.success(request, f"Thank you. {label}: your score is {response.score}{band}.")
             return redirect("programs:my-outcomes")
     return render(
         request,

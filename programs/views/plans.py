@@ -31,15 +31,35 @@ from therapy.http import AuthenticatedHttpRequest
 @login_required
 @require_POST
 def plan_assign(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+    """Assign a program; over an existing plan, first a confirmation page (nothing changes
+    until the PT confirms), then a new version of the same plan."""
     patient = patient_for_plan_editor(user=request.user, patient_id=patient_id)
     template = get_object_or_404(ProgramTemplate, slug=request.POST.get("template", ""))
+    replace = request.POST.get("replace") == "yes"
     try:
-        plan = plan_assign_template(therapist=request.user, patient=patient, template=template)
-    except ApplicationError as exc:  # the intake gate (409) and other refusals
-        messages.error(request, exc.message)
-        return redirect("patient-detail", patient_id=patient.pk)
+        plan = plan_assign_template(
+            therapist=request.user,
+            patient=patient,
+            template=template,
+            replace=replace,
+        )
+    except ApplicationError as exc:
+        if "replace" not in exc.errors:  # the intake gate (409) and other refusals
+            messages.error(request, exc.message)
+            return redirect("patient-detail", patient_id=patient.pk)
+        current = plan_active_for_patient(patient=patient)
+        return render(
+            request,
+            "programs/plans/plan_assign_confirm.html",
+            {"patient": patient, "template": template, "plan": current, "message": exc.message},
+            status=409,
+        )
     audit_record(request_or_actor=request, patient_id=patient.pk, action=Action.CREATE, obj=plan)
-    messages.success(request, f"{patient.first_name} is now on {template.name}. Tailor it below.")
+    version = plan.current_version.number  # type: ignore[union-attr]
+    messages.success(
+        request,
+        f"{patient.first_name} is now on {template.name} (version {version}). Tailor it below.",
+    )
     return redirect("programs:plan-edit", patient_id=patient.pk)
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
 from programs.forms.sessions import CompletionForm
+from programs.selectors.progress import adherence_weeks
 from programs.selectors.sessions import TodayItem, today_for_patient
 from programs.services.plans import plan_mark_changes_seen
 from programs.services.sessions import completion_record, session_finish
@@ -46,6 +47,12 @@ def today(request: AuthenticatedHtmxRequest) -> HttpResponse:
     # skip the locking transaction on the ordinary visit.
     unseen = plan is not None and plan.current_version.seen_by_patient_at is None
     context["changes"] = plan_mark_changes_seen(patient=patient, plan=plan) if unseen else []
+    # The week's figure by the one adherence definition, as Progress and the PT show it.
+    context["week"] = (
+        adherence_weeks(patient=patient, today=context["day"].local_date, weeks=1, plan=plan)[0]
+        if plan
+        else None
+    )
     audit_read(request, patient_id=patient.pk, obj=plan or patient)
     return render(request, "programs/sessions/today.html", context)
 

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from programs.models import Alert, ProgressNote
+from programs.outcomes_scoring import ODI_SECTIONS
 from programs.services.alerts import alerts_evaluate
 from programs.services.outcomes import outcome_record
 from tests import factories
@@ -62,11 +63,13 @@ def test_alert_acknowledged_note_signed_and_read(live_server, page: Page, patien
     expect(page.get_by_label("Objective")).to_contain_text("Adherence:")
     page.get_by_label("Subjective").fill("Busy travel week; hips stiff after flights.")
     page.get_by_label("Assessment").fill("Setback from inactivity, not from the program.")
-    page.get_by_label("Plan (optional)", exact=True).fill(
+    page.get_by_label("Plan (needed to sign)", exact=True).fill(
         "Resume daily stretches; review in 2 weeks."
     )
     assert_accessible(page)
     page.get_by_role("button", name="Sign note").click()
+    expect(page.get_by_role("alert")).to_contain_text("Sign and lock this note?")
+    page.get_by_role("button", name="Yes, sign and lock").click()
     expect(page.get_by_text("The note is signed")).to_be_visible()
     expect(page.get_by_label("Subjective")).to_have_count(0)  # locked: no form any more
     note = ProgressNote.objects.get(patient=patient)
@@ -82,16 +85,14 @@ def test_alert_acknowledged_note_signed_and_read(live_server, page: Page, patien
     expect(page.get_by_text("Resume daily stretches; review in 2 weeks.")).to_be_visible()
     assert_accessible(page)
 
-    # and answers an ODI, skipping a section, with the keyboard-usable form
+    # and answers an ODI, skipping two sections (8 of 10 is the minimum), with the form
     page.get_by_role("link", name="Check-ins").click()
     assert_accessible(page)
     page.get_by_role("link", name="Back pain and daily life (Oswestry)").click()
-    page.get_by_role("group", name="4. Walking").get_by_label(
-        "Pain stops me walking more than about 800 m (half a mile)."
-    ).check()
-    page.get_by_role("group", name="5. Sitting").get_by_label(
-        "Pain stops me sitting for more than an hour."
-    ).check()
+    for number, section in enumerate(ODI_SECTIONS[:8], start=1):
+        page.get_by_role("group", name=f"{number}. {section.topic}").get_by_label(
+            section.levels[2], exact=True
+        ).check()
     assert_accessible(page)
     _fits_360_px(page)
     page.get_by_role("button", name="Save answers").click()

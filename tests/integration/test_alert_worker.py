@@ -36,6 +36,6 @@ def test_worker_opens_a_too_hard_alert_after_completions(celery_session_worker, 
     # then: the worker, not this test, evaluated the patient and opened the alert
     _wait_until(lambda: Alert.objects.filter(patient=patient, kind="too_hard").exists())
     alert = Alert.objects.get(patient=patient, kind="too_hard")
-    assert alert.details == {"too_hard": 4, "completions": 4, "window_days": 7}
+    assert alert.details["inputs"] == {"too_hard": 4, "completions": 4, "window_days": 7}
     summary = PatientSummary.objects.get(patient=patient)
     assert summary.last_activity_on == days_ago(patient, 0) and summary.latest_pain == 5

@@ -68,7 +68,14 @@ def _signed_note_of(cast: Cast, owner: User) -> int:
     """A signed SOAP note about `owner` by their PT (a patient reads signed notes only)."""
     therapist = _therapist_of(cast, owner)
     note = note_start_draft(therapist=therapist, patient_id=owner.pk)
-    note_sign(user=therapist, note_id=note.pk, subjective="Matrix: better on stairs.")
+    note_sign(
+        user=therapist,
+        note_id=note.pk,
+        subjective="Matrix: better on stairs.",
+        assessment="Matrix: improving.",
+        plan="Matrix: continue.",
+        confirm=True,
+    )
     return note.pk
 
 

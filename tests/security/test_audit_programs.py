@@ -31,7 +31,7 @@ def test_a_therapist_reading_and_changing_a_plan_is_recorded(pt, patient):
     client.get(f"/api/v1/patients/{patient.pk}/plan/versions/")
     client.post(
         f"/api/v1/patients/{patient.pk}/plan/assign/",
-        {"template": "psoas"},
+        {"template": "psoas", "replace": True},  # over the plan above: a new version
         content_type="application/json",
     )
     client.get(reverse("programs:thread", args=[patient.pk]))

@@ -8,13 +8,14 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
-from programs.models import Alert, PatientSummary
+from programs.models import Alert, Intake, PatientSummary
 from programs.services.alerts import (
     alert_acknowledge,
     alert_raise_red_flag,
     alerts_evaluate,
     patients_on_caseloads,
 )
+from programs.services.intake import intake_submit
 from programs.tasks import programs_alerts_sweep_task
 from tests.mailbox import text_body
 from tests.programs.history import add_day, days_ago, start_plan_on
@@ -41,6 +42,7 @@ def _first_week_then_recent(patient, plan, baseline: int, recent: int, first_day
 
 # --- pain up ---------------------------------------------------------------------------
 def test_pain_up_by_two_over_baseline_opens_an_alert(patient, plan):
+    Intake.objects.filter(patient=patient).delete()  # the factory's; this test sets the baseline
     _first_week_then_recent(patient, plan, baseline=3, recent=5)
     [alert] = alerts_evaluate(patient_ids=[patient.pk])
     assert alert.kind == Alert.Kind.PAIN_UP
@@ -51,6 +53,7 @@ def test_pain_up_by_two_over_baseline_opens_an_alert(patient, plan):
 
 
 def test_pain_up_by_less_than_two_opens_nothing(patient, plan):
+    Intake.objects.filter(patient=patient).delete()  # the factory's; this test sets the baseline
     # baseline 3.0, recent 4.9 (mixing 5s and a 4): 1.9 points is under the threshold
     start_plan_on(patient, plan, days_ago(patient, 20))
     for n in range(20, 13, -1):
@@ -64,14 +67,36 @@ def test_pain_up_by_less_than_two_opens_nothing(patient, plan):
     assert summary.recent_pain - summary.baseline_pain == Decimal("1.9")
 
 
-def test_pain_up_waits_until_the_baseline_week_is_over(patient, plan):
-    # 10 days of history: the "last week" still overlaps the first week, so no comparison
+def test_pain_up_fires_in_the_first_week_against_the_intake_baseline(patient, plan):
+    Intake.objects.filter(patient=patient).delete()  # the factory's; this test sets the baseline
+    # defect: pain_up needed 13 days of history. Intake pain 2, then three days at 5: +3.
+    intake_submit(patient=patient, pain_areas=["front_of_hip"], pain_now=2)
+    start_plan_on(patient, plan, days_ago(patient, 3))
+    for n in range(2, -1, -1):
+        add_day(patient, plan, days_ago(patient, n), [5])
+    [alert] = alerts_evaluate(patient_ids=[patient.pk])
+    assert alert.kind == Alert.Kind.PAIN_UP
+    assert alert.details["inputs"] == {
+        "baseline_pain": "2",
+        "baseline_source": "intake",
+        "recent_pain": "5.0",
+        "change": "3.0",
+        "window_days": 7,
+    }
+    assert "intake" in alert.details["rule"] and alert.details["threshold"] == "+2 points"
+
+
+def test_pain_up_without_an_intake_uses_the_first_days_without_waiting(patient, plan):
+    Intake.objects.filter(patient=patient).delete()  # the factory's; this test sets the baseline
+    # 10 days of history: first days at 1, the last 7 at 6; baseline = mean of days 1-7
     start_plan_on(patient, plan, days_ago(patient, 9))
     for n in range(9, 6, -1):
         add_day(patient, plan, days_ago(patient, n), [1])
     for n in range(6, -1, -1):
-        add_day(patient, plan, days_ago(patient, n), [8])
-    assert Alert.Kind.PAIN_UP not in {a.kind for a in alerts_evaluate(patient_ids=[patient.pk])}
+        add_day(patient, plan, days_ago(patient, n), [6])
+    [alert] = alerts_evaluate(patient_ids=[patient.pk])
+    # baseline (3 x 1 + 4 x 6) / 7 = 3.9, recent 6.0: up 2.1
+    assert alert.kind == Alert.Kind.PAIN_UP and alert.details["baseline_source"] == "first week"
 
 
 # --- inactivity ------------------------------------------------------------------------
@@ -97,7 +122,8 @@ def test_a_plan_never_started_counts_from_its_start(patient, plan):
     start_plan_on(patient, plan, days_ago(patient, 8))
     [alert] = alerts_evaluate(patient_ids=[patient.pk])
     assert alert.kind == Alert.Kind.INACTIVE
-    assert alert.details == {"days_without_activity": 8, "last_activity_on": None}
+    assert alert.details["inputs"] == {"days_without_activity": 8, "last_activity_on": None}
+    assert alert.details["threshold"] == "7 days"
 
 
 def test_no_plan_no_inactivity_alert(patient):
@@ -112,7 +138,7 @@ def test_most_exercises_too_hard_opens_an_alert(patient, plan):
     # 3 of 5 too hard: more than half
     [alert] = alerts_evaluate(patient_ids=[patient.pk])
     assert alert.kind == Alert.Kind.TOO_HARD
-    assert alert.details == {"too_hard": 3, "completions": 5, "window_days": 7}
+    assert alert.details["inputs"] == {"too_hard": 3, "completions": 5, "window_days": 7}
 
 
 def test_half_too_hard_or_too_few_completions_opens_nothing(patient, patient2, plan, pt2, psoas):

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from programs import outcomes_scoring
 from programs.selectors.caseload import CASELOAD_PAGE_SIZE, caseload_for_user
 from programs.services.alerts import alert_raise_red_flag, alerts_evaluate
 from programs.services.outcomes import outcome_record
@@ -22,7 +23,11 @@ def _add_patients(pt, n: int, psoas) -> list:
         factories.CareTeamLinkFactory(patient=p, therapist=pt)
         plan = plan_assign_template(therapist=pt, patient=p, template=psoas)
         add_day(p, plan, days_ago(p, 1), [3, 4])
-        outcome_record(patient=p, measure="odi", answers={"sections": {"sitting": 1}})
+        outcome_record(
+            patient=p,
+            measure="odi",
+            answers={"sections": dict.fromkeys(outcomes_scoring.ODI_KEYS, 1)},
+        )
         alert_raise_red_flag(patient_id=p.pk, source="intake")
         out.append(p)
     alerts_evaluate(patient_ids=[p.pk for p in out])

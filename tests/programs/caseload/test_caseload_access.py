@@ -4,6 +4,7 @@ employer admin never, anyone else 404, anonymous to the login page or 401/403.""
 import pytest
 from django.urls import reverse
 
+from programs import outcomes_scoring
 from programs.models import Alert, OutcomeResponse, ProgressNote
 from programs.services.alerts import alert_raise_red_flag
 from programs.services.notes import note_sign, note_start_draft
@@ -18,8 +19,19 @@ def records(patient, pt):
     alert = alert_raise_red_flag(patient_id=patient.pk, source="intake")
     draft = note_start_draft(therapist=pt, patient_id=patient.pk)
     signed = note_start_draft(therapist=pt, patient_id=patient.pk)
-    note_sign(user=pt, note_id=signed.pk, subjective="Signed words for the patient.")
-    outcome_record(patient=patient, measure="odi", answers={"sections": {"sitting": 2}})
+    note_sign(
+        user=pt,
+        note_id=signed.pk,
+        subjective="Signed words for the patient.",
+        assessment="Improving.",
+        plan="Continue.",
+        confirm=True,
+    )
+    outcome_record(
+        patient=patient,
+        measure="odi",
+        answers={"sections": dict.fromkeys(outcomes_scoring.ODI_KEYS, 2)},
+    )
     return {"alert": alert, "draft": draft, "signed": signed}
 
 
@@ -93,7 +105,13 @@ def test_pt_edits_signs_and_amends_through_the_page(patient, pt):
     client = client_for(pt)
     fields = {"subjective": "S", "objective": "O", "assessment": "A", "plan": "P"}
     assert client.post(url, {**fields, "action": "save"}).status_code == 302
-    assert client.post(url, {**fields, "plan": "P2", "action": "sign"}).status_code == 302
+    # signing asks to confirm first (nothing saved), then signs
+    response = client.post(url, {**fields, "plan": "P2", "action": "sign"})
+    assert response.status_code == 200 and "Sign and lock this note?" in response.content.decode()
+    note.refresh_from_db()
+    assert not note.is_signed and note.plan == "P"
+    confirmed = {**fields, "plan": "P2", "action": "sign", "confirm": "yes"}
+    assert client.post(url, confirmed).status_code == 302
     note.refresh_from_db()
     assert note.is_signed and note.plan == "P2"
     assert client.post(url, {"text": "Correction."}).status_code == 302
@@ -120,9 +138,12 @@ def test_odi_form_bad_answer_is_named_and_nothing_saved(patient):
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     response = client_for(patient).post(url, {})  # everything skipped
-    assert "Answer at least one section." in response.content.decode()
-    assert OutcomeResponse.objects.count() == before
+    assert "Answer at least 8 of the 10 sections" in response.content.decode()
     response = client_for(patient).post(url, {"sitting": "2", "walking": "4"})
+    assert "Answer at least 8 of the 10 sections (you answered 2)" in response.content.decode()
+    assert OutcomeResponse.objects.count() == before
+    eight = dict.fromkeys(outcomes_scoring.ODI_KEYS[:8], "3")
+    response = client_for(patient).post(url, eight)
     assert response.status_code == 302
     assert OutcomeResponse.objects.latest("answered_at").score == 60
 
@@ -215,8 +236,16 @@ def test_note_api(records, patient, patient2, pt, pt2, employer_admin):
     )
     assert addendum_to_draft.status_code == 400 and "note" in addendum_to_draft.json()["errors"]
     assert _status(pt2, "post", f"{note_url}sign/") == 404
-    assert client_for(pt).post(f"{note_url}sign/").status_code == 200
-    assert client_for(pt).post(f"{note_url}sign/").status_code == 400  # signed twice
+    sign = f"{note_url}sign/"
+    missing = client_for(pt).post(sign, {"confirm": True}, content_type="application/json")
+    assert missing.status_code == 400 and "assessment" in missing.json()["errors"]
+    client_for(pt).patch(note_url, {"assessment": "Better."}, "application/json")
+    unconfirmed = client_for(pt).post(sign)
+    assert unconfirmed.status_code == 400 and "confirm" in unconfirmed.json()["errors"]
+    ok = client_for(pt).post(sign, {"confirm": True}, content_type="application/json")
+    assert ok.status_code == 200
+    again = client_for(pt).post(sign, {"confirm": True}, content_type="application/json")
+    assert again.status_code == 400  # signed twice
     assert client_for(pt).patch(note_url, {"plan": "x"}, "application/json").status_code == 400
     added = client_for(pt).post(f"{note_url}addenda/", {"text": "Fix."}, "application/json")
     assert added.status_code == 201

@@ -4,6 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
+from programs import outcomes_scoring
 from programs.models import ProgressNote, ProgressNoteVersion
 from programs.selectors.notes import note_get_for_user, notes_for_patient
 from programs.services.notes import (
@@ -23,7 +24,11 @@ def test_draft_is_prefilled_with_the_periods_figures(patient, plan, pt):
     start_plan_on(patient, plan, days_ago(patient, 20))
     for n in (15, 10, 3):
         add_day(patient, plan, days_ago(patient, n), [4, 2])
-    outcome_record(patient=patient, measure="odi", answers={"sections": {"sitting": 2}})
+    outcome_record(
+        patient=patient,
+        measure="odi",
+        answers={"sections": dict.fromkeys(outcomes_scoring.ODI_KEYS, 2)},
+    )
     note = note_start_draft(therapist=pt, patient_id=patient.pk)
     assert note.status == "draft" and (note.period_end - note.period_start).days == 27
     assert "Adherence:" in note.objective
@@ -35,7 +40,7 @@ def test_draft_is_prefilled_with_the_periods_figures(patient, plan, pt):
 def test_lifecycle_draft_edit_sign_lock_addendum(patient, plan, pt):
     note = note_start_draft(therapist=pt, patient_id=patient.pk)
     note_update_draft(user=pt, note_id=note.pk, subjective="Sitting is easier.")
-    note_sign(user=pt, note_id=note.pk, assessment="Improving.")
+    note_sign(user=pt, note_id=note.pk, assessment="Improving.", plan="Continue.", confirm=True)
     note.refresh_from_db()
     assert note.is_signed and note.signed_by == pt and note.assessment == "Improving."
 
@@ -61,7 +66,7 @@ def test_lifecycle_draft_edit_sign_lock_addendum(patient, plan, pt):
 
 def test_the_database_refuses_to_change_a_signed_note_or_a_version(patient, pt):
     note = note_start_draft(therapist=pt, patient_id=patient.pk)
-    note_sign(user=pt, note_id=note.pk, plan="Continue.")
+    note_sign(user=pt, note_id=note.pk, assessment="Stable.", plan="Continue.", confirm=True)
     with pytest.raises(IntegrityError), transaction.atomic():
         ProgressNote.objects.filter(pk=note.pk).update(plan="Stop.")
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -96,7 +101,7 @@ def test_sign_with_changes_is_all_or_nothing(patient, pt):
 def test_patient_reads_signed_notes_only_and_others_get_404(patient, patient2, pt, pt2):
     draft = note_start_draft(therapist=pt, patient_id=patient.pk)
     signed = note_start_draft(therapist=pt, patient_id=patient.pk)
-    note_sign(user=pt, note_id=signed.pk)
+    note_sign(user=pt, note_id=signed.pk, assessment="A.", plan="P.", confirm=True)
     assert [n.pk for n in notes_for_patient(user=patient, patient_id=patient.pk)] == [signed.pk]
     assert note_get_for_user(user=patient, note_id=signed.pk) == signed
     with pytest.raises(Http404):
@@ -109,3 +114,37 @@ def test_patient_reads_signed_notes_only_and_others_get_404(patient, patient2, p
         note_start_draft(therapist=pt2, patient_id=patient.pk)
     with pytest.raises(Http404):
         notes_for_patient(user=patient2, patient_id=patient.pk)
+
+
+def test_signing_needs_assessment_plan_and_confirmation(patient, pt):
+    # defect: a note signed and locked with Subjective, Assessment and Plan all empty
+    note = note_start_draft(therapist=pt, patient_id=patient.pk)
+    with pytest.raises(ApplicationError) as exc:
+        note_sign(user=pt, note_id=note.pk, subjective="Some words.", confirm=True)
+    assert set(exc.value.errors) == {"assessment", "plan"}
+    with pytest.raises(ApplicationError) as exc:
+        note_sign(user=pt, note_id=note.pk, assessment="A.", plan=" ", confirm=True)
+    assert set(exc.value.errors) == {"plan"}
+    with pytest.raises(ApplicationError) as exc:
+        note_sign(user=pt, note_id=note.pk, assessment="A.", plan="P.")
+    assert set(exc.value.errors) == {"confirm"}
+    note.refresh_from_db()
+    assert note.status == "draft" and note.subjective == "" and note.versions.count() == 1
+    note_sign(user=pt, note_id=note.pk, assessment="A.", plan="P.", confirm=True)
+    note.refresh_from_db()
+    assert note.is_signed
+
+
+def test_the_page_refuses_signing_without_assessment_with_a_form_message(patient, pt):
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    note = note_start_draft(therapist=pt, patient_id=patient.pk)
+    url = reverse("programs:note", args=[note.pk])
+    data = {"subjective": "S", "objective": "O", "assessment": "", "plan": "P"}
+    response = client_for(pt).post(url, {**data, "action": "sign", "confirm": "yes"})
+    assert response.status_code == 400
+    assert "Write the assessment before signing." in response.content.decode()
+    note.refresh_from_db()
+    assert note.status == "draft" and note.subjective == "" and note.versions.count() == 1

@@ -141,14 +141,27 @@ def test_editor_rejects_absurd_dosages_and_saves_nothing(pt, plan, patient, chan
 
 
 @pytest.mark.django_db
-def test_editor_rejects_a_hold_over_ten_minutes(pt, plan, patient):
+def test_editor_rejects_a_hold_over_two_minutes(pt, plan, patient):
+    # defect: a hold of 600 s passed validation
     response = client_for(pt).post(
         f"/patients/{patient.pk}/plan/",
-        _editor_data(plan, half_kneeling_hip_flexor_stretch={"hold_seconds": 601}),
+        _editor_data(plan, half_kneeling_hip_flexor_stretch={"hold_seconds": 600}),
     )
     assert response.status_code == 400
-    assert "Ensure this value is less than or equal to 600." in response.content.decode()
+    assert "A hold can be at most 120 seconds" in response.content.decode()
     assert PlanVersion.objects.filter(plan=plan).count() == 1
+
+
+@pytest.mark.django_db
+def test_editor_warns_about_a_hold_over_a_minute_but_saves_it(pt, plan, patient):
+    response = client_for(pt).post(
+        f"/patients/{patient.pk}/plan/",
+        _editor_data(plan, half_kneeling_hip_flexor_stretch={"hold_seconds": 90}),
+    )
+    assert response.status_code == 302
+    assert PlanVersion.objects.filter(plan=plan).count() == 2
+    page = client_for(pt).get(f"/patients/{patient.pk}/plan/").content.decode()
+    assert "A 90 s hold is longer than usual" in page
 
 
 @pytest.mark.django_db

@@ -21,6 +21,7 @@ from accounts.models import (
     User,
 )
 from accounts.services.audit import Action, audit_record
+from programs import outcomes_scoring
 from programs.models import (
     PatientSummary,
     ProgramTemplate,
@@ -66,7 +67,11 @@ def build_full_record(*, patient: User, pt: User) -> None:
     item = plan.current_version.items.order_by("order").first()
     completion_record(patient=patient, exercise_id=item.exercise_id, pain=3, difficulty="too_hard")
     outcome_record(patient=patient, measure="nrs", answers={"pain": 4})
-    outcome_record(patient=patient, measure="odi", answers={"sections": {"sitting": 2}})
+    outcome_record(
+        patient=patient,
+        measure="odi",
+        answers={"sections": {section.key: 2 for section in outcomes_scoring.ODI_SECTIONS}},
+    )
     outcome_record(
         patient=patient,
         measure="psfs",
@@ -108,7 +113,14 @@ def build_full_record(*, patient: User, pt: User) -> None:
     )
     progression_settings_set(therapist=pt, patient=patient, auto_apply_advances=False)
     note = note_start_draft(therapist=pt, patient_id=patient.pk)
-    note_sign(user=pt, note_id=note.pk, subjective="Hip better.", assessment="Improving.")
+    note_sign(
+        user=pt,
+        note_id=note.pk,
+        confirm=True,
+        subjective="Hip better.",
+        assessment="Improving.",
+        plan="Keep going.",
+    )
     note_add_addendum(user=pt, note_id=note.pk, text="Pain was 3, not 4.")
     note_start_draft(therapist=pt, patient_id=patient.pk)  # an unsigned draft
     message_post(sender=patient, patient=patient, body="Is it normal to feel sore?")
