@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0008_intake_moves_to_programs"),
-        ("programs", "0009_merge_records_and_pathway"),
+        ("programs", "0010_merge_pathway_and_clinical_figures"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
