@@ -16,7 +16,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/therapy
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help run test test-fast lint bench bench-smoke format clean browser-deps
+.PHONY: help run test test-fast lint bench bench-smoke format clean browser-deps screens
 
 help:
 	@echo "make run         - the whole app (web, Celery worker, beat) with demo data on http://$(HOST):$(PORT)/"
@@ -25,6 +25,7 @@ help:
 	@echo "make bench       - benchmarks under bench/ at full size (ONLY=<name> for one)"
 	@echo "make bench-smoke - every benchmark at a small size; fails on errors and missed query,"
 	@echo "                   duplicate, index and equality goals (timings are not enforced)"
+	@echo "make screens     - screenshots of the main pages at 390x844 and 1280x800 into docs/screens/"
 
 $(VPY):
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is required (Django 6 needs it); none was found." >&2; exit 1; fi
@@ -82,6 +83,11 @@ bench: $(VENV)/.dev
 bench-smoke: $(VENV)/.dev
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=True \
 	  $(VPY) bench/run.py --smoke $(ONLY)
+
+# The browser test that checks the main pages at both sizes also keeps its screenshots here.
+screens: $(VENV)/.dev browser-deps
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=True SCREENS_DIR=docs/screens \
+	  $(VPY) -m pytest tests/browser/test_screens.py $(PYTEST_ARGS)
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .

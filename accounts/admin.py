@@ -7,6 +7,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from accounts.models import (
+    ApiToken,
     AuditEvent,
     CareTeamLink,
     EligibilityReview,
@@ -56,6 +57,21 @@ class AuditedAdminMixin(_AdminBase):
             audit_record(request_or_actor=request, patient_id=patient_id, action=action, obj=obj)
         return response
 
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        # The confirmation page lists everything that would go with the object (a patient's
+        # outcome scores, notes ...): showing it is a read of that patient's record.
+        response = super().delete_view(request, object_id, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            obj = self.get_object(request, unquote(object_id))
+            patient_id = self.audit_patient_id(obj) if obj is not None else None
+            if patient_id:
+                audit_record(
+                    request_or_actor=request, patient_id=patient_id, action=Action.READ, obj=obj
+                )
+        return response
+
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
         if patient_id := self.audit_patient_id(obj):
             audit_record(
@@ -70,6 +86,20 @@ class AuditedAdminMixin(_AdminBase):
                     request_or_actor=request, patient_id=patient_id, action=Action.DELETE, obj=obj
                 )
         super().delete_queryset(request, queryset)
+
+
+class ClinicalReadOnlyAdminMixin(AuditedAdminMixin):
+    """Clinical content (plans, notes, outcomes) is written only by the patient's PT through
+    the app; in the admin, staff may look (every look audited) and change nothing."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
 
 
 @admin.register(User)
@@ -173,6 +203,29 @@ class EligibilityReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Also the recovery path when someone claimed another person's coverage: staff confirm
+    who the real person is, delete the enrolment here (audited), and the real person enrols."""
+
     list_display = ["user", "roster_entry", "enrolled_at"]
     raw_id_fields = ["user", "roster_entry"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Tokens can be seen (never their key: only a digest is stored) and deleted to revoke
+    them; nobody mints a token here, so staff cannot act as another person through the API."""
+
+    list_display = ["prefix", "user", "created_at", "expires_at", "last_used_at"]
+    readonly_fields = ["user", "prefix", "created_at", "expires_at", "last_used_at"]
+    exclude = ["digest", "auth_hash"]
+
+    def audit_patient_id(self, obj: Model) -> int | None:
+        user = getattr(obj, "user", None)
+        return user.pk if user is not None and user.is_patient else None
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False

@@ -41,8 +41,16 @@ def _user(email: str, first: str, last: str, role: str, **extra: object) -> User
 
 @transaction.atomic
 def seed_people() -> dict[str, User]:
-    acme, _ = Sponsor.objects.get_or_create(
-        slug="acme", defaults={"name": "Acme Corporation", "kind": Sponsor.Kind.EMPLOYER}
+    # The member ID is Acme's second factor: name and date of birth alone are too easy for
+    # someone else to know (issue 13). Try AC-1003 on /eligibility/ for María José.
+    acme, _ = Sponsor.objects.update_or_create(
+        slug="acme",
+        defaults={"requires_member_id": True},
+        create_defaults={
+            "name": "Acme Corporation",
+            "kind": Sponsor.Kind.EMPLOYER,
+            "requires_member_id": True,
+        },
     )
     pt = _user("pt@demo.test", "Priya", "Tran", User.Role.THERAPIST)
     pt2 = _user("pt2@demo.test", "Marcus", "Oyelaran", User.Role.THERAPIST)

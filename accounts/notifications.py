@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import CareTeamLink, EligibilityReview, Invitation, User
+from accounts.models import CareTeamLink, EligibilityReview, Invitation, RosterEntry, User
 from accounts.selectors.enrolment import enrolment_url_for, invitation_url_for
 
 
@@ -62,12 +62,22 @@ def password_reset_email_send(*, user_id: int, base_url: str) -> bool:
             "token": default_token_generator.make_token(user),
         },
     )
+    reset_url = f"{base_url.rstrip('/')}{path}"
+    if _mail_goes_to_the_log():
+        # The console mailer writes the body into the worker's log, where anyone who reads
+        # logs could take over the account with it.
+        reset_url = "(link withheld: this server writes email to its log; set EMAIL_URL)"
     send_templated_email(
         to=user.email,
         template="accounts/people/email/password_reset",
-        context={"first_name": user.first_name, "reset_url": f"{base_url.rstrip('/')}{path}"},
+        context={"first_name": user.first_name, "reset_url": reset_url},
     )
     return True
+
+
+def _mail_goes_to_the_log() -> bool:
+    backend = settings.MAILERS.get("default", {}).get("BACKEND", "")
+    return backend == "django.core.mail.backends.console.EmailBackend"
 
 
 def eligibility_review_email_send(*, review_id: int) -> bool:
@@ -125,4 +135,22 @@ def invitation_email_send(*, invitation_id: int) -> bool:
         )
         invitation.emailed_at = timezone.now()
         invitation.save(update_fields=["emailed_at"])
+    return True
+
+
+def enrolment_link_email_send(*, entry_id: int) -> bool:
+    """Send the enrolment link to the address on the roster (sponsors that verify no member
+    ID): only the person who reads that mailbox can create the account."""
+    entry = RosterEntry.objects.select_related("sponsor").filter(pk=entry_id).first()
+    if entry is None or not entry.email:
+        return False
+    send_templated_email(
+        to=entry.email,
+        template="accounts/eligibility/email/enrolment_link",
+        context={
+            "first_name": entry.first_name,
+            "sponsor_name": entry.sponsor.name,
+            "enrol_url": settings.PUBLIC_BASE_URL.rstrip("/") + enrolment_url_for(entry),
+        },
+    )
     return True

@@ -6,8 +6,12 @@ Every task pins its name (name=): services queue them by that name with
 from celery import shared_task
 
 from accounts import notifications
-from accounts.services.employer import activity_rollup_catch_up
-from accounts.services.rosters import roster_import_apply_confirmed, roster_import_process
+from accounts.services.employer import activity_rollup_catch_up, employer_periods_close_due
+from accounts.services.rosters import (
+    roster_import_apply_confirmed,
+    roster_import_process,
+    roster_uploads_sweep,
+)
 
 
 @shared_task(
@@ -54,9 +58,29 @@ def eligibility_review_email_task(review_id: int) -> None:
 
 @shared_task(name="accounts.tasks.activity_rollup_task")
 def activity_rollup_task() -> int:
-    """Roll up every closed day not rolled yet (beat runs it hourly; a rerun finds nothing)."""
+    """Roll up every closed day not rolled yet (beat runs it hourly; a rerun finds nothing), then
+    close the latest ended month for every sponsor (the figures employers see)."""
 
-    return activity_rollup_catch_up()
+    rolled = activity_rollup_catch_up()
+    employer_periods_close_due()
+    return rolled
+
+
+@shared_task(name="accounts.tasks.roster_uploads_sweep_task")
+def roster_uploads_sweep_task() -> int:
+    """Delete uploaded roster files of finished imports that are still on disk (daily)."""
+
+    return roster_uploads_sweep()
+
+
+@shared_task(
+    name="accounts.tasks.enrolment_link_email_task",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def enrolment_link_email_task(entry_id: int) -> None:
+    notifications.enrolment_link_email_send(entry_id=entry_id)
 
 
 @shared_task(

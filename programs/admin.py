@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 
-from accounts.admin import AuditedAdminMixin
+from accounts.admin import AuditedAdminMixin, ClinicalReadOnlyAdminMixin
 from programs.models import (
     Article,
     Exercise,
@@ -53,20 +54,23 @@ class PlanItemInline(admin.TabularInline):
 
 
 @admin.register(PlanVersion)
-class PlanVersionAdmin(admin.ModelAdmin):
+class PlanVersionAdmin(ClinicalReadOnlyAdminMixin, admin.ModelAdmin):
+    list_select_related = ["plan"]
+
+    def audit_patient_id(self, obj: Model) -> int | None:
+        return obj.plan.patient_id  # type: ignore[attr-defined]
+
     list_display = ["plan", "number", "created_by", "created_at"]
     inlines = [PlanItemInline]
     raw_id_fields = ["plan", "created_by"]
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ClinicalReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["patient", "status", "created_at"]
     raw_id_fields = ["patient", "current_version"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # A program starts only through plan_assign_template, which holds the intake gate.
-        return False
+    # Read-only (the mixin): a program starts only through plan_assign_template, which holds
+    # the intake gate.
 
 
 @admin.register(Intake)

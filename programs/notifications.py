@@ -8,8 +8,9 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core import signing
+from django.core import mail, signing
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -171,14 +172,18 @@ def _absolute(path: str) -> str:
 
 
 def reminder_context(*, patient: User) -> dict:
+    return reminder_context_for(patient_id=patient.pk, first_name=patient.first_name)
+
+
+def reminder_context_for(*, patient_id: int, first_name: str) -> dict:
     return {
         "SITE_NAME": settings.SITE_NAME,
-        "first_name": patient.first_name,
+        "first_name": first_name,
         "today_url": _absolute("/today/"),
         "unsubscribe_url": _absolute(
             reverse(
                 "programs:reminders-unsubscribe",
-                args=[unsubscribe_token(patient_id=patient.pk)],
+                args=[unsubscribe_token(patient_id=patient_id)],
             )
         ),
         "settings_url": _absolute(reverse("programs:reminders")),
@@ -192,16 +197,17 @@ def delivery_key(*, delivery_id: int) -> str:
     return f"reminder-{delivery_id}@{host}"
 
 
-def reminder_email_send(*, patient: User, delivery_id: int) -> None:
-    """Raises OSError (smtplib's errors are OSErrors) when the mail server does not take it."""
-    context = reminder_context(patient=patient)
-    template = "programs/reminders/email/reminder"
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+_REMINDER_EMAIL = "programs/reminders/email/reminder"
+
+
+def reminder_email_message(*, context: dict, to: str, delivery_id: int) -> EmailMultiAlternatives:
+    """The reminder email, rendered but not sent (the batch send hands many to one connection)."""
+    subject = " ".join(render_to_string(f"{_REMINDER_EMAIL}_subject.txt", context).split())
     message = _ReminderEmail(
         subject,
-        render_to_string(f"{template}_body.txt", context),
+        render_to_string(f"{_REMINDER_EMAIL}_body.txt", context),
         settings.DEFAULT_FROM_EMAIL,
-        [patient.email],
+        [to],
         headers={
             # RFC 8058 one-click: mail providers POST to the link; no login needed.
             "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
@@ -209,14 +215,31 @@ def reminder_email_send(*, patient: User, delivery_id: int) -> None:
             "Message-ID": f"<{delivery_key(delivery_id=delivery_id)}>",
         },
     )
-    message.attach_alternative(render_to_string(f"{template}_body.html", context), "text/html")
-    message.send()
+    message.attach_alternative(
+        render_to_string(f"{_REMINDER_EMAIL}_body.html", context), "text/html"
+    )
+    return message
+
+
+def reminder_mailer() -> BaseEmailBackend:
+    """One connection for a batch of reminders: it opens on the first message and stays open
+    until closed (a connection per message was most of the cost of sending)."""
+    return mail.mailers.default
+
+
+def reminder_sms_body(*, context: dict) -> str:
+    return render_to_string("programs/reminders/sms/reminder.txt", context).strip()
+
+
+def reminder_email_send(*, patient: User, delivery_id: int) -> None:
+    """Raises OSError (smtplib's errors are OSErrors) when the mail server does not take it."""
+    context = reminder_context(patient=patient)
+    reminder_email_message(context=context, to=patient.email, delivery_id=delivery_id).send()
 
 
 def reminder_sms_send(*, patient: User, phone: str, delivery_id: int) -> None:
     """Raises programs.sms.SmsProviderError when the provider does not take it."""
-    context = reminder_context(patient=patient)
-    body = render_to_string("programs/reminders/sms/reminder.txt", context).strip()
+    body = reminder_sms_body(context=reminder_context(patient=patient))
     sms_backend().send(to=phone, body=body, key=delivery_key(delivery_id=delivery_id))
 
 

@@ -62,7 +62,7 @@ RECORDS_MAP: dict[str, Record] = {
     "accounts.user_user_permissions": Record(
         "", A, "Django permissions: never used for patients; cleared with the account."
     ),
-    "authtoken.token": Record(
+    "accounts.apitoken": Record(
         "", A, "An API credential: a secret, not information about the patient."
     ),
     "otp_totp.totpdevice": Record(

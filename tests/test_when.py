@@ -110,7 +110,14 @@ def test_reminders_follow_a_zone_changed_on_the_profile(patient):
 def test_notes_alerts_and_the_access_log_show_the_viewers_zone(patient, pt):
     # Defect: notes, alerts and the access log showed UTC to a patient in New York.
     note = note_start_draft(therapist=pt, patient_id=patient.pk)
-    note_sign(user=pt, note_id=note.pk, subjective="Better.", assessment="OK.", plan="Go on.")
+    note_sign(
+        user=pt,
+        note_id=note.pk,
+        confirm=True,
+        subjective="Better.",
+        assessment="OK.",
+        plan="Go on.",
+    )
     note.refresh_from_db()
     expected = when_text(note.signed_at, "America/New_York")
     page = client_for(patient).get(reverse("programs:note", args=[note.pk])).content.decode()

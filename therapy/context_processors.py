@@ -1,9 +1,68 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+# Which navigation entry a page belongs to, by its URL name: the first prefix that matches.
+# The navigation marks that entry with aria-current="page".
+NAV_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("programs:today", "today"),
+    ("programs:completion", "today"),
+    ("programs:session", "today"),
+    ("programs:my-outcomes", "check-ins"),
+    ("programs:outcome-answer", "check-ins"),
+    ("programs:progress", "progress"),
+    ("programs:messages", "messages"),
+    ("programs:thread", "messages"),
+    ("programs:visit", "visits"),
+    ("programs:availability", "visits"),
+    ("programs:article", "learn"),
+    ("programs:my-notes", "notes"),
+    ("programs:reminders", "reminders"),
+    ("programs:plan", "caseload"),
+    ("programs:patient-outcomes", "caseload"),
+    ("programs:note-start", "caseload"),
+    ("programs:note", "notes"),
+    ("programs:alert", "caseload"),
+    ("caseload", "caseload"),
+    ("patient-detail", "caseload"),
+    ("accounts:profile", "profile"),
+    ("accounts:password", "password"),
+    ("security:privacy", "privacy"),
+    ("security:access-log", "privacy"),
+    ("security:account-close", "privacy"),
+    ("security:audit", "audit"),
+    ("security:lockouts", "lockouts"),
+    ("security:", "security"),
+    ("employer:dashboard", "dashboard"),
+    ("employer:import", "imports"),
+    ("employer:roster", "roster"),
+    ("eligibility:review", "reviews"),
+    ("more", "more"),
+    ("components", "components"),
+)
 
-def site(request: HttpRequest) -> dict[str, str]:
-    return {"SITE_NAME": settings.SITE_NAME}
+
+# Sections with a tab of their own; any other page sits behind the phone's "More" tab.
+TAB_SECTIONS = frozenset(
+    {"today", "progress", "messages", "visits", "caseload", "dashboard", "imports", "roster"}
+    | {"audit", "reviews"}
+)
+
+
+def nav_section(view_name: str) -> str:
+    for prefix, section in NAV_SECTIONS:
+        if view_name.startswith(prefix):
+            return section
+    return ""
+
+
+def site(request: HttpRequest) -> dict[str, object]:
+    match = getattr(request, "resolver_match", None)
+    section = nav_section(match.view_name) if match else ""
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "nav_section": section,
+        "nav_in_more": bool(section) and section not in TAB_SECTIONS,
+    }
 
 
 def viewer(request: HttpRequest) -> dict[str, str]:

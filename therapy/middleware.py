@@ -18,10 +18,12 @@ LAST_SEEN_SESSION_KEY = "last_seen"
 
 
 class RequestIdMiddleware:
-    """Give every request an id (X-Request-ID): in the response, in audit rows, in logs.
+    """Give every request our own id (X-Request-ID): in the response, in audit rows, in logs.
 
-    A well-formed incoming id (from a proxy) is kept, so a request can be followed end to end;
-    anything else is replaced.
+    The id is always made here: a client-chosen one would land in the audit trail and could
+    forge or collide with another request's rows. A well-formed incoming id (a proxy's or a
+    client's) is echoed back separately as X-Client-Request-ID so callers can still match
+    their logs to ours.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -29,13 +31,32 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        # Our own attribute on the request. Readers use getattr(request, "request_id", "")
-        # because a request made outside this middleware (tests, a DRF Request) has none.
+        # Always our own id: a client-chosen one would land in audit rows (issue 13). Readers
+        # use getattr(request, "request_id", "") because a request made outside this
+        # middleware (tests, a DRF Request) has none.
+        request_id = uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]  # see the comment above
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
+        if _REQUEST_ID.match(incoming):
+            response["X-Client-Request-ID"] = incoming
         return response
+
+
+class NulByteMiddleware:
+    """A NUL byte in the query string answers 400. PostgreSQL refuses NUL in text, so a search
+    for one ended in a 500 (issue 13); no real search term contains one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any("\x00" in k or "\x00" in v for k, vs in request.GET.lists() for v in vs):
+            message = "The request holds a NUL character, which no field accepts."
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message, "errors": {}}, status=400)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 def idle_timeout_seconds(user: object) -> int:

@@ -7,6 +7,7 @@ Anything outside that is answered with 404, so that existence does not leak.
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
@@ -86,3 +87,11 @@ def RoleOr404(*roles: str) -> type[BasePermission]:
 # Everyone with a clinical relationship to patient data; employer admins get 404.
 CLINICAL_ROLES = ("patient", "therapist", "staff")
 IsClinicalUser = RoleOr404(*CLINICAL_ROLES)
+
+
+class SchemaAccess(BasePermission):
+    """The OpenAPI schema and its docs page: open while developing (API_SCHEMA_PUBLIC follows
+    DEBUG), signed-in people only in production, so the map of the API is not handed out."""
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        return bool(settings.API_SCHEMA_PUBLIC or (request.user and request.user.is_authenticated))

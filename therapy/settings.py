@@ -33,7 +33,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -48,6 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "therapy.middleware.RequestIdMiddleware",
+    "therapy.middleware.NulByteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -175,6 +175,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Employer dashboard rollups: each closed day once; hourly so a missed run catches up soon.
     "activity-rollup": {"task": "accounts.tasks.activity_rollup_task", "schedule": 3600.0},
+    # Uploaded roster files are deleted when an import ends; this catches any left behind.
+    "roster-uploads-sweep": {
+        "task": "accounts.tasks.roster_uploads_sweep_task",
+        "schedule": 60 * 60 * 24,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(RUN_DIR / "celerybeat-schedule")
 
@@ -216,6 +221,12 @@ MFA_REQUIRED_ROLES = env.list(
 OTP_TOTP_ISSUER = SITE_NAME
 SESSION_IDLE_MINUTES_STAFF_ROLES = env.int("SESSION_IDLE_MINUTES_STAFF_ROLES", default=15)
 SESSION_IDLE_MINUTES_PATIENT = env.int("SESSION_IDLE_MINUTES_PATIENT", default=60)
+# API tokens (hashed, accounts.models.ApiToken) live this long at most; the idle limits above
+# apply to them too.
+API_TOKEN_DAYS_PATIENT = env.int("API_TOKEN_DAYS_PATIENT", default=30)
+API_TOKEN_HOURS_STAFF_ROLES = env.int("API_TOKEN_HOURS_STAFF_ROLES", default=12)
+# The OpenAPI schema and /api/docs/: public while developing, signed-in people only otherwise.
+API_SCHEMA_PUBLIC = env.bool("API_SCHEMA_PUBLIC", default=DEBUG)
 # django-axes: failures are counted in PostgreSQL, which every app process shares, per account
 # and per client IP (either one reaching the limit locks). The IP is the TCP peer unless
 # TRUSTED_PROXY_COUNT trusted proxies are declared, so a spoofed X-Forwarded-For changes nothing.
@@ -224,7 +235,8 @@ SESSION_IDLE_MINUTES_PATIENT = env.int("SESSION_IDLE_MINUTES_PATIENT", default=6
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = True  # through LockoutHandler: the signed-in account's rows only
+AXES_HANDLER = "accounts.services.security.LockoutHandler"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "accounts.views.security.lockout_response"
 AXES_USERNAME_CALLABLE = "accounts.services.security.lockout_username"
@@ -314,7 +326,7 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / ".run" / "media")))
 REST_FRAMEWORK = {
     # Token first: an anonymous request is then answered 401 with WWW-Authenticate, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.security_authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

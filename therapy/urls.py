@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from programs.views import caseload as caseload_views
 from therapy import health, views
+from therapy.permissions import SchemaAccess
 
 api_v1 = [
     path("", include("accounts.api_urls")),
@@ -13,13 +14,25 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("more/", views.more, name="more"),
+    path("components/", views.components, name="components"),
     path("", include("accounts.urls")),
     path("caseload/", caseload_views.caseload, name="caseload"),
     path("", include("programs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(permission_classes=[SchemaAccess]),
+        name="api-schema",
+    ),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", permission_classes=[SchemaAccess]
+        ),
+        name="api-docs",
+    ),
 ]
 
 handler400 = "therapy.views.bad_request"

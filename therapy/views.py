@@ -1,13 +1,32 @@
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
+from therapy.permissions import require_role
+
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Signed-in patients and PTs land where their day starts: Today, the caseload."""
     if request.user.is_authenticated and request.user.is_patient:
         return redirect("programs:today")
+    if request.user.is_authenticated and request.user.is_therapist:
+        return redirect("caseload")
     return render(request, "home.html")
+
+
+@login_required
+def more(request: HttpRequest) -> HttpResponse:
+    """The "More" tab: every page of the person's role that the tab bar has no room for."""
+    return render(request, "more.html")
+
+
+@login_required
+def components(request: HttpRequest) -> HttpResponse:
+    """The design system's components on one page, for the people who build the product."""
+    require_role(request, "staff")
+    return render(request, "components.html")
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

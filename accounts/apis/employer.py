@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from accounts.models import RosterEntry, User
 from accounts.selectors.employer import employer_dashboard, employer_sponsor_for
+from accounts.services.employer import employer_periods_close_due
 from therapy.api_errors import ErrorSerializer
 from therapy.http import AuthenticatedRequest
 from therapy.permissions import RoleOr404
@@ -42,5 +43,6 @@ class EmployerDashboardApi(APIView):
         if given and relationship not in RosterEntry.Relationship.values:
             # An unknown filter is refused rather than quietly ignored.
             raise ValidationError({"relationship": ["Not one of the relationships."]})
+        employer_periods_close_due(sponsor=sponsor)  # normally done already by the hourly task
         figures = employer_dashboard(sponsor=sponsor, relationship=relationship)
         return Response(self.DashboardFigureOutput(figures, many=True).data)

@@ -2,6 +2,7 @@ import zoneinfo
 from functools import partial
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import transaction
 from django.http import HttpRequest
@@ -117,10 +118,13 @@ class PatientProfileForm(forms.Form):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's reset form, but the email goes out through Celery after the request ends."""
+    """Django's reset form, but the email goes out through Celery after the request ends.
+
+    The link is built on PUBLIC_BASE_URL, never on the request's Host header: any port of an
+    allowed host passed the host check, so a forged Host sent the token to another server."""
 
     def save(self, *, request: HttpRequest, **_: object) -> None:  # type: ignore[override]  # Django's view passes request by keyword; nothing else is used
-        base_url = request.build_absolute_uri("/")
+        base_url = settings.PUBLIC_BASE_URL
         for user in self.get_users(self.cleaned_data["email"]):
             transaction.on_commit(
                 partial(

@@ -13,6 +13,13 @@ class OtpTokenForm(forms.Form):
 
 
 class TotpConfirmForm(forms.Form):
+    # Adding or replacing an authenticator needs the password again: a session left open on a
+    # shared computer must not be enough to take over the account's second factor.
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
     otp_token = forms.CharField(
         label="Code from the app",
         max_length=8,

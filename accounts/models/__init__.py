@@ -4,6 +4,7 @@ from accounts.models.eligibility import EligibilityCheck, EligibilityReview, Spo
 from accounts.models.employer import (
     ActivityRollupDay,
     EmployerAdminProfile,
+    EmployerPeriodFigures,
     MemberActivityMonth,
     MemberPainTrend,
 )
@@ -19,15 +20,18 @@ from accounts.models.people import (
     validate_time_zone,
 )
 from accounts.models.rosters import RosterEntry, RosterImport, RosterImportRejection
+from accounts.models.security import ApiToken
 
 __all__ = [
     "US_STATES",
     "ActivityRollupDay",
+    "ApiToken",
     "AuditEvent",
     "CareTeamLink",
     "EligibilityCheck",
     "EligibilityReview",
     "EmployerAdminProfile",
+    "EmployerPeriodFigures",
     "Enrolment",
     "Invitation",
     "MemberActivityMonth",

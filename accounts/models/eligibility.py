@@ -66,6 +66,9 @@ class EligibilityReview(models.Model):
         NICKNAME = "nickname", "A nickname for the first name"
         TYPO_IN_FIRST_NAME = "typo_in_first_name", "A typo in the first name"
         TYPO_IN_LAST_NAME = "typo_in_last_name", "A typo in the last name"
+        # Name and date of birth matched, but the sponsor checks no member ID and the roster
+        # has no email to send the link to: staff confirm who this is first.
+        NO_SECOND_FACTOR = "no_second_factor", "Name and date of birth only: confirm the person"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for review"

@@ -64,3 +64,34 @@ class MemberPainTrend(models.Model):
 
     def __str__(self) -> str:
         return f"Pain trend of {self.patient_id}"
+
+
+class EmployerPeriodFigures(models.Model):
+    """A sponsor's dashboard figures for one closed month, written once and never changed.
+
+    The employer sees these and nothing computed live, so editing today's roster (removing or
+    adding one person, then looking again) moves no figure: the differencing attack of issue 13.
+    One row per relationship filter ("" for everyone covered).
+    """
+
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The first day of the closed month.")
+    relationship = models.CharField(max_length=16, blank=True)
+    covered = models.PositiveIntegerField()
+    enrolled = models.PositiveIntegerField()
+    active_members = models.PositiveIntegerField()
+    sessions = models.PositiveIntegerField()
+    pain_members = models.PositiveIntegerField()
+    pain_change = models.FloatField(null=True, blank=True)
+    closed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "employer period figures"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sponsor", "month", "relationship"], name="accounts_period_figures_uniq"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sponsor_id} {self.month:%Y-%m} {self.relationship or 'all'}"

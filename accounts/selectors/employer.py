@@ -16,15 +16,13 @@ from fractions import Fraction
 from django.conf import settings
 from django.db.models import Count as models_Count
 from django.db.models import F as models_F
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.http import Http404
-from django.utils import timezone
 
 from accounts.models import (
-    Enrolment,
+    EmployerPeriodFigures,
     MemberActivityMonth,
     MemberPainTrend,
-    RosterEntry,
     Sponsor,
     User,
 )
@@ -66,22 +64,6 @@ def _figure(
     return Figure(key, label, f"{value:,}", value)
 
 
-def _covered_today() -> Q:
-    today = timezone.localdate()
-    return Q(ended_on__isnull=True, coverage_start__lte=today) & (
-        Q(coverage_end__isnull=True) | Q(coverage_end__gte=today)
-    )
-
-
-def _counts(*, sponsor: Sponsor, relationship: str) -> tuple[int, int]:
-    entries = RosterEntry.objects.filter(_covered_today(), sponsor=sponsor)
-    if relationship:
-        entries = entries.filter(relationship=relationship)
-    covered = entries.count()
-    enrolled = Enrolment.objects.filter(roster_entry__in=entries.values("pk")).count()
-    return covered, enrolled
-
-
 @dataclass(frozen=True)
 class Activity:
     """Activity figures before suppression; the rollup and the raw events must agree exactly."""
@@ -114,40 +96,68 @@ def activity_from_rollup(*, sponsor: Sponsor, month: date, relationship: str = "
 
 
 def employer_dashboard(*, sponsor: Sponsor, relationship: str = "") -> list[Figure]:
-    covered, enrolled = _counts(sponsor=sponsor, relationship=relationship)
-    complements: tuple[int, ...] = (covered - enrolled,)
-    if relationship:
-        all_covered, all_enrolled = _counts(sponsor=sponsor, relationship="")
-        complements += (
-            all_enrolled - enrolled,
-            (all_covered - all_enrolled) - (covered - enrolled),
+    """The figures of the latest closed month (EmployerPeriodFigures), never live counts: a
+    figure that moved when one person left or joined today's roster would tell the admin about
+    that person. Suppression applies on top: cells under the minimum, and complements."""
+    latest = (
+        EmployerPeriodFigures.objects.filter(sponsor=sponsor, relationship="")
+        .order_by("-month")
+        .first()
+    )
+    if latest is None:
+        return [
+            Figure(key, label, "not yet", None)
+            for key, label in (
+                ("covered", "People covered"),
+                ("enrolled", "People enrolled"),
+                ("active_this_month", "Members active in the month"),
+                ("sessions_per_active_member", "Sessions per active member in the month"),
+                ("pain_change", "Average change in pain since starting (0-10 scale)"),
+            )
+        ]
+    row = (
+        EmployerPeriodFigures.objects.get(
+            sponsor=sponsor, month=latest.month, relationship=relationship
         )
+        if relationship
+        else latest
+    )
+    complements: tuple[int, ...] = (row.covered - row.enrolled,)
+    if relationship:
+        complements += (
+            latest.enrolled - row.enrolled,
+            (latest.covered - latest.enrolled) - (row.covered - row.enrolled),
+        )
+    period = f"{row.month:%B %Y}"
     return [
-        # The admin can list the roster anyway; the count is suppressed like any small cell.
-        _figure("covered", "People covered today", covered, people=covered),
-        _figure("enrolled", "People enrolled", enrolled, people=enrolled, complements=complements),
-        *_activity_figures(sponsor=sponsor, relationship=relationship),
+        _figure(
+            "covered", f"People covered at the end of {period}", row.covered, people=row.covered
+        ),
+        _figure(
+            "enrolled",
+            f"People enrolled at the end of {period}",
+            row.enrolled,
+            people=row.enrolled,
+            complements=complements,
+        ),
+        *_activity_figures(row=row, period=period),
     ]
 
 
-def _activity_figures(*, sponsor: Sponsor, relationship: str) -> list[Figure]:
-    month = timezone.localdate().replace(day=1)
-    activity = activity_from_rollup(sponsor=sponsor, month=month, relationship=relationship)
-    per_member = (
-        round(activity.sessions / activity.active_members, 1) if activity.active_members else 0
-    )
-    change = round(float(activity.pain_change), 1) if activity.pain_change is not None else 0.0
+def _activity_figures(*, row: EmployerPeriodFigures, period: str) -> list[Figure]:
+    per_member = round(row.sessions / row.active_members, 1) if row.active_members else 0
+    change = round(row.pain_change, 1) if row.pain_change is not None else 0.0
     active = _figure(
         "active_this_month",
-        "Members active this month",
-        activity.active_members,
-        people=activity.active_members,
+        f"Members active in {period}",
+        row.active_members,
+        people=row.active_members,
     )
     sessions = _figure(
         "sessions_per_active_member",
-        "Sessions per active member this month",
+        f"Sessions per active member in {period}",
         0,
-        people=activity.active_members,
+        people=row.active_members,
     )
     if sessions.value is not None:
         sessions = Figure(sessions.key, sessions.label, f"{per_member:.1f}", per_member)
@@ -155,7 +165,7 @@ def _activity_figures(*, sponsor: Sponsor, relationship: str) -> list[Figure]:
         "pain_change",
         "Average change in pain since starting (0-10 scale)",
         0,
-        people=activity.pain_members,
+        people=row.pain_members,
     )
     if pain.value is not None:
         pain = Figure(pain.key, pain.label, f"{change:+.1f}", change)

@@ -38,10 +38,11 @@ def _event(
     patient_id: int | None,
     action: str,
     obj: Model | None = None,
+    channel: str = "",
 ) -> AuditEvent:
     actor: User | None
     ip: str | None = None
-    request_id = ""
+    request_id = channel
     if request_or_actor is None or isinstance(request_or_actor, User):
         actor = request_or_actor
     else:
@@ -70,12 +71,20 @@ def audit_record(
     action: str,
     obj: Model | None = None,
     object_type: str = "",
+    channel: str = "",
 ) -> AuditEvent:
     """Append one event. Pass the request when there is one (it gives the IP and request id);
-    pass a User (or None for the system) from Celery tasks and management commands.
+    pass a User (or None for the system) from Celery tasks and management commands, with
+    `channel` naming the command (kept where a request's id would be).
     `object_type` names what the event is about when there is no object (e.g. what an
     erasure removed)."""
-    event = _event(request_or_actor=request_or_actor, patient_id=patient_id, action=action, obj=obj)
+    event = _event(
+        request_or_actor=request_or_actor,
+        patient_id=patient_id,
+        action=action,
+        obj=obj,
+        channel=channel,
+    )
     if object_type:
         event.object_type = object_type
     event.save(force_insert=True)
@@ -103,6 +112,26 @@ def audit_read_many(
     ]
     AuditEvent.objects.bulk_create(events)
     return len(events)
+
+
+def audit_read_patients(request: "HttpRequest | Request", *, patient_ids: list[int]) -> int:
+    """A READ event per patient record shown in a list (as audit_read_many over the users),
+    from ids: the request's actor, address and id are worked out once, not per row."""
+    template = _event(request_or_actor=request, patient_id=None, action=Action.READ)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor_id=template.actor_id,
+            actor_role=template.actor_role,
+            patient_id=patient_id,
+            action=Action.READ,
+            object_type=User._meta.label_lower,
+            object_id=str(patient_id),
+            ip_address=template.ip_address,
+            request_id=template.request_id,
+        )
+        for patient_id in patient_ids
+    )
+    return len(patient_ids)
 
 
 # --- sign-in events (connected in AccountsConfig.ready) ------------------------------------

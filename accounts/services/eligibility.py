@@ -42,6 +42,10 @@ MESSAGES = {
         "and email you the result, usually within one working day."
     ),
 }
+LINK_SENT_MESSAGE = (
+    "You are covered. We sent a link to create your account to the email address "
+    "{sponsor} has on file for you. Open it to continue; it works for two weeks."
+)
 NEEDS_EMAIL_MESSAGE = (
     "Your details need a quick check by our team. Add your email address and send them again "
     "so that we can tell you the result."
@@ -180,11 +184,24 @@ def eligibility_check(
             near = (entry, kind)
 
     Result = EligibilityCheck.Result
-    if covered is not None:
+    if covered is not None and sponsor.requires_member_id:
         EligibilityCheck.objects.create(
             sponsor=sponsor, result=Result.COVERED, roster_entry=covered
         )
         return CheckOutcome(Result.COVERED, MESSAGES[Result.COVERED], enrolment_url_for(covered))
+    if covered is not None and covered.email:
+        # Name, date of birth (and a work email anyone may guess) are not proof: the link goes
+        # to the roster's own address, never on screen (issue 13, coverage claiming).
+        EligibilityCheck.objects.create(
+            sponsor=sponsor, result=Result.COVERED, roster_entry=covered
+        )
+        entry_id = covered.pk
+        transaction.on_commit(
+            lambda: task_send("accounts.tasks.enrolment_link_email_task", entry_id)
+        )
+        return CheckOutcome(Result.COVERED, LINK_SENT_MESSAGE.format(sponsor=sponsor.name))
+    if covered is not None:
+        near = (covered, EligibilityReview.Reason.NO_SECOND_FACTOR)
     if near is None:
         EligibilityCheck.objects.create(sponsor=sponsor, result=Result.NOT_FOUND)
         return CheckOutcome(Result.NOT_FOUND, MESSAGES[Result.NOT_FOUND])

@@ -1,4 +1,5 @@
-"""Keep the employer dashboard's rollups current, one patient-local day at a time.
+"""Keep the employer dashboard's rollups current, one patient-local day at a time, and close
+each month into the figures an employer sees (EmployerPeriodFigures, written once).
 
 A day is rolled once (ActivityRollupDay is its claim), with two set-based statements over that
 day's sessions and completions: sessions are added to the member's month, and the member's
@@ -6,12 +7,20 @@ first and latest days with pain reports are moved if this day is earlier or late
 rolled only once no patient anywhere can still be living them (see `last_closed_day`).
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import ActivityRollupDay
+from accounts.models import (
+    ActivityRollupDay,
+    EmployerPeriodFigures,
+    Enrolment,
+    RosterEntry,
+    Sponsor,
+)
+from accounts.selectors.employer import activity_from_rollup
 
 # A local date has ended everywhere once UTC is this far past its end (UTC-12 is the last zone).
 _LAST_ZONE_LAG = timedelta(hours=12)
@@ -104,3 +113,80 @@ def activity_rollup_catch_up(*, until: date | None = None) -> int:
             rolled += 1
         day += timedelta(days=1)
     return rolled
+
+
+def _month_end(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def employer_period_closed_month(*, now: datetime | None = None) -> date:
+    """The latest month whose every day has ended everywhere (and so is fully rolled up)."""
+    day = last_closed_day(now=now)
+    if day == _month_end(day):
+        return day.replace(day=1)
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def employer_period_close(*, sponsor: Sponsor, month: date) -> bool:
+    """Write the sponsor's figures for `month` once, as the roster stood at the month's end.
+
+    False when that month was already closed: the figures never change afterwards, so removing
+    one person from today's roster, or adding one, and reading the dashboard again shows the
+    same numbers. Coverage is taken as of the month's last day from the entries' own dates (an
+    entry created or ended later does not count differently), so closing a day late changes
+    nothing either.
+    """
+    end = _month_end(month)
+    end_at = datetime.combine(
+        end + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone()
+    )
+    covered_at_end = RosterEntry.objects.filter(
+        Q(coverage_end__isnull=True) | Q(coverage_end__gte=end),
+        Q(ended_on__isnull=True) | Q(ended_on__gt=end),
+        sponsor=sponsor,
+        created_at__lt=end_at,
+        coverage_start__lte=end,
+    )
+    rows = []
+    for relationship in ["", *RosterEntry.Relationship.values]:
+        entries = (
+            covered_at_end.filter(relationship=relationship) if relationship else covered_at_end
+        )
+        activity = activity_from_rollup(sponsor=sponsor, month=month, relationship=relationship)
+        rows.append(
+            EmployerPeriodFigures(
+                sponsor=sponsor,
+                month=month,
+                relationship=relationship,
+                covered=entries.count(),
+                enrolled=Enrolment.objects.filter(
+                    roster_entry__in=entries.values("pk"), enrolled_at__lt=end_at
+                ).count(),
+                active_members=activity.active_members,
+                sessions=activity.sessions,
+                pain_members=activity.pain_members,
+                pain_change=float(activity.pain_change)
+                if activity.pain_change is not None
+                else None,
+            )
+        )
+    try:
+        with transaction.atomic():
+            EmployerPeriodFigures.objects.bulk_create(rows)
+    except IntegrityError:
+        return False
+    return True
+
+
+def employer_periods_close_due(*, sponsor: Sponsor | None = None) -> int:
+    """Close the latest ended month for one sponsor (the dashboard, on first read) or all of
+    them (the hourly rollup task). Returns how many sponsors were closed now."""
+    month = employer_period_closed_month()
+    sponsors = Sponsor.objects.all() if sponsor is None else Sponsor.objects.filter(pk=sponsor.pk)
+    due = sponsors.exclude(
+        pk__in=EmployerPeriodFigures.objects.filter(month=month).values("sponsor_id")
+    )
+    if not due.exists():
+        return 0
+    activity_rollup_catch_up(until=_month_end(month))
+    return sum(employer_period_close(sponsor=s, month=month) for s in due)

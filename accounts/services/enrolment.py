@@ -68,6 +68,13 @@ def enrolment_create(
         )
     # The browser's zone when it sent one, else the state's usual zone (never a fixed default).
     time_zone = time_zone.strip() or time_zone_for_state(state)
+    if entry.email and email.strip().lower() != entry.email.strip().lower():
+        # The account takes the address the sponsor has on file, so whoever can read that
+        # mailbox (the real person) can always reset the password and take it back.
+        raise ApplicationError(
+            FIELDS_NOT_VALID,
+            errors={"email": ["Use the email address your employer or plan has on file for you."]},
+        )
     user = patient_sign_up(
         email=email,
         password=password,

@@ -15,9 +15,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from accounts.models import (
+    ApiToken,
     Enrolment,
     MemberActivityMonth,
     MemberPainTrend,
@@ -43,7 +43,7 @@ def account_close(request: HttpRequest, *, patient: User) -> None:
             closed_at=timezone.now(),
             session_generation=patient.session_generation + 1,
         )
-        Token.objects.filter(user=patient).delete()
+        ApiToken.objects.filter(user=patient).delete()
         audit_record(
             request_or_actor=request,
             patient_id=patient.pk,
@@ -58,7 +58,7 @@ def account_data_erase(*, patient: User, now: datetime) -> dict[str, int]:
     the password. The caller owns the transaction. Returns rows deleted per model."""
     counts: dict[str, int] = {}
     for queryset in (
-        Token.objects.filter(user=patient),
+        ApiToken.objects.filter(user=patient),
         TOTPDevice.objects.filter(user=patient),
         StaticDevice.objects.filter(user=patient),  # its tokens cascade
         Enrolment.objects.filter(user=patient),

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.eligibility_matching import normalise_name
 from accounts.models import RosterImport, RosterImportRejection, Sponsor, User
+from accounts.services.audit import Action, audit_record
 from therapy.celery import task_send
 from therapy.errors import ApplicationError
 
@@ -384,11 +385,43 @@ def _apply_staged(roster_import: RosterImport) -> dict[str, int]:
     return {"added": added, "updated": updated, "ended": ended}
 
 
+def _file_discard(roster_import: RosterImport) -> None:
+    """Delete the uploaded file once the import is over (applied, failed or cancelled): it
+    holds names, birth dates and emails, and the roster table keeps what is needed. After
+    commit, so a rolled-back import keeps its file."""
+    import_id, name = roster_import.pk, roster_import.file.name
+    if not name:
+        return
+
+    def discard() -> None:
+        storage = RosterImport._meta.get_field("file").storage
+        storage.delete(name)
+        RosterImport.objects.filter(pk=import_id, file=name).update(file="")
+
+    transaction.on_commit(discard)
+
+
+def roster_uploads_sweep() -> int:
+    """Delete the files of finished imports still on disk (a crash between commit and delete,
+    or imports from before files were deleted). Returns how many were deleted."""
+    finished = [
+        RosterImport.Status.APPLIED,
+        RosterImport.Status.FAILED,
+        RosterImport.Status.CANCELLED,
+    ]
+    done = 0
+    for roster_import in RosterImport.objects.filter(status__in=finished).exclude(file=""):
+        _file_discard(roster_import)
+        done += 1
+    return done
+
+
 def _fail(roster_import: RosterImport, message: str) -> RosterImport:
     roster_import.status = RosterImport.Status.FAILED
     roster_import.error = message
     roster_import.finished_at = timezone.now()
     roster_import.save(update_fields=["status", "error", "finished_at"])
+    _file_discard(roster_import)
     return roster_import
 
 
@@ -410,6 +443,7 @@ def _apply_and_record(roster_import: RosterImport) -> RosterImport:
     roster_import.status = RosterImport.Status.APPLIED
     roster_import.finished_at = timezone.now()
     roster_import.save()
+    _file_discard(roster_import)
     return roster_import
 
 
@@ -481,14 +515,25 @@ def roster_import_process(*, import_id: int) -> RosterImport | None:
         raise
 
 
-def roster_import_confirm(*, roster_import: RosterImport, user: User) -> RosterImport:
-    """An admin accepts that this file ends many people's coverage."""
+def roster_import_confirm(
+    *, roster_import: RosterImport, user: User | None, channel: str = ""
+) -> RosterImport:
+    """An admin (or the operator running `import_roster --confirm-terminations`, with no user
+    and the command named in `channel`) accepts that this file ends many people's coverage.
+    The decision goes into the audit trail."""
     with transaction.atomic():
         claimed = RosterImport.objects.filter(
             pk=roster_import.pk, status=RosterImport.Status.AWAITING_CONFIRMATION
         ).update(status=RosterImport.Status.CONFIRMED, confirmed_by=user)
         if not claimed:
             raise ApplicationError("This import is not waiting for confirmation.")
+        audit_record(
+            request_or_actor=user,
+            patient_id=None,
+            action=Action.UPDATE,
+            obj=roster_import,
+            channel=channel,
+        )
 
         transaction.on_commit(
             lambda: task_send("accounts.tasks.roster_import_apply_task", roster_import.pk)
@@ -515,4 +560,5 @@ def roster_import_cancel(*, roster_import: RosterImport, user: User) -> RosterIm
         raise ApplicationError("This import is not waiting for confirmation.")
     _drop_staging(roster_import)
     roster_import.refresh_from_db()
+    _file_discard(roster_import)
     return roster_import

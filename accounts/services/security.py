@@ -4,23 +4,40 @@ Required for the roles in settings.MFA_REQUIRED_ROLES (therapists, staff and emp
 unless configured otherwise), optional for patients: a patient who adds an authenticator is
 asked for a code at every sign-in from then on.
 
-Also here: "log out everywhere", and the account name django-axes counts failed logins by.
+Also here: API tokens, "log out everywhere", and the account name and handler django-axes
+counts failed logins with.
 """
 
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
 import django_otp
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 from accounts.services.audit import Action, audit_record
 from therapy.http import AuthenticatedHttpRequest
 
 RECOVERY_CODE_COUNT = 10
 TOTP_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
+
+
+def _session_rotate(request: HttpRequest) -> None:
+    """A new session key once the second factor is given, as Django does after the password:
+    a session id seen before this point (fixation, a shoulder, a log) is worth nothing after."""
+    if hasattr(request, "session"):
+        request.session.cycle_key()
 
 
 def totp_device_start(*, user: User) -> TOTPDevice:
@@ -56,7 +73,10 @@ def totp_device_confirm(
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = recovery_codes_generate(user=user)
+        # A new authenticator ends every API token: one minted with the old one must not live on.
+        ApiToken.objects.filter(user=user).delete()
         audit_record(request_or_actor=request, patient_id=None, action=Action.MFA_ENROLLED)
+    _session_rotate(request)
     django_otp.login(request, device)
     return codes
 
@@ -68,6 +88,7 @@ def mfa_verify(request: AuthenticatedHttpRequest, *, token: str) -> bool:
     if device is None:
         audit_record(request_or_actor=request, patient_id=None, action=Action.MFA_FAILED)
         return False
+    _session_rotate(request)
     django_otp.login(request, device)
     audit_record(request_or_actor=request, patient_id=None, action=Action.MFA_VERIFIED)
     return True
@@ -77,7 +98,7 @@ def sessions_end_everywhere(request: HttpRequest, *, user: User) -> None:
     """End every session and API token of `user` (including the current one)."""
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(session_generation=user.session_generation + 1)
-        Token.objects.filter(user=user).delete()
+        ApiToken.objects.filter(user=user).delete()
         audit_record(
             request_or_actor=request,
             patient_id=user.pk if user.is_patient else None,
@@ -90,3 +111,87 @@ def lockout_username(request: HttpRequest, credentials: dict | None = None) -> s
     Both the login page and the token API pass it to authenticate() as `username`."""
     value = (credentials or {}).get("username") or request.POST.get("username") or ""
     return str(value).strip().lower() or None
+
+
+class LockoutHandler(AxesDatabaseHandler):
+    """django-axes' database handler, except that a successful sign-in clears only the failures
+    recorded against *that* account. axes' own reset deletes every row matching the account OR
+    the client IP, so one correct password for an account the attacker owns wiped the failures
+    they had just made against someone else from the same IP (issue 13, the lockout bypass).
+    The IP's count is the sum of its rows; it falls only when their accounts' owners succeed."""
+
+    def reset_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> int:
+        username = get_client_username(request, credentials)
+        if not username:
+            return 0
+        count, _ = AccessAttempt.objects.filter(username=username).delete()
+        return count
+
+
+# --- API tokens --------------------------------------------------------------------------
+# Touch last_used_at at most this often: the idle limit is minutes, a write per call is waste.
+_TOKEN_TOUCH_EVERY = timedelta(seconds=60)
+
+
+def _token_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _token_idle_limit(user: User) -> timedelta:
+    minutes = (
+        settings.SESSION_IDLE_MINUTES_PATIENT
+        if user.is_patient
+        else settings.SESSION_IDLE_MINUTES_STAFF_ROLES
+    )
+    return timedelta(minutes=minutes)
+
+
+def api_token_create(*, user: User) -> str:
+    """A new API token for `user` (one per signed-in client); the key is returned once and only
+    its digest is kept. Patients' tokens last API_TOKEN_DAYS_PATIENT days, staff roles'
+    API_TOKEN_HOURS_STAFF_ROLES hours."""
+    key = secrets.token_urlsafe(32)
+    lifetime = (
+        timedelta(days=settings.API_TOKEN_DAYS_PATIENT)
+        if user.is_patient
+        else timedelta(hours=settings.API_TOKEN_HOURS_STAFF_ROLES)
+    )
+    now = timezone.now()
+    ApiToken.objects.create(
+        user=user,
+        digest=_token_digest(key),
+        prefix=key[:8],
+        auth_hash=user.get_session_auth_hash(),
+        created_at=now,
+        expires_at=now + lifetime,
+        last_used_at=now,
+    )
+    return key
+
+
+def api_token_authenticate(*, key: str) -> User | None:
+    """The user a token key stands for, or None when it is unknown, expired, idle too long,
+    or made before the user's password or session generation changed (then it is deleted)."""
+    token = ApiToken.objects.select_related("user").filter(digest=_token_digest(key)).first()
+    if token is None:
+        return None
+    user = token.user
+    now = timezone.now()
+    alive = (
+        user.is_active
+        and now < token.expires_at
+        and now - token.last_used_at <= _token_idle_limit(user)
+        and hmac.compare_digest(token.auth_hash, user.get_session_auth_hash())
+    )
+    if not alive:
+        token.delete()
+        return None
+    if now - token.last_used_at > _TOKEN_TOUCH_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return user
+
+
+def api_tokens_revoke(*, user: User) -> int:
+    """End every API token of `user` (password change or reset, account closed)."""
+    count, _ = ApiToken.objects.filter(user=user).delete()
+    return count

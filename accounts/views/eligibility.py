@@ -61,7 +61,7 @@ def enrol(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request, "accounts/enrolment/enrol_invalid.html", {"message": exc.message}, status=404
         )
-    form = EnrolmentForm(request.POST or None)
+    form = EnrolmentForm(request.POST or None, initial={"email": entry.email})
     if request.method == "POST" and form.is_valid():
         try:
             user = enrolment_create(roster_entry=entry, **form.cleaned_data)

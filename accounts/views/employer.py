@@ -11,6 +11,7 @@ from django.shortcuts import render
 
 from accounts.models import RosterEntry
 from accounts.selectors.employer import employer_dashboard, employer_sponsor_for
+from accounts.services.employer import employer_periods_close_due
 from therapy.http import AuthenticatedHttpRequest
 
 
@@ -20,6 +21,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     relationship = request.GET.get("relationship", "")
     if relationship not in RosterEntry.Relationship.values:
         relationship = ""
+    employer_periods_close_due(sponsor=sponsor)  # normally done already by the hourly task
     return render(
         request,
         "accounts/employer/dashboard.html",

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.forms.security import OtpTokenForm, TotpConfirmForm, UnlockForm
 from accounts.models import AuditEvent, User
@@ -52,6 +53,9 @@ def mfa_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     device = totp_device_start(user=user)
     form = TotpConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not user.check_password(form.cleaned_data["password"]):
+            form.add_error("password", "That is not your password.")
+            return _mfa_setup_page(request, form=form, device=device, user=user)
         wait = mfa_retry_wait_message(user=user)
         codes = (
             None
@@ -67,6 +71,12 @@ def mfa_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
         form.add_error(
             "otp_token", wait or "That code is not right. Check the app and try the new code."
         )
+    return _mfa_setup_page(request, form=form, device=device, user=user)
+
+
+def _mfa_setup_page(
+    request: HttpRequest, *, form: TotpConfirmForm, device: TOTPDevice, user: User
+) -> HttpResponse:
     return render(
         request,
         "accounts/security/mfa_setup.html",

@@ -45,6 +45,7 @@ class LibraryExerciseOutput(serializers.ModelSerializer):
 
 
 class ExerciseLibraryApi(APIView):
+    # Reading the library is not changing a plan: PTs and operations staff.
     permission_classes = [RoleOr404(User.Role.THERAPIST, User.Role.STAFF)]
 
     @extend_schema(

@@ -32,7 +32,9 @@ from therapy.http import AuthenticatedRequest
 from therapy.permissions import IsClinicalUser, RoleOr404
 
 # Writes to a plan: therapists and staff (the patient is checked per call).
-PlanEditor = RoleOr404(User.Role.THERAPIST, User.Role.STAFF)
+# Writes to a patient's plan: their PTs only. Operations staff read plans but never change
+# clinical content (issue 13; docs/security.md).
+PlanEditor = RoleOr404(User.Role.THERAPIST)
 
 
 class PlanItemOutput(serializers.ModelSerializer):
@@ -114,7 +116,7 @@ class PlanItemInput(serializers.Serializer):
 
 
 class PlanDetailApi(APIView):
-    """GET: the patient, their PTs and staff. PUT: their PTs and staff."""
+    """GET: the patient, their PTs and staff. PUT: their PTs only."""
 
     def get_permissions(self) -> list:
         return [IsClinicalUser()] if self.request.method == "GET" else [PlanEditor()]

@@ -35,6 +35,12 @@ class SlotForm(forms.Form):
         self.fields["starts_at"].widget = forms.Select(
             choices=[("", "Choose a time"), *[(day, opts) for day, opts in slot_groups]]
         )
+        # The pages draw the open times as a grid of buttons per day: (day, [(value, full
+        # label for screen readers, the time alone for the button)]).
+        self.slot_days = [
+            (day, [(value, label, label.rpartition(", ")[2]) for value, label in options])
+            for day, options in slot_groups
+        ]
 
     def clean_starts_at(self) -> datetime:
         return parse_slot(self.cleaned_data["starts_at"])

@@ -47,7 +47,15 @@ def plan_versions(*, plan: Plan) -> QuerySet[PlanVersion]:
 
 
 def patient_for_plan_editor(*, user: User, patient_id: int) -> User:
-    """The patient whose plan `user` may change: their own PTs and staff; 404 for anyone else."""
+    """The patient whose plan `user` may change: their own PTs; 404 for anyone else. Operations
+    staff read plans but never change clinical content (docs/security.md)."""
+    if not (user.is_authenticated and user.is_therapist):
+        raise Http404("No such patient.")
+    return patient_get_for_user(user=user, patient_id=patient_id)
+
+
+def patient_for_plan_reader(*, user: User, patient_id: int) -> User:
+    """The patient whose plan history `user` may read: their own PTs and staff; else 404."""
     if not (user.is_authenticated and (user.is_therapist or user.is_operations_staff)):
         raise Http404("No such patient.")
     return patient_get_for_user(user=user, patient_id=patient_id)

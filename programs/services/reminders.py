@@ -16,8 +16,9 @@ from functools import partial
 import psycopg
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.utils import timezone
 
 from accounts.models import User, validate_time_zone
@@ -28,8 +29,12 @@ from programs.models import (
     ReminderSchedule,
     ReminderSettings,
 )
-from programs.selectors.reminders import skip_reason
-from programs.sms import SmsProviderError
+from programs.selectors.reminders import (
+    PendingDelivery,
+    deliveries_pending,
+    reminders_skip_reasons,
+)
+from programs.sms import SmsBackend, SmsProviderError, sms_backend
 from therapy.celery import task_send
 from therapy.errors import ApplicationError
 
@@ -349,62 +354,129 @@ def _requeue_unsent(*, now: datetime, result: SweepResult) -> int:
 
 # --- the send ----------------------------------------------------------------------------
 def delivery_send(*, delivery_id: int, now: datetime | None = None) -> bool:
-    """Send one delivery at most once. Returns True when it should be retried later.
+    """Send one delivery at most once. Returns True when it should be retried later."""
+    return bool(deliveries_send(delivery_ids=[delivery_id], now=now))
 
-    The row stays locked while sending, so a redelivered task waits and then finds it sent.
-    Each channel is marked as it succeeds, so a retry after a failed SMS does not email twice.
-    One window remains, as with any provider that has no transactions: a worker killed after
-    the provider accepted a message but before this transaction committed sends it again on
-    redelivery. That resend carries the same Message-ID / Idempotency-Key (delivery_key).
+
+def deliveries_send(*, delivery_ids: list[int], now: datetime | None = None) -> list[int]:
+    """Send a batch of deliveries, each at most once; returns the ids that hit a provider
+    error and should be retried.
+
+    Built for batches: one query loads the batch's pending deliveries with each patient's
+    settings, the skip rules run for the whole batch in a few queries
+    (`reminders_skip_reasons`), the skips are recorded in one statement, and every message
+    goes through one email connection (one SMS backend instance).
+
+    What is sent is recorded one delivery at a time, on purpose: each send runs in a short
+    transaction that locks its row and checks it is still pending, hands the message over,
+    and records it, so a redelivered or duplicated task waits for the lock and then finds it
+    sent. A worker killed mid-batch therefore leaves at most the one message it was handing
+    over unrecorded (resent on redelivery with the same Message-ID / Idempotency-Key,
+    delivery_key); recording a whole batch in one statement at the end would widen that
+    window to the whole batch. Each channel is recorded as it succeeds, so a retry after a
+    failed SMS does not email twice.
     """
+    now = now or timezone.now()
+    batch = deliveries_pending(delivery_ids=delivery_ids)
+    if not batch:
+        return []
+    reasons = reminders_skip_reasons(deliveries=batch, now=now)
+    _skips_record(reasons={d.id: reasons[d.id] for d in batch if reasons[d.id]}, now=now)
+    to_send = [d for d in batch if not reasons[d.id]]
+    if not to_send:
+        return []
+    mailer = notifications.reminder_mailer()
+    sms = (
+        sms_backend()
+        if any(d.prefs and d.prefs.channel != ReminderChannel.EMAIL for d in to_send)
+        else None
+    )
+    retry = []
+    try:
+        for delivery in to_send:
+            if _deliver(delivery, mailer=mailer, sms=sms):
+                retry.append(delivery.id)
+    finally:
+        _close_quietly(mailer)
+    return retry
+
+
+def _skips_record(*, reasons: dict[int, str], now: datetime) -> None:
+    if not reasons:
+        return
+    ReminderDelivery.objects.filter(
+        pk__in=list(reasons), status=ReminderDelivery.Status.PENDING
+    ).update(
+        status=ReminderDelivery.Status.SKIPPED,
+        reason=Case(*(When(pk=pk, then=Value(r)) for pk, r in reasons.items())),
+        finished_at=now,
+    )
+
+
+def _close_quietly(mailer: BaseEmailBackend) -> None:
+    try:
+        mailer.close()
+    except OSError:  # a connection that already broke: nothing left to close
+        logger.debug("closing a broken mail connection failed", exc_info=True)
+
+
+def _deliver(
+    delivery: PendingDelivery, *, mailer: BaseEmailBackend, sms: SmsBackend | None
+) -> bool:
+    """Send one claimed delivery under its row lock; True when it should be retried."""
+    assert delivery.prefs is not None  # the skip rules turned away everyone without settings
+    channel = delivery.prefs.channel
+    context = notifications.reminder_context_for(
+        patient_id=delivery.patient_id, first_name=delivery.first_name
+    )
     with transaction.atomic():
-        delivery = (
-            ReminderDelivery.objects.select_for_update(of=("self",))
-            .select_related("patient", "patient__patient_profile")
-            .filter(pk=delivery_id)
+        locked = (
+            ReminderDelivery.objects.select_for_update()
+            .filter(pk=delivery.id, status=ReminderDelivery.Status.PENDING)
+            .values_list("attempts", "email_sent_at", "sms_sent_at")
             .first()
         )
-        if delivery is None or delivery.status != ReminderDelivery.Status.PENDING:
-            return False
-        now = now or timezone.now()
-        patient = delivery.patient
-        prefs = ReminderSettings.objects.filter(patient=patient).first()
-        reason = skip_reason(patient=patient, prefs=prefs, slot_at=delivery.slot_at, now=now)
-        if reason:
-            delivery.status, delivery.reason = ReminderDelivery.Status.SKIPPED, reason
-            delivery.finished_at = now
-            delivery.save(update_fields=["status", "reason", "finished_at"])
-            return False
-        assert prefs is not None
-        delivery.channel = prefs.channel
-        phone = patient.patient_profile.phone
+        if locked is None:
+            return False  # another worker sent it while this batch was deciding
+        attempts, email_at, sms_at = locked
+        error = ""
         try:
-            if prefs.channel != ReminderChannel.SMS and delivery.email_sent_at is None:
-                notifications.reminder_email_send(patient=patient, delivery_id=delivery.pk)
-                delivery.email_sent_at = timezone.now()
-            if prefs.channel != ReminderChannel.EMAIL and delivery.sms_sent_at is None and phone:
-                notifications.reminder_sms_send(
-                    patient=patient, phone=phone, delivery_id=delivery.pk
+            if channel != ReminderChannel.SMS and email_at is None:
+                message = notifications.reminder_email_message(
+                    context=context, to=delivery.email, delivery_id=delivery.id
                 )
-                delivery.sms_sent_at = timezone.now()
+                mailer.open()  # once per batch: send_messages closes what it opened itself
+                mailer.send_messages([message])
+                email_at = timezone.now()
+            if channel != ReminderChannel.EMAIL and sms_at is None and delivery.phone:
+                assert sms is not None
+                sms.send(
+                    to=delivery.phone,
+                    body=notifications.reminder_sms_body(context=context),
+                    key=notifications.delivery_key(delivery_id=delivery.id),
+                )
+                sms_at = timezone.now()
         except (OSError, SmsProviderError) as exc:
-            delivery.attempts += 1
-            delivery.last_error = f"{type(exc).__name__}: {exc}"[:300]
-            give_up = delivery.attempts >= settings.REMINDERS_MAX_ATTEMPTS
+            error = f"{type(exc).__name__}: {exc}"[:300]
+            _close_quietly(mailer)  # the next message opens a fresh connection
+        attempts += 1
+        fields: dict[str, object] = {
+            "attempts": attempts,
+            "channel": channel,
+            "email_sent_at": email_at,
+            "sms_sent_at": sms_at,
+        }
+        give_up = bool(error) and attempts >= settings.REMINDERS_MAX_ATTEMPTS
+        if not error:
+            fields.update(status=ReminderDelivery.Status.SENT, finished_at=timezone.now())
+        else:
+            fields["last_error"] = error
+            logger.warning("reminder %s: attempt %s failed", delivery.id, attempts)
             if give_up:
-                delivery.status = ReminderDelivery.Status.FAILED
-                delivery.reason = Reason.PROVIDER_ERROR
-                delivery.finished_at = timezone.now()
-            delivery.save()
-            logger.warning("reminder %s: attempt %s failed", delivery.pk, delivery.attempts)
-            return not give_up
-        delivery.attempts += 1
-        delivery.status = ReminderDelivery.Status.SENT
-        delivery.finished_at = timezone.now()
-        delivery.save()
-        return False
-
-
-def deliveries_send(*, delivery_ids: list[int]) -> list[int]:
-    """Send a batch; returns the ids that hit a provider error and should be retried."""
-    return [i for i in delivery_ids if delivery_send(delivery_id=i)]
+                fields.update(
+                    status=ReminderDelivery.Status.FAILED,
+                    reason=Reason.PROVIDER_ERROR,
+                    finished_at=timezone.now(),
+                )
+        ReminderDelivery.objects.filter(pk=delivery.id).update(**fields)
+    return bool(error) and not give_up

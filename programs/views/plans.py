@@ -176,7 +176,7 @@ def plan_edit(request: AuthenticatedHttpRequest, patient_id: int) -> HttpRespons
 
 @login_required
 def plan_versions(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
-    patient = patient_for_plan_editor(user=request.user, patient_id=patient_id)
+    patient = plan_selectors.patient_for_plan_reader(user=request.user, patient_id=patient_id)
     plan = plan_active_for_patient(patient=patient)
     versions = list(plan_selectors.plan_versions(plan=plan)) if plan else []
     audit_read(request, patient_id=patient.pk, obj=plan or patient)

@@ -9,4 +9,22 @@
       if (!input.value && tz) { input.value = tz; }
     });
   });
+  // An exercise card replaced by htmx (marked done, or refused) takes the keyboard focus with
+  // it: to the error when there is one, else to the "Marked done" line. Focus would otherwise
+  // fall back to the page body and a keyboard or screen reader user would lose their place.
+  var swappedId = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    swappedId = target && target.id && target.id.indexOf("exercise-") === 0 ? target.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!swappedId) { return; }
+    var card = document.getElementById(swappedId);
+    swappedId = null;
+    if (!card) { return; }
+    var spot = card.querySelector("[aria-invalid='true'], .form-errors, .done-line");
+    if (!spot) { return; }
+    if (!spot.matches("input, select, textarea")) { spot.setAttribute("tabindex", "-1"); }
+    spot.focus();
+  });
 })();

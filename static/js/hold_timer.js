@@ -1,8 +1,12 @@
-// Hold timer for held exercises: a real button, keyboard operable, progress announced to
-// screen readers through an aria-live region (every 10 seconds and at the end of each hold),
-// the visible countdown updated every second. Hidden without JavaScript: the page still works.
+// Hold timer for held exercises: a real button, keyboard operable, a ring that empties as the
+// hold runs, then a clear rest phase before the next set or side. Progress is announced to
+// screen readers through an aria-live region (every 10 seconds and at each change of phase).
+// An optional beep and vibration mark the end of a hold: off by default, remembered on this
+// device. Hidden without JavaScript: the page still works.
 (function () {
   "use strict";
+  var REST = 10; // seconds between holds
+  var CUE_KEY = "psoas.timer.cue";
 
   function describe(round, sets, sides) {
     var set = Math.floor(round / sides) + 1;
@@ -16,6 +20,22 @@
     return m + ":" + (s < 10 ? "0" : "") + s;
   }
 
+  function cuesOn() {
+    try { return window.localStorage.getItem(CUE_KEY) === "on"; } catch (e) { return false; }
+  }
+
+  function cue() {
+    if (!cuesOn()) { return; }
+    if (navigator.vibrate) { navigator.vibrate(200); }
+    try {
+      var Ctx = window.AudioContext || window.webkitAudioContext;
+      var ctx = new Ctx(), osc = ctx.createOscillator(), gain = ctx.createGain();
+      osc.frequency.value = 880; gain.gain.value = 0.2;
+      osc.connect(gain); gain.connect(ctx.destination);
+      osc.start(); osc.stop(ctx.currentTime + 0.25);
+    } catch (e) { /* no sound on this device */ }
+  }
+
   function setUp(box) {
     if (box.dataset.ready) { return; }
     box.dataset.ready = "1";
@@ -25,53 +45,98 @@
     var rounds = sets * sides;
     var button = box.querySelector("[data-timer-button]");
     var display = box.querySelector("[data-timer-display]");
+    var phaseText = box.querySelector("[data-timer-phase]");
+    var ring = box.querySelector("[data-timer-ring]");
     var live = box.querySelector("[data-timer-live]");
+    var cueBox = box.querySelector("[data-timer-cue]");
     var round = 0, left = hold, timer = null, endsAt = 0, lastAnnounced = hold;
+    var phase = "ready"; // ready, hold, paused, rest, done
 
     function say(text) { live.textContent = text; }
-    function label() {
-      if (timer) { button.textContent = "Pause timer"; return; }
-      if (round >= rounds) { button.textContent = "Start the holds again"; return; }
-      var resume = left < hold;
-      button.textContent = (resume ? "Resume " : "Start ") + hold + " second hold, " + describe(round, sets, sides);
+    function draw(fraction) {
+      box.dataset.phase = phase;
+      if (ring) { ring.setAttribute("stroke-dashoffset", String(100 - Math.round(fraction * 100))); }
     }
-    function tick() {
+    function show(seconds, text) {
+      display.textContent = clock(seconds);
+      if (phaseText) { phaseText.textContent = text; }
+    }
+    function label() {
+      if (phase === "hold") { button.textContent = "Pause timer"; return; }
+      if (phase === "rest") { button.textContent = "Skip the rest, start " + describe(round, sets, sides); return; }
+      if (phase === "done") { button.textContent = "Start the holds again"; return; }
+      button.textContent = (phase === "paused" ? "Resume " : "Start ") + hold + " second hold, " + describe(round, sets, sides);
+    }
+    function stop() { if (timer) { clearInterval(timer); timer = null; } }
+    function ready() {
+      phase = "ready"; left = hold; lastAnnounced = hold;
+      show(hold, "Ready: " + describe(round, sets, sides));
+      draw(1); label();
+    }
+    function rest() {
+      phase = "rest";
+      endsAt = Date.now() + REST * 1000;
+      say("Hold done. Rest for " + REST + " seconds. Next: " + describe(round, sets, sides) + ".");
+      timer = setInterval(restTick, 250);
+      label(); restTick();
+    }
+    function restTick() {
+      var restLeft = Math.max(0, Math.ceil((endsAt - Date.now()) / 1000));
+      show(restLeft, "Rest. Next: " + describe(round, sets, sides));
+      draw(restLeft / REST);
+      if (restLeft === 0) {
+        stop(); ready();
+        say("Rest over. Start when you are ready: " + describe(round, sets, sides) + ".");
+      }
+    }
+    function holdTick() {
       left = Math.max(0, Math.ceil((endsAt - Date.now()) / 1000));
-      display.textContent = clock(left) + " — " + describe(round, sets, sides);
       if (left === 0) {
-        clearInterval(timer); timer = null;
-        round += 1; left = hold; lastAnnounced = hold;
+        stop(); cue();
+        round += 1;
         if (round >= rounds) {
+          phase = "done"; show(0, "All holds done");
+          draw(0); label();
           say("All holds done. Now mark the exercise done below.");
-          display.textContent = "All holds done";
-        } else {
-          var next = describe(round, sets, sides);
-          say("Hold done. Rest, then start the next one: " + next + ".");
+          return;
         }
-        label();
+        rest();
         return;
       }
+      show(left, "Hold: " + describe(round, sets, sides));
+      draw(left / hold);
       if (left % 10 === 0 && left < lastAnnounced) {
         lastAnnounced = left;
         say(left + " seconds left.");
       }
     }
+    function startHold() {
+      phase = "hold";
+      endsAt = Date.now() + left * 1000;
+      say((left < hold ? "Resumed: " : "Hold for " + hold + " seconds: ") + describe(round, sets, sides) + ".");
+      timer = setInterval(holdTick, 250);
+      label(); holdTick();
+    }
     button.addEventListener("click", function () {
-      if (timer) {
-        clearInterval(timer); timer = null;
+      if (phase === "hold") {
+        stop(); phase = "paused";
         say("Paused with " + left + " seconds left.");
+        show(left, "Paused: " + describe(round, sets, sides));
         label();
         return;
       }
-      if (round >= rounds) { round = 0; left = hold; }
-      endsAt = Date.now() + left * 1000;
-      say((left < hold ? "Resumed: " : "Hold for " + hold + " seconds: ") + describe(round, sets, sides) + ".");
-      timer = setInterval(tick, 250);
-      label();
-      tick();
+      if (phase === "rest") { stop(); left = hold; }
+      if (phase === "done") { round = 0; left = hold; }
+      startHold();
     });
+    if (cueBox) {
+      cueBox.checked = cuesOn();
+      cueBox.addEventListener("change", function () {
+        try { window.localStorage.setItem(CUE_KEY, cueBox.checked ? "on" : "off"); } catch (e) { /* private mode */ }
+      });
+    }
     box.hidden = false;
-    label();
+    ready();
   }
 
   function init(root) {

@@ -1,6 +1,9 @@
 """In Chromium: an employer admin uploads a roster, a person on it checks their coverage,
 enrols, answers the intake and lands in the app with a PT; staff see the review queue."""
 
+import re
+from urllib.parse import urlsplit
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -14,6 +17,7 @@ from tests.factories import (
     roster_csv,
     roster_person,
 )
+from tests.mailbox import text_body
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,11 +63,16 @@ def test_upload_check_enrol_and_land_in_the_app(
     expect(page.get_by_role("heading", name="You are covered")).to_be_visible()
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # Umbrella checks no member ID: the link goes to the roster's address, not on screen
+    expect(page.get_by_text("We sent a link to create your account")).to_be_visible()
+    assert page.get_by_role("link", name="Create your account").count() == 0
+    [message] = mailbox.wait_for("person3@work.example")
+    link = re.search(r"https?://\S+/eligibility/enrol/\S+", text_body(message)).group(0)
 
-    # ... enrols
-    page.get_by_role("link", name="Create your account").click()
+    # ... enrols, with the address on the roster
+    page.goto(base + urlsplit(link).path)
     assert_accessible(page)
-    page.get_by_label("Email").fill("renee@home.example")
+    expect(page.get_by_label("Email")).to_have_value("person3@work.example")
     page.get_by_label("State you live in").select_option("NY")
     page.get_by_label("Time zone").fill("America/New_York")
     page.get_by_label("Password").fill("a-good-long-passphrase-8")
@@ -78,11 +87,11 @@ def test_upload_check_enrol_and_land_in_the_app(
     expect(page.get_by_role("heading", name="Hello, Renée")).to_be_visible()
     expect(page.get_by_text("Thank you. Your physical therapist,")).to_be_visible()
 
-    user = User.objects.get(email="renee@home.example")
+    user = User.objects.get(email="person3@work.example")
     assert Enrolment.objects.get(user=user).roster_entry.last_name == "Okonkwo-Lund"
     assert CareTeamLink.objects.get(patient=user, ended_at__isnull=True).therapist == pt
     # the welcome email went out through the worker (and no task is left running)
-    mailbox.wait_for("renee@home.example")
+    mailbox.wait_for("person3@work.example", count=2)
 
 
 def test_staff_review_queue_is_accessible(live_server, page: Page):

@@ -67,8 +67,20 @@ def test_pt_tailors_the_psoas_program_and_the_patient_follows_it(live_server, br
     page.clock.run_for(10_500)
     expect(live).to_have_text("20 seconds left.")
     page.clock.run_for(20_000)
-    expect(live).to_have_text("Hold done. Rest, then start the next one: set 1 of 2, right side.")
+    # between holds a clear rest phase, never "0:00 - set 1 of 2, left side"
+    expect(live).to_have_text("Hold done. Rest for 10 seconds. Next: set 1 of 2, right side.")
+    expect(hold.locator("[data-timer-phase]")).to_have_text("Rest. Next: set 1 of 2, right side")
+    expect(hold.locator("[data-hold-timer]")).to_have_attribute("data-phase", "rest")
+    expect(hold.locator("[data-timer-display]")).not_to_have_text("0:00")
+    page.clock.run_for(10_500)
+    expect(live).to_have_text("Rest over. Start when you are ready: set 1 of 2, right side.")
     expect(button).to_have_text("Start 30 second hold, set 1 of 2, right side")
+    expect(hold.locator("[data-timer-display]")).to_have_text("0:30")
+    # the beep and vibration are off until asked for, and remembered
+    cue = hold.get_by_label("Beep and vibrate when a hold ends")
+    expect(cue).not_to_be_checked()
+    cue.check()
+    assert page.evaluate("localStorage.getItem('psoas.timer.cue')") == "on"
 
     # The patient completes the bridge with pain 3: the card updates in place (htmx)
     card = _open_card(page, bridge.pk)
@@ -80,6 +92,8 @@ def test_pt_tailors_the_psoas_program_and_the_patient_follows_it(live_server, br
         "Marked done: pain 3 out of 10, about right."
     )
     assert page.url == url_before  # swapped in place, no page load
+    # the keyboard focus stays with the card, on what changed, not on the page body
+    expect(page.locator(f"#exercise-{bridge.pk} .done-line")).to_be_focused()
     expect(page.locator("#done-count")).to_have_text("(1 done)")
     assert Completion.objects.get(exercise=bridge).pain == 3
 
@@ -143,7 +157,12 @@ def test_progress_and_article_pages_are_accessible_on_a_phone(live_server, page:
     expect(page.locator("svg.pain-chart")).to_be_visible()
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    page.get_by_role("navigation").get_by_role("link", name="Learn", exact=True).click()
+    # on a phone, Learn sits behind the tab bar's More tab
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="More").click()
+    assert_accessible(page)
+    page.get_by_role("navigation", name="More pages").get_by_role(
+        "link", name="Learn", exact=True
+    ).click()
     page.get_by_role("main").get_by_role("link", name=re.compile("psoas", re.I)).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("psoas", ignore_case=True)
     expect(page.get_by_text("Educational, not medical advice.")).to_be_visible()

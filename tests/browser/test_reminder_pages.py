@@ -26,6 +26,7 @@ def _fits_the_screen(page: Page) -> bool:
 def test_patient_sets_reminders_in_the_profiles_time_zone(live_server, page: Page, patient):
     base = live_server.url
     log_in(page, base, patient.email, PASSWORD)
+    page.get_by_role("link", name="More").click()  # a phone: behind the tab bar's More tab
     page.get_by_role("link", name="Reminders").click()
     expect(page.get_by_role("heading", name="Exercise reminders")).to_be_visible()
     # first visit: the field holds the profile's zone (one source of truth), not the browser's

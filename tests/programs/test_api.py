@@ -1,8 +1,8 @@
 """The therapy's API: the patient's today/progress endpoints and the PT's plan endpoints."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 
+from accounts.services.security import api_token_create
 from programs.models import Completion, Exercise, ExerciseSession, Plan, PlanVersion
 from programs.selectors.sessions import today_for_patient
 from programs.services.plans import plan_assign_template
@@ -12,7 +12,7 @@ from tests.security_helpers import MfaAPIClient
 def api(user=None, *, token: bool = False) -> MfaAPIClient:
     client = MfaAPIClient()
     if user is not None and token:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user)}")
     elif user is not None:
         client.force_login(user)
     return client

@@ -15,9 +15,9 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import positive_data_acceptance, unsupported_method
 
+from accounts.services.security import api_token_create
 from tests import factories
 from tests.security.test_matrix import documented_matrix
 
@@ -73,8 +73,7 @@ def role_headers(
     }
     headers = {"anonymous": {}}
     for role, user in people.items():
-        token = Token.objects.create(user=user)
-        headers[role] = {"Authorization": f"Token {token.key}"}
+        headers[role] = {"Authorization": f"Token {api_token_create(user=user)}"}
     return headers
 
 

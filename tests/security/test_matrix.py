@@ -183,7 +183,7 @@ BOOKKEEPING = {
     "axes.accessattempt",
     "axes.accesslog",
     "axes.accessfailurelog",
-    "authtoken.token",
+    "accounts.apitoken",
 }
 
 

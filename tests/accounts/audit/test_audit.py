@@ -46,12 +46,13 @@ def test_a_therapist_reading_a_patient_is_recorded_with_ip_and_request_id(pt, pa
         REMOTE_ADDR="203.0.113.7",
     )
     assert response.status_code == 200
-    assert response["X-Request-ID"] == "trace-0123456789"
+    # our own id, always (issue 13); the caller's comes back beside it, never into the audit
+    assert response["X-Client-Request-ID"] == "trace-0123456789"
     [event] = _events(action=Action.READ)
     assert (event.actor_id, event.actor_role, event.patient_id) == (pt.pk, "therapist", patient.pk)
     assert (event.object_type, event.object_id) == ("accounts.user", str(patient.pk))
     assert event.ip_address == "203.0.113.7"
-    assert event.request_id == "trace-0123456789"
+    assert event.request_id == response["X-Request-ID"] != "trace-0123456789"
 
 
 def test_a_malformed_request_id_is_replaced(pt, patient):

@@ -20,6 +20,10 @@ def _check(sponsor, first, last, dob=DOB, **extra):
     ).status
 
 
+# An address on the roster: a sponsor that checks no member ID sends the link there (issue 13).
+ROSTER_EMAIL = "person@work.example"
+
+
 @pytest.fixture
 def sponsor():
     return SponsorFactory(slug="acme-test")
@@ -41,7 +45,9 @@ def sponsor():
 def test_names_that_are_the_same_person_are_covered(
     sponsor, roster_first, roster_last, typed_first, typed_last
 ):
-    RosterEntryFactory(sponsor=sponsor, first_name=roster_first, last_name=roster_last)
+    RosterEntryFactory(
+        sponsor=sponsor, email=ROSTER_EMAIL, first_name=roster_first, last_name=roster_last
+    )
     assert _check(sponsor, typed_first, typed_last) == "covered"
 
 
@@ -54,7 +60,7 @@ def test_names_that_are_the_same_person_are_covered(
     ],
 )
 def test_near_matches_go_to_staff(sponsor, typed_first, typed_last, reason):
-    RosterEntryFactory(sponsor=sponsor, first_name="Jordan", last_name="Rivera")
+    RosterEntryFactory(sponsor=sponsor, email=ROSTER_EMAIL, first_name="Jordan", last_name="Rivera")
     outcome = eligibility_check(
         sponsor=sponsor,
         first_name=typed_first,
@@ -69,13 +75,13 @@ def test_near_matches_go_to_staff(sponsor, typed_first, typed_last, reason):
 
 
 def test_a_nickname_needs_review(sponsor):
-    RosterEntryFactory(sponsor=sponsor, first_name="William", last_name="Okoro")
+    RosterEntryFactory(sponsor=sponsor, email=ROSTER_EMAIL, first_name="William", last_name="Okoro")
     assert _check(sponsor, "Bill", "Okoro", email="b@home.example") == "needs_review"
     assert EligibilityReview.objects.get().reason == "nickname"
 
 
 def test_a_near_match_without_an_email_asks_for_one_and_queues_nothing(sponsor):
-    RosterEntryFactory(sponsor=sponsor, first_name="William", last_name="Okoro")
+    RosterEntryFactory(sponsor=sponsor, email=ROSTER_EMAIL, first_name="William", last_name="Okoro")
     outcome = eligibility_check(
         sponsor=sponsor, first_name="Bill", last_name="Okoro", date_of_birth=DOB
     )
@@ -93,7 +99,7 @@ def test_a_near_match_without_an_email_asks_for_one_and_queues_nothing(sponsor):
     ],
 )
 def test_different_people_are_not_found(sponsor, typed_first, typed_last, dob):
-    RosterEntryFactory(sponsor=sponsor, first_name="Jordan", last_name="Rivera")
+    RosterEntryFactory(sponsor=sponsor, email=ROSTER_EMAIL, first_name="Jordan", last_name="Rivera")
     assert _check(sponsor, typed_first, typed_last, dob) == "not_found"
 
 
@@ -101,19 +107,33 @@ def test_ended_coverage_and_coverage_starting_next_month_read_as_not_found(spons
     today = timezone.localdate()
     RosterEntryFactory(
         sponsor=sponsor,
+        email=ROSTER_EMAIL,
         first_name="Ended",
         last_name="Person",
         coverage_end=today - timedelta(days=1),
         coverage_start=today - timedelta(days=400),
     )
-    RosterEntryFactory(sponsor=sponsor, first_name="Dropped", last_name="Person", ended_on=today)
     RosterEntryFactory(
         sponsor=sponsor,
+        email=ROSTER_EMAIL,
+        first_name="Dropped",
+        last_name="Person",
+        ended_on=today,
+    )
+    RosterEntryFactory(
+        sponsor=sponsor,
+        email=ROSTER_EMAIL,
         first_name="Later",
         last_name="Person",
         coverage_start=today + timedelta(31),
     )
-    RosterEntryFactory(sponsor=sponsor, first_name="Today", last_name="Person", coverage_end=today)
+    RosterEntryFactory(
+        sponsor=sponsor,
+        email=ROSTER_EMAIL,
+        first_name="Today",
+        last_name="Person",
+        coverage_end=today,
+    )
     assert _check(sponsor, "Ended", "Person") == "not_found"
     assert _check(sponsor, "Dropped", "Person") == "not_found"
     assert _check(sponsor, "Later", "Person") == "not_found"
@@ -134,9 +154,16 @@ def test_ended_coverage_and_coverage_starting_next_month_read_as_not_found(spons
 
 
 def test_dependents_are_covered_on_their_own_rows(sponsor):
-    RosterEntryFactory(sponsor=sponsor, member_id="1001-00", first_name="Ana", last_name="Silva")
     RosterEntryFactory(
         sponsor=sponsor,
+        email=ROSTER_EMAIL,
+        member_id="1001-00",
+        first_name="Ana",
+        last_name="Silva",
+    )
+    RosterEntryFactory(
+        sponsor=sponsor,
+        email=ROSTER_EMAIL,
         member_id="1001-01",
         first_name="Rui",
         last_name="Silva",
@@ -168,7 +195,7 @@ def test_an_employer_can_require_the_work_email():
 
 
 def test_every_check_is_recorded_with_its_result_only(sponsor):
-    entry = RosterEntryFactory(sponsor=sponsor)
+    entry = RosterEntryFactory(sponsor=sponsor, email=ROSTER_EMAIL)
     _check(sponsor, "Jordan", "Rivera")
     _check(sponsor, "No", "Body")
     recorded = list(EligibilityCheck.objects.order_by("pk").values("result", "roster_entry_id"))

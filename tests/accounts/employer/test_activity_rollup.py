@@ -15,6 +15,7 @@ from accounts.selectors.employer import (
 from accounts.services.employer import (
     activity_rollup_catch_up,
     activity_rollup_day,
+    employer_period_close,
     last_closed_day,
 )
 from programs.models import Completion, ExerciseSession, ProgramTemplate
@@ -143,6 +144,7 @@ def test_days_rolled_out_of_order_give_the_same_figures(activity):
 def test_the_dashboard_shows_activity_and_suppresses_it_for_one_person(activity):
     sponsor, until = activity
     activity_rollup_catch_up(until=until)
+    employer_period_close(sponsor=sponsor, month=until.replace(day=1))
     everyone = {f.key: f.shown for f in employer_dashboard(sponsor=sponsor)}
     assert set(everyone) >= {"active_this_month", "sessions_per_active_member", "pain_change"}
     one = {f.key: f.shown for f in employer_dashboard(sponsor=sponsor, relationship="spouse")}

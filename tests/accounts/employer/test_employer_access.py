@@ -1,9 +1,12 @@
 """The employer portal, tried by the whole cast: an employer admin sees their roster and
 suppressed aggregates, never whether a named person enrolled nor anything clinical."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Enrolment, RosterImport
 from accounts.services.rosters import roster_import_create, roster_import_process
@@ -145,7 +148,10 @@ def test_the_dashboard_hides_enrolment_when_the_complement_is_small(employer_adm
     for entry in entries[:12]:
         Enrolment.objects.create(user=PatientFactory(), roster_entry=entry)
     from accounts.selectors.employer import employer_dashboard
+    from accounts.services.employer import employer_period_close
 
+    this_month = timezone.localdate().replace(day=1)
+    employer_period_close(sponsor=acme, month=this_month)
     figures = {f.key: f for f in employer_dashboard(sponsor=acme)}
     assert figures["covered"].shown == "14"
     # 12 of 14 enrolled would tell the admin that almost anyone they name has joined
@@ -153,6 +159,8 @@ def test_the_dashboard_hides_enrolment_when_the_complement_is_small(employer_adm
     assert figures["enrolled"].value is None
     for _ in range(11):
         RosterEntryFactory(sponsor=acme)
+    next_month = (this_month + timedelta(days=31)).replace(day=1)
+    employer_period_close(sponsor=acme, month=next_month)
     figures = {f.key: f for f in employer_dashboard(sponsor=acme)}
     assert (figures["covered"].shown, figures["enrolled"].shown) == ("25", "12")
 

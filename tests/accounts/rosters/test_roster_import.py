@@ -6,7 +6,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from accounts.models import RosterEntry, RosterImport
+from accounts.models import AuditEvent, RosterEntry, RosterImport
 from accounts.services.rosters import (
     roster_import_cancel,
     roster_import_confirm,
@@ -94,6 +94,8 @@ def test_a_file_ending_more_than_the_threshold_waits_for_confirmation(employer_a
     assert RosterEntry.objects.filter(sponsor=sponsor, ended_on__isnull=True).count() == 10
 
     roster_import_confirm(roster_import=waiting, user=employer_admin)
+    confirmation = AuditEvent.objects.get(object_type="accounts.rosterimport")
+    assert (confirmation.actor_id, confirmation.object_id) == (employer_admin.pk, str(waiting.pk))
     from accounts.services.rosters import roster_import_apply_confirmed
 
     roster_import_apply_confirmed(import_id=waiting.pk)

@@ -68,3 +68,34 @@ def test_the_lock_lifts_after_the_cool_off_and_is_not_extended_by_more_failures(
 def test_lockouts_page_is_staff_only(patient, pt):
     for user in (patient, pt):
         assert client_for(user).get(reverse("security:lockouts")).status_code == 404
+
+
+def test_a_success_on_another_account_does_not_clear_the_victims_failures(patient, patient2):
+    # given: the bypass, from one IP: nine wrong passwords for the victim, then a
+    # correct login to an account the attacker owns, repeated
+    for _ in range(3):
+        for _ in range(9):
+            _attempt(patient, "wrong-password")
+        assert _attempt(patient2, PASSWORD).status_code in (302, 429)
+    # then: the victim's account is locked, from this IP and from any other
+    assert _attempt(patient, PASSWORD).status_code == 429
+    assert _attempt(patient, PASSWORD, REMOTE_ADDR="192.0.2.50").status_code == 429
+
+
+def test_failures_from_one_ip_lock_that_ip_even_across_accounts(patient, patient2, pt):
+    # given: nine failures for one account and a success for another, from one IP
+    for _ in range(9):
+        _attempt(patient, "wrong-password")
+    assert _attempt(patient2, PASSWORD).status_code == 302
+    # when: one more failure, against a third account
+    _attempt(pt, "wrong-password")
+    # then: that IP is locked for everyone, another IP is not
+    assert _attempt(patient2, PASSWORD).status_code == 429
+    assert _attempt(patient2, PASSWORD, REMOTE_ADDR="192.0.2.51").status_code == 302
+
+
+def test_the_owners_own_success_clears_only_their_own_count(patient, patient2):
+    for _ in range(5):
+        _attempt(patient2, "wrong-password", REMOTE_ADDR="192.0.2.60")
+    assert _attempt(patient2, PASSWORD, REMOTE_ADDR="192.0.2.61").status_code == 302
+    assert AccessAttempt.objects.filter(username=patient2.email.lower()).count() == 0

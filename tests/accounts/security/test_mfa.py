@@ -48,10 +48,19 @@ def test_therapist_enrols_logs_out_and_logs_in_with_a_code(pt, patient):
     assert "data:image/svg+xml;base64," in setup.content.decode()
     device = TOTPDevice.objects.get(user=pt, confirmed=False)
 
-    wrong = client.post(reverse("security:mfa-setup"), {"otp_token": "000000"})
+    no_password = client.post(
+        reverse("security:mfa-setup"), {"otp_token": totp_code(device), "password": "guess"}
+    )
+    assert "not your password" in no_password.content.decode()
+    assert not TOTPDevice.objects.filter(user=pt, confirmed=True).exists()
+    wrong = client.post(
+        reverse("security:mfa-setup"), {"otp_token": "000000", "password": PASSWORD}
+    )
     assert "not right" in wrong.content.decode()
     time.sleep(1.1)  # django-otp throttles the next try for a second after a wrong code
-    done = client.post(reverse("security:mfa-setup"), {"otp_token": totp_code(device)})
+    done = client.post(
+        reverse("security:mfa-setup"), {"otp_token": totp_code(device), "password": PASSWORD}
+    )
     assert done.status_code == 200
     codes = done.context["codes"]
     assert len(codes) == 10
@@ -105,7 +114,9 @@ def test_patients_need_no_code_until_they_turn_it_on(patient):
     # they turn it on
     client.get(reverse("security:mfa-setup"))
     device = TOTPDevice.objects.get(user=patient)
-    client.post(reverse("security:mfa-setup"), {"otp_token": totp_code(device)})
+    client.post(
+        reverse("security:mfa-setup"), {"otp_token": totp_code(device), "password": PASSWORD}
+    )
     client.post(reverse("accounts:logout"))
     # from now on a code is needed
     fresh = Client()
@@ -142,3 +153,28 @@ def test_the_cast_clients_are_already_verified(pt, staff, employer_admin, client
     assert client_for(employer_admin).get("/").status_code == 200
     client.force_login(pt)
     assert client.get(reverse("caseload")).status_code == 200
+
+
+def test_the_session_key_changes_after_the_second_factor(pt):
+    # issue 13 (Low): the key seen after the password stayed valid, verified, after the code
+    client = Client()
+    _log_in(client, pt)
+    device = totp_device_for(pt)
+    before = client.cookies["sessionid"].value
+    client.post(reverse("security:mfa-verify"), {"otp_token": totp_code(device)})
+    after = client.cookies["sessionid"].value
+    assert after != before
+    stolen = Client()
+    stolen.cookies["sessionid"] = before
+    assert stolen.get(reverse("caseload")).status_code == 302
+
+
+def test_adding_an_authenticator_needs_the_password(patient):
+    # issue 13 (Low): an open session alone could add or replace the second factor
+    client = Client()
+    _log_in(client, patient)
+    client.get(reverse("security:mfa-setup"))
+    device = TOTPDevice.objects.get(user=patient, confirmed=False)
+    response = client.post(reverse("security:mfa-setup"), {"otp_token": totp_code(device)})
+    assert response.status_code == 200
+    assert not TOTPDevice.objects.filter(user=patient, confirmed=True).exists()

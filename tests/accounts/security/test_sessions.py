@@ -5,8 +5,9 @@ import time
 import pytest
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
+from accounts.services.security import api_token_create
 from tests.conftest import client_for
 from therapy.middleware import LAST_SEEN_SESSION_KEY
 
@@ -43,11 +44,11 @@ def test_idle_sessions_end(request, who, url, quiet, still_in):
 
 def test_log_out_everywhere_ends_every_session_and_token(patient):
     laptop, phone = client_for(patient), client_for(patient)
-    token = Token.objects.create(user=patient)
+    token = api_token_create(user=patient)
     assert phone.get("/accounts/profile/").status_code == 200
     laptop.post(reverse("security:logout-everywhere"))
     assert phone.get("/accounts/profile/").status_code == 302
     assert laptop.get("/accounts/profile/").status_code == 302
-    assert not Token.objects.filter(key=token.key).exists()
-    me = Client().get("/api/v1/me/", headers={"Authorization": f"Token {token.key}"})
+    assert not ApiToken.objects.filter(user=patient).exists()
+    me = Client().get("/api/v1/me/", headers={"Authorization": f"Token {token}"})
     assert me.status_code in (401, 403)

@@ -235,5 +235,32 @@ def test_pt_pages_are_404_outside_the_caseload(pt, pt2, plan, patient, employer_
 
 
 @pytest.mark.django_db
-def test_staff_can_open_the_editor(staff, plan, patient):
-    assert client_for(staff).get(f"/patients/{patient.pk}/plan/").status_code == 200
+def test_operations_staff_cannot_change_a_plan(staff, plan, patient):
+    # issue 13: staff rewrote a plan through the API (200, created_by=staff) and the pages
+    client = client_for(staff)
+    versions = PlanVersion.objects.filter(plan=plan).count()
+    put = client.put(
+        f"/api/v1/patients/{patient.pk}/plan/",
+        {
+            "expected_version": plan.current_version.number,
+            "items": [
+                {"exercise": i.exercise_id, "sets": 1, "reps": 1, "sessions_per_week": 1}
+                for i in plan.current_version.items.all()
+            ],
+        },
+        content_type="application/json",
+    )
+    assert put.status_code == 404
+    assert client.post(f"/api/v1/patients/{patient.pk}/plan/assign/", {}).status_code == 404
+    assert client.post(f"/api/v1/patients/{patient.pk}/plan/swap/", {}).status_code == 404
+    assert client.get(f"/patients/{patient.pk}/plan/").status_code == 404
+    assert client.post(f"/patients/{patient.pk}/plan/", _editor_data(plan)).status_code == 404
+    assert (
+        client.post(f"/patients/{patient.pk}/plan/assign/", {"template": "psoas"}).status_code
+        == 404
+    )
+    assert PlanVersion.objects.filter(plan=plan).count() == versions
+    assert not PlanVersion.objects.filter(created_by=staff).exists()
+    # reading stays possible, for operations
+    assert client.get(f"/api/v1/patients/{patient.pk}/plan/").status_code == 200
+    assert client.get(f"/patients/{patient.pk}/plan/versions/").status_code == 200

@@ -10,7 +10,6 @@ from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from accounts.models import (
     AuditEvent,
@@ -21,6 +20,7 @@ from accounts.models import (
     User,
 )
 from accounts.services.audit import Action, audit_record
+from accounts.services.security import api_token_create
 from programs import outcomes_scoring
 from programs.models import (
     PatientSummary,
@@ -159,7 +159,7 @@ def build_full_record(*, patient: User, pt: User) -> None:
     PatientSummary.objects.get_or_create(
         patient=patient, defaults={"local_date": timezone.localdate()}
     )
-    Token.objects.create(user=patient)
+    api_token_create(user=patient)
     TOTPDevice.objects.create(user=patient, name="phone", confirmed=True)
     static = StaticDevice.objects.create(user=patient, name="backup")
     StaticToken.objects.create(device=static, token="abcd1234")

@@ -51,7 +51,7 @@ def test_a_full_record_is_erased_in_two_steps_and_only_the_audit_facts_remain(
     closed_at = User.objects.get(pk=patient.pk).closed_at
     other_before = _counts(ACCOUNT + CLINICAL, patient2.pk)
     at_close = _counts(ACCOUNT, patient.pk)
-    assert at_close["authtoken.token"] == 0  # closing ends every token at once
+    assert at_close["accounts.apitoken"] == 0  # closing ends every token at once
 
     # when: the sweep runs within the short horizon, nothing is erased
     early = records_sweep(

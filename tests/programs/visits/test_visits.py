@@ -405,3 +405,25 @@ def test_pt_edits_availability_on_the_page_and_bad_windows_are_refused(pt, patie
         .status_code
         == 404
     )
+
+
+@pytest.mark.django_db
+def test_booking_shows_the_open_times_as_a_grid_of_buttons_per_day(pt, patient):
+    # given: the PT is open every day (the patient reads New York time)
+    open_every_day(pt)
+    # when
+    html = client_for(patient).get(reverse("programs:visits")).content.decode()
+    # then: no drop-down of every time, but a group per day of radio buttons, each named in full
+    assert "<select" not in html
+    days = re.findall(r'<fieldset class="slot-day">\s*<legend>([^<]+)</legend>', html)
+    assert len(days) >= 5
+    buttons = re.findall(
+        r'<input type="radio" name="starts_at" value="([^"]+)"><span aria-hidden="true">'
+        r'(\d\d:\d\d E[SD]T)</span><span class="visually-hidden">([^<]+)</span>',
+        html,
+    )
+    assert buttons
+    value, short, full = buttons[0]
+    assert (
+        value.endswith("Z") and full.endswith(short) and full.startswith(days[0].rsplit(" ", 1)[0])
+    )
