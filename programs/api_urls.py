@@ -10,6 +10,7 @@ from programs.apis import (
     outcomes,
     plans,
     progress,
+    progression,
     records,
     reminders,
     sessions,
@@ -18,6 +19,31 @@ from programs.apis import (
 )
 
 urlpatterns = [
+    path(
+        "patients/<int:patient_id>/progression/",
+        progression.PatientSuggestionsApi.as_view(),
+        name="api-progression-list",
+    ),
+    path(
+        "patients/<int:patient_id>/progression/settings/",
+        progression.ProgressionSettingsApi.as_view(),
+        name="api-progression-settings",
+    ),
+    path(
+        "progression/<int:suggestion_id>/accept/",
+        progression.SuggestionAcceptApi.as_view(),
+        name="api-progression-accept",
+    ),
+    path(
+        "progression/<int:suggestion_id>/edit/",
+        progression.SuggestionEditApi.as_view(),
+        name="api-progression-edit",
+    ),
+    path(
+        "progression/<int:suggestion_id>/decline/",
+        progression.SuggestionDeclineApi.as_view(),
+        name="api-progression-decline",
+    ),
     path("today/", sessions.TodayPlanApi.as_view(), name="api-today"),
     path(
         "today/completions/", sessions.CompletionCreateApi.as_view(), name="api-completion-create"

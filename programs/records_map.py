@@ -127,6 +127,8 @@ RECORDS_MAP: dict[str, Record] = {
     "programs.intake": Record("intake", C),
     "programs.intakeclearance": Record("intake", C),
     "programs.alert": Record("alerts", C),
+    "programs.progressionsuggestion": Record("progression", C),
+    "programs.progressionsettings": Record("progression", C),
     "programs.progressnote": Record(
         "notes",
         C,

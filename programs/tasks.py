@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 
 from programs import notifications
-from programs.services import alerts, records, reminders, visits
+from programs.services import alerts, progression, records, reminders, visits
 
 
 @shared_task(
@@ -138,3 +138,26 @@ def programs_alerts_escalate_task() -> int:
 def reminders_follow_profile_zone_task(patient_id: int) -> None:
     """The profile's zone changed: reminders follow it (queued by accounts, by name)."""
     reminders.reminders_follow_profile_zone(patient_id=patient_id)
+
+
+@shared_task(name="programs.tasks.progression_sweep_task")
+def progression_sweep_task() -> int:
+    """Beat, weekly: every active plan's patients, in batches of ids. Returns the batches."""
+
+    ids = progression.patients_with_active_plans()
+    batches = [ids[i : i + SWEEP_BATCH] for i in range(0, len(ids), SWEEP_BATCH)]
+    for batch in batches:
+        progression_check_task.delay(batch)
+    return len(batches)
+
+
+@shared_task(
+    name="programs.tasks.progression_check_task",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def progression_check_task(patient_ids: list[int]) -> int:
+    """Suggestions for these patients; safe to run twice. Returns how many it made."""
+
+    return len(progression.progression_check(patient_ids=patient_ids))

@@ -9,6 +9,7 @@ from programs.views import (
     outcomes,
     plans,
     progress,
+    progression,
     reminders,
     sessions,
     triage,
@@ -59,6 +60,26 @@ urlpatterns = [
         "patients/<int:patient_id>/outcomes/",
         outcomes.patient_outcomes,
         name="patient-outcomes",
+    ),
+    path(
+        "progression/<int:suggestion_id>/accept/",
+        progression.suggestion_accept_view,
+        name="progression-accept",
+    ),
+    path(
+        "progression/<int:suggestion_id>/decline/",
+        progression.suggestion_decline_view,
+        name="progression-decline",
+    ),
+    path(
+        "progression/<int:suggestion_id>/edit/",
+        progression.suggestion_edit_view,
+        name="progression-edit",
+    ),
+    path(
+        "patients/<int:patient_id>/progression/auto/",
+        progression.progression_auto_view,
+        name="progression-auto",
     ),
     path(
         "alerts/<int:alert_id>/acknowledge/",

@@ -162,6 +162,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "programs.tasks.programs_alerts_sweep_task",
         "schedule": env.int("ALERTS_SWEEP_SECONDS", default=15 * 60),
     },
+    # Progression suggestions (docs/progression.md): weekly, Monday 06:00 UTC; a finished
+    # session also checks its patient.
+    "progression-sweep": {
+        "task": "programs.tasks.progression_sweep_task",
+        "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
+    },
     # Urgent alerts nobody acknowledged in time go to the staff care-coordination queue.
     "programs-alerts-escalate": {
         "task": "programs.tasks.programs_alerts_escalate_task",

@@ -24,6 +24,7 @@ from programs.models.plans import (
     dosage_text,
     reps_xor_hold_error,
 )
+from programs.models.progression import ProgressionSettings, ProgressionSuggestion
 from programs.models.reminders import (
     ALL_WEEKDAYS,
     ReminderChannel,
@@ -93,6 +94,7 @@ __all__ += [
     "Weekday",
 ]
 
+__all__ += ["ProgressionSettings", "ProgressionSuggestion"]
 __all__ += [
     "DOCTOR_FLAGS",
     "EMERGENCY_FLAGS",

@@ -23,6 +23,8 @@ from programs.models import (
     Plan,
     PlanItem,
     PlanVersion,
+    ProgressionSettings,
+    ProgressionSuggestion,
     ProgressNote,
     ReminderDelivery,
     ReminderSchedule,
@@ -272,8 +274,41 @@ def _reminders(patient: User) -> dict[str, Any]:
     }
 
 
+def _progression(patient: User) -> dict[str, Any]:
+    """The progression rules' suggestions about the plan, what the PT did with them, and the
+    automatic-advances switch (docs/progression.md)."""
+    settings = ProgressionSettings.objects.filter(patient=patient).first()
+    return {
+        "auto_apply_advances": bool(settings and settings.auto_apply_advances),
+        "suggestions": [
+            {
+                "created_at": _iso(s.created_at),
+                "exercise": s.exercise.name,
+                "direction": s.direction,
+                "from": {
+                    "sets": s.from_sets,
+                    "reps": s.from_reps,
+                    "hold_seconds": s.from_hold_seconds,
+                },
+                "to_exercise": s.to_exercise.name,
+                "to": {"sets": s.to_sets, "reps": s.to_reps, "hold_seconds": s.to_hold_seconds},
+                "reason": s.reason,
+                "why": s.patient_reason,
+                "inputs": s.inputs,
+                "status": s.status,
+                "decided_at": _iso(s.decided_at),
+                "plan_version_made": s.applied_version.number if s.applied_version else None,
+            }
+            for s in ProgressionSuggestion.objects.filter(patient=patient)
+            .select_related("exercise", "to_exercise", "applied_version")
+            .order_by("created_at", "id")
+        ],
+    }
+
+
 EXPORT_SECTIONS = {
     "plans": _plans,
+    "progression": _progression,
     "sessions": _sessions,
     "outcomes": _outcomes,
     "intake": _intake,

@@ -33,6 +33,8 @@ from programs.models import (
     Plan,
     PlanItem,
     PlanVersion,
+    ProgressionSettings,
+    ProgressionSuggestion,
     ProgressNote,
     ProgressNoteVersion,
     ReminderDelivery,
@@ -132,6 +134,8 @@ def patient_clinical_record_erase(*, patient_id: int) -> dict[str, int]:
             _add(counts, patient_account_data_erase(patient_id=patient.pk, now=timezone.now()))
         Plan.objects.filter(patient=patient).update(current_version=None)
         for queryset in (
+            ProgressionSuggestion.objects.filter(patient=patient),
+            ProgressionSettings.objects.filter(patient=patient),
             Completion.objects.filter(session__patient=patient),
             ExerciseSession.objects.filter(patient=patient),
             PlanItem.objects.filter(version__plan__patient=patient),

@@ -81,4 +81,9 @@ def session_finish(*, patient: User) -> ExerciseSession:
     if session.finished_at is None:
         session.finished_at = timezone.now()
         session.save(update_fields=["finished_at"])
+        # A finished session may be the one that makes a plan item ready to change.
+        patient_id = patient.pk
+        transaction.on_commit(
+            lambda: task_send("programs.tasks.progression_check_task", [patient_id])
+        )
     return session

@@ -79,6 +79,33 @@ def _signed_note_of(cast: Cast, owner: User) -> int:
     return note.pk
 
 
+def _suggestion_of(cast: Cast, owner: User) -> int:
+    """A pending progression suggestion on `owner`'s plan: its first item, one step up."""
+    from programs.models import ProgressionSuggestion
+
+    plan = Plan.objects.get(patient=owner, status=Plan.Status.ACTIVE)
+    item = plan.current_version.items.order_by("order").first()
+    suggestion, _ = ProgressionSuggestion.objects.get_or_create(
+        based_on_version=plan.current_version,
+        exercise_id=item.exercise_id,
+        direction=ProgressionSuggestion.Direction.ADVANCE,
+        defaults={
+            "patient": owner,
+            "plan": plan,
+            "from_sets": item.sets,
+            "from_reps": item.reps,
+            "from_hold_seconds": item.hold_seconds,
+            "to_exercise_id": item.exercise_id,
+            "to_sets": item.sets + 1,
+            "to_reps": item.reps,
+            "to_hold_seconds": item.hold_seconds,
+            "reason": "matrix",
+            "patient_reason": "matrix",
+        },
+    )
+    return suggestion.pk
+
+
 def _open_alert_of(cast: Cast, owner: User) -> int:
     alert = Alert.objects.create(
         patient=owner,
@@ -133,6 +160,7 @@ PARAMS: dict[str, Filler] = {
     "exercise_id": _exercise_in_plan_of,
     "note_id": _signed_note_of,
     "alert_id": _open_alert_of,
+    "suggestion_id": _suggestion_of,
     # A password-reset link is not patient data: a made-up one shows "invalid link". Also the
     # reminders unsubscribe link: a made-up token answers 404 to everyone.
     "uidb64": lambda cast, owner: "MQ",

@@ -25,6 +25,7 @@ from programs import outcomes_scoring
 from programs.models import (
     PatientSummary,
     ProgramTemplate,
+    ProgressionSuggestion,
     ReminderDelivery,
     Visit,
     VisitReminder,
@@ -36,6 +37,7 @@ from programs.services.messaging import message_post
 from programs.services.notes import note_add_addendum, note_sign, note_start_draft
 from programs.services.outcomes import outcome_record
 from programs.services.plans import ItemSpec, plan_assign_template, plan_tailor
+from programs.services.progression import progression_settings_set
 from programs.services.reminders import ReminderChoices, reminder_settings_update
 from programs.services.sessions import completion_record
 from tests.factories import RosterEntryFactory, SponsorFactory
@@ -91,6 +93,25 @@ def build_full_record(*, patient: User, pt: User) -> None:
     )
     intake_clear(therapist=pt, patient_id=patient.pk, reason="Treated in 2015; cleared by her GP.")
     alert_raise(patient_id=patient.pk, kind="pain_up", severity="routine", details={"pain": [3, 5]})
+    # a progression suggestion on the current version (docs/progression.md) and the switch
+    ProgressionSuggestion.objects.create(
+        patient=patient,
+        plan=plan,
+        based_on_version=plan.current_version,
+        exercise_id=item.exercise_id,
+        direction="regress",
+        from_sets=item.sets,
+        from_reps=item.reps,
+        from_hold_seconds=item.hold_seconds,
+        to_exercise_id=item.exercise_id,
+        to_sets=item.sets - 1,
+        to_reps=item.reps,
+        to_hold_seconds=item.hold_seconds,
+        reason="felt too hard 1 of 1 times",
+        patient_reason="you told us this exercise felt too hard, so we are making it easier",
+        inputs={"readings": 1, "too_hard": 1},
+    )
+    progression_settings_set(therapist=pt, patient=patient, auto_apply_advances=False)
     note = note_start_draft(therapist=pt, patient_id=patient.pk)
     note_sign(
         user=pt,
