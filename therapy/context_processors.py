@@ -4,6 +4,7 @@ from django.http import HttpRequest
 # Which navigation entry a page belongs to, by its URL name: the first prefix that matches.
 # The navigation marks that entry with aria-current="page".
 NAV_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("programs:triage", "triage"),
     ("programs:today", "today"),
     ("programs:completion", "today"),
     ("programs:session", "today"),
@@ -44,7 +45,7 @@ NAV_SECTIONS: tuple[tuple[str, str], ...] = (
 # Sections with a tab of their own; any other page sits behind the phone's "More" tab.
 TAB_SECTIONS = frozenset(
     {"today", "progress", "messages", "visits", "caseload", "dashboard", "imports", "roster"}
-    | {"audit", "reviews"}
+    | {"audit", "reviews", "triage"}
 )
 
 
