@@ -207,7 +207,10 @@ def records_sweep(*, as_of: datetime | None = None) -> SweepResult:
         return last is not None and last < long_cutoff
 
     jobs: list[tuple[int, Any, dict]] = []
-    for patient_id in closed_patients_due(closed_before=long_cutoff, account_data_kept=False):
+    # The clinical record goes only once both horizons have passed: a deployment keeping it for
+    # fewer years than the account-data window still keeps it for that window (the safer side).
+    both_cutoff = min(long_cutoff, short_cutoff)
+    for patient_id in closed_patients_due(closed_before=both_cutoff, account_data_kept=False):
         if long_due(patient_id):
             jobs.append(
                 (

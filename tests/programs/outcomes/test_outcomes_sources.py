@@ -223,5 +223,5 @@ def test_caseload_odi_is_a_rounded_percentage(patient, pt):
     # nine sections, sum 11: 11 / 45 = 24.4 %
     outcome_record(patient=patient, measure="odi", answers={"sections": _odi([1] * 8 + [3, None])})
     html = client_for(pt).get("/caseload/").content.decode()
-    assert "<td>24%</td>" in html
+    assert 'data-label="Latest ODI">24%</td>' in html
     assert "24.4000" not in html
