@@ -32,6 +32,10 @@ def add_common_error_responses(result: dict[str, Any], **_: Any) -> dict[str, An
         for operation in operations.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            # Any operation refuses a NUL character in its request (therapy.middleware).
+            operation["responses"].setdefault(
+                "400", {"description": "A query parameter holds a NUL character.", "content": ref}
+            )
             if "requestBody" in operation:
                 operation["responses"].setdefault(
                     "415", {"description": "Unsupported content type.", "content": ref}

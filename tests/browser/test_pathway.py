@@ -30,9 +30,14 @@ def test_the_whole_pathway_from_coverage_to_a_first_session(
     live_server, browser, celery_session_worker, mailbox
 ):
     base = live_server.url
-    sponsor = SponsorFactory(name="Teton Freight")
+    # The sponsor checks a member ID, so the enrolment link shows on screen (issue 13).
+    sponsor = SponsorFactory(name="Teton Freight", requires_member_id=True)
     RosterEntryFactory(
-        sponsor=sponsor, first_name="Sage", last_name="Whitehorse", date_of_birth="1987-04-09"
+        sponsor=sponsor,
+        first_name="Sage",
+        last_name="Whitehorse",
+        date_of_birth="1987-04-09",
+        member_id="TF-2041",
     )
     staff = StaffFactory(email="coord@example.test", first_name="Cory")
     # Wyoming's only PT takes no new patients: enrolment assigns nobody.
@@ -52,6 +57,7 @@ def test_the_whole_pathway_from_coverage_to_a_first_session(
     page.get_by_label("First name").fill("Sage")
     page.get_by_label("Last name").fill("Whitehorse")
     page.get_by_label("Date of birth").fill("1987-04-09")
+    page.get_by_label("Member ID").fill("TF-2041")
     page.get_by_role("button", name="Check my coverage").click()
     expect(page.get_by_role("heading", name="You are covered")).to_be_visible()
     page.get_by_role("link", name="Create your account").click()
