@@ -1,5 +1,8 @@
 """The PT's one-click decisions on progression suggestions, and the auto-apply switch."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -36,19 +39,20 @@ def _errors_text(form: SuggestionDecisionForm) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
-@login_required
-@require_POST
-def suggestion_accept_view(request: AuthenticatedHttpRequest, suggestion_id: int) -> HttpResponse:
+def _decide(
+    request: AuthenticatedHttpRequest,
+    suggestion_id: int,
+    decide: Callable[..., str],
+    verb: str,
+) -> HttpResponse:
+    """Accept or decline in one click: the service decides, the page audits and says what
+    happened. `decide` returns the text after "Accepted: " or "Declined: "."""
     user = require_role(request, User.Role.THERAPIST)
     suggestion = suggestion_get_for_user(user=user, suggestion_id=suggestion_id)
     form = SuggestionDecisionForm(request.POST)
     if form.is_valid():
         try:
-            version = suggestion_accept(
-                therapist=user,
-                suggestion=suggestion,
-                expected_version=form.cleaned_data["expected_version"],
-            )
+            done = decide(user, suggestion, form.cleaned_data["expected_version"])
         except ApplicationError as exc:
             form_add_error(form, exc)
         else:
@@ -58,41 +62,32 @@ def suggestion_accept_view(request: AuthenticatedHttpRequest, suggestion_id: int
                 action=Action.UPDATE,
                 obj=suggestion,
             )
-            messages.success(
-                request,
-                f"Accepted: {suggestion_headline(suggestion)}. Saved as version {version.number}.",
-            )
+            messages.success(request, f"{verb.capitalize()}: {done}")
             return redirect(_back(request, suggestion.patient_id))
-    messages.error(request, f"Not accepted: {_errors_text(form)}")
+    messages.error(request, f"Not {verb}: {_errors_text(form)}")
     return redirect(_back(request, suggestion.patient_id))
+
+
+@login_required
+@require_POST
+def suggestion_accept_view(request: AuthenticatedHttpRequest, suggestion_id: int) -> HttpResponse:
+    def accept(user: User, suggestion: Any, expected_version: int) -> str:
+        version = suggestion_accept(
+            therapist=user, suggestion=suggestion, expected_version=expected_version
+        )
+        return f"{suggestion_headline(suggestion)}. Saved as version {version.number}."
+
+    return _decide(request, suggestion_id, accept, "accepted")
 
 
 @login_required
 @require_POST
 def suggestion_decline_view(request: AuthenticatedHttpRequest, suggestion_id: int) -> HttpResponse:
-    user = require_role(request, User.Role.THERAPIST)
-    suggestion = suggestion_get_for_user(user=user, suggestion_id=suggestion_id)
-    form = SuggestionDecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            suggestion_decline(
-                therapist=user,
-                suggestion=suggestion,
-                expected_version=form.cleaned_data["expected_version"],
-            )
-        except ApplicationError as exc:
-            form_add_error(form, exc)
-        else:
-            audit_record(
-                request_or_actor=request,
-                patient_id=suggestion.patient_id,
-                action=Action.UPDATE,
-                obj=suggestion,
-            )
-            messages.success(request, f"Declined: {suggestion_headline(suggestion)}.")
-            return redirect(_back(request, suggestion.patient_id))
-    messages.error(request, f"Not declined: {_errors_text(form)}")
-    return redirect(_back(request, suggestion.patient_id))
+    def decline(user: User, suggestion: Any, expected_version: int) -> str:
+        suggestion_decline(therapist=user, suggestion=suggestion, expected_version=expected_version)
+        return f"{suggestion_headline(suggestion)}."
+
+    return _decide(request, suggestion_id, decline, "declined")
 
 
 @login_required
