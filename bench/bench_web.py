@@ -322,7 +322,7 @@ def _serve_and_load(work: Path, patients: list[str], therapists: list[tuple[str,
     server_errors = [line for line in lines if "Traceback" in line]
     # gunicorn's and Django's own lines (not the access log's): refusals and errors say why
     notes = [line for line in lines if ' "GET ' not in line and ' "POST ' not in line]
-    if notes:
+    if any(word in line for line in notes for word in ("WARNING", "ERROR", "Traceback")):
         print("gunicorn log without the access lines, last 40:\n   " + "\n   ".join(notes[-40:]))
     figures["collectstatic_seconds"] = round(collect_seconds, 1)
     figures["server_tracebacks"] = len(server_errors)
@@ -359,7 +359,13 @@ def run() -> Outcome:
             print(f"   error: {error['page']}: {error['error']} (x{error['occurrences']})")
     from programs.models import Completion
 
-    expected_pages = {"Today", "mark an exercise done", "Progress", "caseload"}
+    expected_pages = {
+        "Today",
+        "mark an exercise done",
+        "Progress",
+        "caseload",
+        "sign in: TOTP code",
+    }
     figures = {
         "patients": PATIENTS,
         "pts": PTS,
