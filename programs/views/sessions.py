@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -47,6 +48,7 @@ def today(request: AuthenticatedHtmxRequest) -> HttpResponse:
     # skip the locking transaction on the ordinary visit.
     unseen = plan is not None and plan.current_version.seen_by_patient_at is None
     context["changes"] = plan_mark_changes_seen(patient=patient, plan=plan) if unseen else []
+    context["saved_at"] = timezone.now()  # named by the offline copy's notice, if it is kept
     # The week's figure by the one adherence definition, as Progress and the PT show it.
     context["week"] = (
         adherence_weeks(patient=patient, today=context["day"].local_date, weeks=1, plan=plan)[0]
