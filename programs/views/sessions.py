@@ -36,6 +36,7 @@ def _today_context(patient: User, *, bound: CompletionForm | None = None) -> dic
         "day": day,
         "due_cards": [c for c in cards if c["row"].due or c["row"].completion],
         "extra_cards": [c for c in cards if not (c["row"].due or c["row"].completion)],
+        "saved_at": timezone.now(),  # named by the offline copy's notice, if it is kept
     }
 
 
@@ -48,7 +49,6 @@ def today(request: AuthenticatedHtmxRequest) -> HttpResponse:
     # skip the locking transaction on the ordinary visit.
     unseen = plan is not None and plan.current_version.seen_by_patient_at is None
     context["changes"] = plan_mark_changes_seen(patient=patient, plan=plan) if unseen else []
-    context["saved_at"] = timezone.now()  # named by the offline copy's notice, if it is kept
     # The week's figure by the one adherence definition, as Progress and the PT show it.
     context["week"] = (
         adherence_weeks(patient=patient, today=context["day"].local_date, weeks=1, plan=plan)[0]
