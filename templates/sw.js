@@ -47,7 +47,9 @@ self.addEventListener("install", function (event) {
   event.waitUntil(
     caches.open(CACHE).then(function (cache) {
       return cache.addAll(SHELL).then(function () {
-        return fetch(TODAY, { credentials: "same-origin" })
+        // Marked as the worker's own fetch: the page does not count it as the patient's visit.
+        var headers = { "{{ offline_copy_header|escapejs }}": "1" };
+        return fetch(TODAY, { credentials: "same-origin", headers: headers })
           .then(function (response) { return keepToday(cache, response); })
           .catch(function () { return null; });
       });

@@ -93,3 +93,21 @@ def test_the_export_names_each_completions_client_id(patient, pt):
     response = client_for(patient).get(reverse("security:data-export"))
     data = json.loads(b"".join(response.streaming_content))
     assert data["sessions"][-1]["completions"][0]["client_id"] == str(client_id)
+
+
+@pytest.mark.django_db
+def test_the_workers_own_copy_of_today_leaves_what_changed_unseen(patient, pt):
+    # given: a plan the patient has not opened yet
+    plan = plan_assign_template(
+        therapist=pt, patient=patient, template=ProgramTemplate.objects.get(slug="psoas")
+    )
+    client = client_for(patient)
+    # when: the service worker fetches Today to keep a copy (from any page, after a deploy)
+    client.get(reverse("programs:today"), headers={"X-Offline-Copy": "1"})
+    # then: the patient still gets "What changed in your program" when they open Today
+    plan.current_version.refresh_from_db()
+    assert plan.current_version.seen_by_patient_at is None
+    page = client.get(reverse("programs:today")).content.decode()
+    assert "What changed in your program" in page
+    plan.current_version.refresh_from_db()
+    assert plan.current_version.seen_by_patient_at is not None

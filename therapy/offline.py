@@ -34,6 +34,9 @@ SHELL = (
     "img/icons.svg",
 )
 
+# Sent by the worker when it fetches Today to keep a copy, not for the patient to read.
+OFFLINE_COPY_HEADER = "X-Offline-Copy"
+
 # Sent with every logout: the browser drops this site's saved pages, its service worker and
 # anything a signed-out patient's completions left in the browser's storage.
 CLEAR_SITE_DATA = '"cache", "storage"'
@@ -75,6 +78,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "shell_json": json.dumps([static(path) for path in SHELL]),
         "today_url": reverse("programs:today"),
         "static_url": static(""),
+        "offline_copy_header": OFFLINE_COPY_HEADER,
     }
     response = render(request, "sw.js", context, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"

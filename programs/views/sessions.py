@@ -20,6 +20,7 @@ from programs.services.plans import plan_mark_changes_seen
 from programs.services.sessions import completion_record, session_finish
 from therapy.errors import ApplicationError
 from therapy.http import AuthenticatedHtmxRequest
+from therapy.offline import OFFLINE_COPY_HEADER
 from therapy.permissions import require_role
 
 
@@ -48,6 +49,9 @@ def today(request: AuthenticatedHtmxRequest) -> HttpResponse:
     # Versions are marked seen together, so a seen current version means nothing is unseen:
     # skip the locking transaction on the ordinary visit.
     unseen = plan is not None and plan.current_version.seen_by_patient_at is None
+    # The service worker saving a copy for offline use (templates/sw.js) is not the patient
+    # reading the page: what changed stays unseen until they open Today themselves.
+    unseen = unseen and OFFLINE_COPY_HEADER not in request.headers
     context["changes"] = plan_mark_changes_seen(patient=patient, plan=plan) if unseen else []
     # The week's figure by the one adherence definition, as Progress and the PT show it.
     context["week"] = (
