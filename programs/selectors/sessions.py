@@ -18,7 +18,14 @@ from programs.models import (
     dosage_text,
 )
 from programs.selectors.plans import plan_active_for_patient, plan_items
-from programs.selectors.progress import Variants, credited_exercise, item_variants
+from programs.selectors.progress import (
+    Variants,
+    WeekAdherence,
+    adherence_this_week_from_rows,
+    adherence_weeks,
+    credited_exercise,
+    item_variants,
+)
 
 
 @dataclass
@@ -41,6 +48,8 @@ class Today:
     plan: Plan | None
     items: list[TodayItem] = field(default_factory=list)
     session: ExerciseSession | None = None
+    # This week's adherence (the one definition, programs.selectors.progress), from these rows.
+    week: WeekAdherence | None = None
 
     @property
     def due(self) -> list[TodayItem]:
@@ -60,9 +69,12 @@ class Today:
 
 
 def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
-    """What the patient should do on their own local day. Four queries whatever the plan size."""
-    local = sessions_schedule.local_today(patient.patient_profile.time_zone, now)
-    plan = plan_active_for_patient(patient=patient)
+    """What the patient should do on their own local day, with this week's adherence.
+    Three queries whatever the plan size: the plan brings the patient's profile and the
+    navigation's unread count (`plan.unread_messages`)."""
+    plan = plan_active_for_patient(patient=patient, with_profile=True, with_unread_count=True)
+    zone = patient.patient_profile.time_zone
+    local = sessions_schedule.local_today(zone, now)
     if plan is None or plan.current_version is None:
         return Today(local_date=local, plan=None)
     items = plan_items(version=plan.current_version)
@@ -94,7 +106,7 @@ def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
             credited not in today_done or c.exercise_id == credited
         ):
             today_done[credited] = c
-    since = sessions_schedule.plan_start_day(plan.created_at, patient.patient_profile.time_zone)
+    since = sessions_schedule.plan_start_day(plan.created_at, zone)
     rows = []
     for item in items:
         days = done_days.get(item.exercise_id, set())
@@ -109,7 +121,24 @@ def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
                 scheduled_this_week=item.sessions_per_week,
             )
         )
-    return Today(local_date=local, plan=plan, items=rows, session=session)
+    week = adherence_this_week_from_rows(
+        plan=plan,
+        items=items,
+        done=[
+            (
+                c.exercise_id,
+                c.exercise.regression_id,
+                c.exercise.progression_id,
+                c.session.local_date,
+            )
+            for c in week_completions
+        ],
+        today=local,
+        zone=zone,
+    )
+    if week is None:  # the current version is not yet in effect on `local`: the full reading
+        week = adherence_weeks(patient=patient, today=local, weeks=1, plan=plan)[0]
+    return Today(local_date=local, plan=plan, items=rows, session=session, week=week)
 
 
 # Today's plan as plain dicts for the API: two queries over `.values()`, no model instances.
