@@ -47,12 +47,13 @@ def plan_get_for_user(*, user: User, patient_id: int) -> Plan:
     return get_patient_record_or_404(plans, user=user, patient_id=patient_id)
 
 
-def plan_items(*, version: PlanVersion) -> list[PlanItem]:
-    return list(
-        version.items.select_related(
-            "exercise", "exercise__regression", "exercise__progression"
-        ).order_by("order")
-    )
+def plan_items(*, version: PlanVersion, with_variants: bool = True) -> list[PlanItem]:
+    """The version's items with their exercises. with_variants=False leaves out the easier
+    and harder variants' rows (their ids are on the exercise): the Today page shows none."""
+    related = ["exercise"]
+    if with_variants:
+        related += ["exercise__regression", "exercise__progression"]
+    return list(version.items.select_related(*related).order_by("order"))
 
 
 def plan_versions(*, plan: Plan) -> QuerySet[PlanVersion]:

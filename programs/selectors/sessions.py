@@ -77,7 +77,7 @@ def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
     local = sessions_schedule.local_today(zone, now)
     if plan is None or plan.current_version is None:
         return Today(local_date=local, plan=None)
-    items = plan_items(version=plan.current_version)
+    items = plan_items(version=plan.current_version, with_variants=False)
     monday = sessions_schedule.week_start(local)
     week_completions = list(
         Completion.objects.filter(
@@ -85,7 +85,12 @@ def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
             session__local_date__gte=monday,
             session__local_date__lte=local,
         )
-        .select_related("session", "exercise")
+        # The exercise's variant links only (for a swap's credit), not its whole row.
+        .select_related("session")
+        .annotate(
+            exercise_regression_id=F("exercise__regression_id"),
+            exercise_progression_id=F("exercise__progression_id"),
+        )
         .order_by("completed_at")
     )
     variants = item_variants(items)
@@ -95,7 +100,7 @@ def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
     for c in week_completions:
         # a completion counts for the item that replaced its exercise in a swap
         credited = credited_exercise(
-            Variants(c.exercise_id, c.exercise.regression_id, c.exercise.progression_id), variants
+            Variants(c.exercise_id, c.exercise_regression_id, c.exercise_progression_id), variants
         )
         if c.session.local_date == local:
             session = c.session
@@ -127,8 +132,8 @@ def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
         done=[
             (
                 c.exercise_id,
-                c.exercise.regression_id,
-                c.exercise.progression_id,
+                c.exercise_regression_id,
+                c.exercise_progression_id,
                 c.session.local_date,
             )
             for c in week_completions
