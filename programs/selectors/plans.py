@@ -15,23 +15,29 @@ from programs.selectors.messaging import unread_count_expression
 from therapy.permissions import get_patient_record_or_404, scope_patient_records
 
 
-def plan_active_for_patient(
-    *, patient: User, with_profile: bool = False, with_unread_count: bool = False
-) -> Plan | None:
-    """The patient's active plan. For a page that needs them too, in the same query:
-    with_profile brings the patient's profile (onto `patient`, when it is not loaded yet);
-    with_unread_count sets `plan.unread_messages`, the navigation's count of the patient's
-    unread messages (programs.selectors.messaging)."""
-    plans = Plan.objects.select_related(
-        "current_version", "current_version__created_by", "template"
-    ).filter(patient=patient, status=Plan.Status.ACTIVE)
-    if with_unread_count:
-        plans = plans.annotate(unread_messages=unread_count_expression(user=patient))
+def plan_active_for_patient(*, patient: User) -> Plan | None:
+    return (
+        Plan.objects.select_related("current_version", "current_version__created_by", "template")
+        .filter(patient=patient, status=Plan.Status.ACTIVE)
+        .first()
+    )
+
+
+def plan_active_for_today(*, patient: User) -> Plan | None:
+    """The active plan as the Today page reads it, with in the same query what else the page
+    needs: the current version, the patient's profile (put onto `patient` when it is not
+    loaded yet) and `plan.unread_messages`, the navigation's count of the patient's unread
+    messages (programs.selectors.messaging). Not the template or the version's author."""
+    plans = (
+        Plan.objects.select_related("current_version")
+        .filter(patient=patient, status=Plan.Status.ACTIVE)
+        .annotate(unread_messages=unread_count_expression(user=patient))
+    )
     profile_loaded = User.patient_profile.is_cached(patient)
-    if with_profile and not profile_loaded:
+    if not profile_loaded:
         plans = plans.select_related("patient__patient_profile")
     plan = plans.first()
-    if plan is not None and with_profile and not profile_loaded:
+    if plan is not None and not profile_loaded:
         profile = getattr(plan.patient, "patient_profile", None)  # None: no profile row
         if profile is not None:
             patient.patient_profile = profile

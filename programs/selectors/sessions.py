@@ -17,7 +17,7 @@ from programs.models import (
     PlanItem,
     dosage_text,
 )
-from programs.selectors.plans import plan_active_for_patient, plan_items
+from programs.selectors.plans import plan_active_for_today, plan_items
 from programs.selectors.progress import (
     Variants,
     WeekAdherence,
@@ -72,7 +72,7 @@ def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
     """What the patient should do on their own local day, with this week's adherence.
     Three queries whatever the plan size: the plan brings the patient's profile and the
     navigation's unread count (`plan.unread_messages`)."""
-    plan = plan_active_for_patient(patient=patient, with_profile=True, with_unread_count=True)
+    plan = plan_active_for_today(patient=patient)
     zone = patient.patient_profile.time_zone
     local = sessions_schedule.local_today(zone, now)
     if plan is None or plan.current_version is None:
