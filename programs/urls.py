@@ -25,6 +25,7 @@ urlpatterns = [
     path("messages/<int:patient_id>/", messaging.thread, name="thread"),
     path("visits/", visits.visits_home, name="visits"),
     path("visits/book/", visits.visit_book, name="visit-book"),
+    path("visits/<int:visit_id>/join/", visits.visit_join, name="visit-join"),
     path("visits/<int:visit_id>/cancel/", visits.visit_cancel, name="visit-cancel"),
     path("visits/<int:visit_id>/reschedule/", visits.visit_reschedule, name="visit-reschedule"),
     path("visits/<int:visit_id>/complete/", visits.visit_complete, name="visit-complete"),
