@@ -251,6 +251,23 @@ def reminder_mailer() -> BaseEmailBackend:
     return mail.mailers.default
 
 
+def delivery_topic(*, delivery_id: int) -> str:
+    """The Web Push Topic of one delivery (RFC 8030: at most 32 base64url characters): a push
+    service holding an undelivered copy replaces it with a resend instead of showing two."""
+    return f"reminder-{delivery_id}"
+
+
+def reminder_push_payload(*, context: dict) -> dict[str, str]:
+    """What the service worker shows (static/js/sw-push.js). A lock screen is public: no name,
+    no exercise, no health detail."""
+    return {
+        "title": f"{context['SITE_NAME']}: time for your exercises",
+        "body": "Your exercises for today are ready when you are.",
+        "url": "/today/",
+        "tag": "exercise-reminder",
+    }
+
+
 def reminder_sms_body(*, context: dict) -> str:
     return render_to_string("programs/reminders/sms/reminder.txt", context).strip()
 

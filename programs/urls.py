@@ -10,6 +10,7 @@ from programs.views import (
     plans,
     progress,
     progression,
+    push,
     reminders,
     sessions,
     triage,
@@ -47,6 +48,11 @@ urlpatterns = [
     path("patients/<int:patient_id>/plan/versions/", plans.plan_versions, name="plan-versions"),
     path("reminders/", reminders.reminder_settings, name="reminders"),
     path("reminders/log/", reminders.reminder_log, name="reminders-log"),
+    path(
+        "reminders/devices/<int:subscription_id>/remove/",
+        push.push_device_remove,
+        name="push-device-remove",
+    ),
     path(
         "reminders/unsubscribe/<str:token>/",
         reminders.reminder_unsubscribe,

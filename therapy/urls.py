@@ -14,6 +14,7 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("sw.js", views.service_worker, name="service-worker"),
     path("more/", views.more, name="more"),
     path("components/", views.components, name="components"),
     path("", include("accounts.urls")),
