@@ -80,7 +80,7 @@ def _validate(*, patient: User, choices: ReminderChoices) -> None:
     elif any(t.second or t.microsecond for t in choices.times):
         errors["times"] = ["Use whole minutes, such as 07:30."]
     if choices.channel not in ReminderChannel.values:
-        errors["channel"] = ["Choose email, text message or both."]
+        errors["channel"] = ["Choose email, text message, both, or notifications."]
     elif (
         choices.channel in (ReminderChannel.SMS, ReminderChannel.BOTH)
         and not patient.patient_profile.phone
