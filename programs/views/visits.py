@@ -94,7 +94,11 @@ def visit_book(request: HttpRequest) -> HttpResponse:
             audit_record(
                 request_or_actor=request, patient_id=user.pk, action=Action.CREATE, obj=visit
             )
-            flash.success(request, "Your visit is booked. The join link is below.")
+            flash.success(
+                request,
+                "Your visit is booked. The join link is below, and a calendar invitation is on "
+                "its way by email.",
+            )
             return redirect("programs:visits")
     return visits_home(request, book_form=form, status=400)
 
