@@ -335,6 +335,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# The service worker's cache version (therapy/offline.py): empty means the static manifest's hash.
+SERVICE_WORKER_VERSION = env("SERVICE_WORKER_VERSION", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

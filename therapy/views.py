@@ -16,14 +16,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
 
 
-def service_worker(request: HttpRequest) -> HttpResponse:
-    """/sw.js: served from the root so that it may control every page of the site."""
-    response = render(request, "sw.js", content_type="application/javascript")
-    response["Service-Worker-Allowed"] = "/"
-    response["Cache-Control"] = "no-cache"
-    return response
-
-
 @login_required
 def more(request: HttpRequest) -> HttpResponse:
     """The "More" tab: every page of the person's role that the tab bar has no room for."""

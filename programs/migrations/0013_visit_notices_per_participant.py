@@ -6,7 +6,7 @@ class Migration(migrations.Migration):
     The old fields said only that "the other participant" was told; nothing reads them once the
     notice has gone, so they are dropped rather than guessed into the new ones."""
 
-    dependencies = [("programs", "0011_progression_suggestions")]
+    dependencies = [("programs", "0012_completion_client_id")]
 
     operations = [
         migrations.RemoveField(model_name="visit", name="booking_notice_sent_at"),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0012_visit_notices_per_participant"),
+        ("programs", "0013_visit_notices_per_participant"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
