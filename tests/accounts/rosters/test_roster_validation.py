@@ -294,3 +294,29 @@ def test_dates_of_every_day_of_a_leap_year_parse_as_python_parses_them():
         RosterEntry.objects.filter(sponsor=done.sponsor).values_list("member_id", "coverage_start")
     )
     assert [stored[f"E{n:05d}"] for n in range(366)] == days
+
+
+def test_the_python_path_sqlite_uses_stages_the_same_rows_and_rejections():
+    # `make run` (SQLite) stages with the Python path; run it here on the same file
+    from django.db import connection, transaction
+
+    from accounts.services.rosters import STAGED, _stage_file_python
+
+    content = _awkward_file(300, 5, plain=False)
+    done = _import(SponsorFactory(), content)
+    python_import = roster_import_create(
+        sponsor=SponsorFactory(), file=ContentFile(content, name="roster.csv"), uploaded_by=None
+    )
+    with transaction.atomic():
+        staged, rejected = _stage_file_python(python_import)
+        with connection.cursor() as cursor:
+            table = python_import.staging_table  # our own name, from the import id
+            cursor.execute(f"SELECT {', '.join(STAGED)} FROM {table}")  # noqa: S608
+            python_rows = sorted(cursor.fetchall())
+        python_report = sorted(_report(python_import))
+        transaction.set_rollback(True)
+
+    assert (staged, rejected) == (done.rows_total, done.rejected)
+    assert python_report == sorted(_report(done))
+    stored = RosterEntry.objects.filter(sponsor=done.sponsor).values_list(*STAGED)
+    assert sorted(stored) == python_rows
