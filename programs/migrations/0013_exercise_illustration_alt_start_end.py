@@ -83,6 +83,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("programs", "0011_progression_suggestions")]
+    dependencies = [("programs", "0012_completion_client_id")]
 
     operations = [migrations.RunPython(forwards, backwards)]
