@@ -1,5 +1,8 @@
 """The one place in accounts that knows about email. Emails carry no health data."""
 
+from collections.abc import Sequence
+from email.message import MIMEPart
+
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
@@ -14,7 +17,9 @@ from accounts.models import CareTeamLink, EligibilityReview, Invitation, RosterE
 from accounts.selectors.enrolment import enrolment_url_for, invitation_url_for
 
 
-def send_templated_email(*, to: str, template: str, context: dict) -> None:
+def send_templated_email(
+    *, to: str, template: str, context: dict, attachments: Sequence[MIMEPart] = ()
+) -> None:
     """Render templates/<template>_subject.txt, _body.txt and _body.html and send them."""
     context = {"SITE_NAME": settings.SITE_NAME, **context}
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
@@ -22,6 +27,8 @@ def send_templated_email(*, to: str, template: str, context: dict) -> None:
     html = render_to_string(f"{template}_body.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
     message.attach_alternative(html, "text/html")
+    for part in attachments:
+        message.attach(part)
     message.send()
 
 
