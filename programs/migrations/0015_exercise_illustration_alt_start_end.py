@@ -83,6 +83,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("programs", "0012_completion_client_id")]
+    dependencies = [("programs", "0014_push_reminders")]
 
     operations = [migrations.RunPython(forwards, backwards)]
