@@ -18,6 +18,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth import authenticate, logout
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -126,6 +127,20 @@ class LockoutHandler(AxesDatabaseHandler):
             return 0
         count, _ = AccessAttempt.objects.filter(username=username).delete()
         return count
+
+
+def password_recheck(request: HttpRequest, *, user: User, password: str) -> bool:
+    """Whether `password` is the signed-in `user`'s own, asked again before a sensitive change
+    (adding or replacing an authenticator, closing the account). It goes through authenticate(),
+    so django-axes counts a wrong one exactly like a wrong password at sign-in: ten lock the
+    account (issue 13: a stolen session could guess the password here without limit). Once the
+    account is locked, even the right password is refused and this session is signed out; the
+    lockout middleware answers with the locked-out page (429)."""
+    checked = authenticate(request, username=user.email, password=password)
+    if getattr(request, "axes_locked_out", False):
+        logout(request)
+        return False
+    return checked is not None and checked.pk == user.pk
 
 
 # --- API tokens --------------------------------------------------------------------------
