@@ -50,7 +50,13 @@ def _new_patient(
     )
     errors: dict[str, list[str]] = {}
     try:
-        user.full_clean(exclude=["password"], validate_unique=False)
+        # Uniqueness and the constraints on the address are left out: a taken address must
+        # not be named (see patient_sign_up); every other constraint still applies.
+        user.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        user.validate_constraints(exclude={"password", "email"})
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if password is not None:
