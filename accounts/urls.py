@@ -19,7 +19,7 @@ people_urlpatterns = [
     path("signup/", people.sign_up, name="signup"),
     path("invitations/", enrolment.invitations, name="invitations"),
     path("login/", people.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", people.LogoutView.as_view(), name="logout"),
     path("profile/", people.profile, name="profile"),
     path("password/change/", people.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -103,6 +103,11 @@ else:
     # A new connection per request costs 4-5x on this kind of machine.
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=600))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction pooling, .iterator() must not open server-side cursors
+    # (a cursor would outlive the transaction's server connection): docs/operations.md.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "DISABLE_SERVER_SIDE_CURSORS", default=False
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 RUN_DIR = Path(env("RUN_DIR", default=str(BASE_DIR / ".run")))
@@ -328,6 +333,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# The service worker's cache version (therapy/offline.py): empty means the static manifest's hash.
+SERVICE_WORKER_VERSION = env("SERVICE_WORKER_VERSION", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -27,6 +29,7 @@ from accounts.services.security import (
 from therapy.client_ip import client_ip
 from therapy.errors import ApplicationError, RateLimitedError, form_add_error
 from therapy.http import AuthenticatedHttpRequest
+from therapy.offline import clear_site_data
 from therapy.permissions import require_role
 
 
@@ -143,6 +146,14 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/people/login.html"
     authentication_form = EmailLoginForm
     redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out also clears what this browser kept for the app (the saved Today page, the
+    service worker, completions waiting to be sent): the device may be shared."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return clear_site_data(super().post(request, *args, **kwargs))
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -31,6 +31,7 @@ from accounts.services.security import (
     totp_device_start,
 )
 from therapy.http import AuthenticatedHttpRequest
+from therapy.offline import clear_site_data
 from therapy.permissions import require_role
 
 
@@ -146,7 +147,7 @@ def logout_everywhere(request: AuthenticatedHttpRequest) -> HttpResponse:
     sessions_end_everywhere(request, user=request.user)
     logout(request)
     messages.success(request, "You are logged out on every device.")
-    return redirect("accounts:login")
+    return clear_site_data(redirect("accounts:login"))
 
 
 @login_required

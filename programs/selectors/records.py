@@ -114,6 +114,7 @@ def _sessions(patient: User) -> Iterator[dict[str, Any]]:
                     "pain": completion.pain,
                     "difficulty": completion.difficulty,
                     "completed_at": _iso(completion.completed_at),
+                    "client_id": str(completion.client_id) if completion.client_id else None,
                 }
                 for completion in session.completions.all()
             ],

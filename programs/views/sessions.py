@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -19,6 +20,7 @@ from programs.services.plans import plan_mark_changes_seen
 from programs.services.sessions import completion_record, session_finish
 from therapy.errors import ApplicationError
 from therapy.http import AuthenticatedHtmxRequest
+from therapy.offline import OFFLINE_COPY_HEADER
 from therapy.permissions import require_role
 
 
@@ -35,6 +37,7 @@ def _today_context(patient: User, *, bound: CompletionForm | None = None) -> dic
         "day": day,
         "due_cards": [c for c in cards if c["row"].due or c["row"].completion],
         "extra_cards": [c for c in cards if not (c["row"].due or c["row"].completion)],
+        "saved_at": timezone.now(),  # named by the offline copy's notice, if it is kept
     }
 
 
@@ -46,6 +49,9 @@ def today(request: AuthenticatedHtmxRequest) -> HttpResponse:
     # Versions are marked seen together, so a seen current version means nothing is unseen:
     # skip the locking transaction on the ordinary visit.
     unseen = plan is not None and plan.current_version.seen_by_patient_at is None
+    # The service worker saving a copy for offline use (templates/sw.js) is not the patient
+    # reading the page: what changed stays unseen until they open Today themselves.
+    unseen = unseen and OFFLINE_COPY_HEADER not in request.headers
     context["changes"] = plan_mark_changes_seen(patient=patient, plan=plan) if unseen else []
     # The week's figure by the one adherence definition, as Progress and the PT show it.
     context["week"] = (

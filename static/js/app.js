@@ -1,6 +1,13 @@
 // Small progressive enhancements; every page works without this file.
 (function () {
   "use strict";
+  // The service worker keeps Today usable offline (templates/sw.js); base.html names it for
+  // signed-in patients only.
+  var worker = document.querySelector("meta[name='service-worker']");
+  if (worker && "serviceWorker" in navigator) {
+    navigator.serviceWorker.register(worker.getAttribute("content"), { scope: "/" })
+      .catch(function () { return null; });
+  }
   // Fill an empty time-zone field with the browser's zone.
   document.addEventListener("DOMContentLoaded", function () {
     var tz;
