@@ -1,5 +1,8 @@
 """The one place in accounts that knows about email. Emails carry no health data."""
 
+from collections.abc import Sequence
+from email.message import MIMEPart
+
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
@@ -19,7 +22,9 @@ from accounts.selectors.enrolment import (
 )
 
 
-def send_templated_email(*, to: str, template: str, context: dict) -> None:
+def send_templated_email(
+    *, to: str, template: str, context: dict, attachments: Sequence[MIMEPart] = ()
+) -> None:
     """Render templates/<template>_subject.txt, _body.txt and _body.html and send them."""
     context = {"SITE_NAME": settings.SITE_NAME, **context}
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
@@ -27,6 +32,8 @@ def send_templated_email(*, to: str, template: str, context: dict) -> None:
     html = render_to_string(f"{template}_body.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
     message.attach_alternative(html, "text/html")
+    for part in attachments:
+        message.attach(part)
     message.send()
 
 

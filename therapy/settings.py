@@ -321,6 +321,29 @@ REMINDERS_STALE_AFTER_SECONDS = env.int("REMINDERS_STALE_AFTER_SECONDS", default
 SMS_BACKEND = env("SMS_BACKEND", default="programs.sms.ConsoleSmsBackend")
 SMS_HTTP_URL = env("SMS_HTTP_URL", default="")
 SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", default="")
+# Web Push (VAPID, RFC 8292). `python manage.py vapid_keys` makes a pair. The pair below is for
+# development and tests only and exists only when DEBUG is on; without a pair of its own,
+# production offers no push (push reminders fall back to email). A push service ties every
+# subscription to the public key it was made with: keep the pair for the life of the service.
+_DEV_VAPID_PUBLIC_KEY = (
+    "BF2WskFCQNJGP6_8uldZ44mF4LqRuiD-Ga0FFnn3H58ibuPnK0eoY7Ytk53W27VM_BgPDNtSDpGXuAYMw6D3XbA"
+)
+_DEV_VAPID_PRIVATE_KEY = "F87WMd__lkQbEjqp8u4f4eo9Z5-ffVYDzID_pZ-Qu-k"
+VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY", default=_DEV_VAPID_PUBLIC_KEY if DEBUG else "")
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default=_DEV_VAPID_PRIVATE_KEY if DEBUG else "")
+VAPID_SUBJECT = env("VAPID_SUBJECT", default="mailto:care@localhost")
+PUSH_TIMEOUT_SECONDS = env.float("PUSH_TIMEOUT_SECONDS", default=10.0)
+# The push services browsers use (a host or a parent domain): the only places reminders are
+# pushed to, so a made-up endpoint cannot aim our workers at an internal address.
+PUSH_SERVICE_HOSTS = env.list(
+    "PUSH_SERVICE_HOSTS",
+    default=[
+        "fcm.googleapis.com",
+        "push.services.mozilla.com",
+        "push.apple.com",
+        "notify.windows.com",
+    ],
+)
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
