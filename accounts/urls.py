@@ -73,6 +73,7 @@ security_urlpatterns = [
 eligibility_urlpatterns = [
     path("", eligibility.check, name="check"),
     path("enrol/<str:token>/", eligibility.enrol, name="enrol"),
+    path("enrol/confirm/<str:token>/", eligibility.enrol_confirm, name="enrol-confirm"),
     path("reviews/", eligibility.review_queue, name="reviews"),
     path("reviews/<int:review_id>/decide/", eligibility.review_decide, name="review-decide"),
 ]

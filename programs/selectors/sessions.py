@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import F
@@ -25,6 +25,7 @@ from programs.selectors.progress import (
     adherence_weeks,
     credited_exercise,
     item_variants,
+    streak_days,
 )
 
 
@@ -144,6 +145,44 @@ def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
     if week is None:  # the current version is not yet in effect on `local`: the full reading
         week = adherence_weeks(patient=patient, today=local, weeks=1, plan=plan)[0]
     return Today(local_date=local, plan=plan, items=rows, session=session, week=week)
+
+
+@dataclass
+class SessionSummary:
+    """What the finish screen says: the streak and the week by the one definition in
+    programs.selectors.progress, and the next day something is scheduled."""
+
+    streak_days: int
+    week: WeekAdherence
+    next_day: date | None
+    local_date: date
+
+    @property
+    def next_is_tomorrow(self) -> bool:
+        return self.next_day == self.local_date + timedelta(days=1)
+
+
+def session_summary(*, patient: User, day: Today) -> SessionSummary:
+    """The finish screen's figures for a patient's `day` (from today_for_patient)."""
+    scheduled: set[int] = set()
+    for row in day.items:
+        scheduled |= sessions_schedule.scheduled_weekdays(row.item.sessions_per_week)
+    next_day = next(
+        (
+            day.local_date + timedelta(days=n)
+            for n in range(1, 8)
+            if (day.local_date + timedelta(days=n)).weekday() in scheduled
+        ),
+        None,
+    )
+    return SessionSummary(
+        streak_days=streak_days(patient=patient, today=day.local_date, plan=day.plan),
+        # read from Today's rows by the one definition (today_for_patient)
+        week=day.week
+        or adherence_weeks(patient=patient, today=day.local_date, weeks=1, plan=day.plan)[0],
+        next_day=next_day,
+        local_date=day.local_date,
+    )
 
 
 # Today's plan as plain dicts for the API: two queries over `.values()`, no model instances.

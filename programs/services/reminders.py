@@ -29,11 +29,13 @@ from programs.models import (
     ReminderSchedule,
     ReminderSettings,
 )
+from programs.push import PushProviderError
 from programs.selectors.reminders import (
     PendingDelivery,
     deliveries_pending,
     reminders_skip_reasons,
 )
+from programs.services.push import reminder_push_send
 from programs.sms import SmsBackend, SmsProviderError, sms_backend
 from therapy.celery import task_send
 from therapy.errors import ApplicationError
@@ -78,8 +80,11 @@ def _validate(*, patient: User, choices: ReminderChoices) -> None:
     elif any(t.second or t.microsecond for t in choices.times):
         errors["times"] = ["Use whole minutes, such as 07:30."]
     if choices.channel not in ReminderChannel.values:
-        errors["channel"] = ["Choose email, text message or both."]
-    elif choices.channel != ReminderChannel.EMAIL and not patient.patient_profile.phone:
+        errors["channel"] = ["Choose email, text message, both, or notifications."]
+    elif (
+        choices.channel in (ReminderChannel.SMS, ReminderChannel.BOTH)
+        and not patient.patient_profile.phone
+    ):
         errors["channel"] = ["Add a phone number to your profile first to get text messages."]
     if (choices.quiet_start is None) != (choices.quiet_end is None):
         errors["quiet_end" if choices.quiet_end is None else "quiet_start"] = [
@@ -433,22 +438,37 @@ def _deliver(
         locked = (
             ReminderDelivery.objects.select_for_update()
             .filter(pk=delivery.id, status=ReminderDelivery.Status.PENDING)
-            .values_list("attempts", "email_sent_at", "sms_sent_at")
+            .values_list("attempts", "email_sent_at", "sms_sent_at", "push_sent_at")
             .first()
         )
         if locked is None:
             return False  # another worker sent it while this batch was deciding
-        attempts, email_at, sms_at = locked
+        attempts, email_at, sms_at, push_at = locked
         error = ""
         try:
-            if channel != ReminderChannel.SMS and email_at is None:
+            # To every device; none subscribed (or all gone): the email below instead.
+            if (
+                channel == ReminderChannel.PUSH
+                and push_at is None
+                and reminder_push_send(
+                    patient_id=delivery.patient_id,
+                    payload=notifications.reminder_push_payload(context=context),
+                    topic=notifications.delivery_topic(delivery_id=delivery.id),
+                )
+            ):
+                push_at = timezone.now()
+            if channel != ReminderChannel.SMS and email_at is None and push_at is None:
                 message = notifications.reminder_email_message(
                     context=context, to=delivery.email, delivery_id=delivery.id
                 )
                 mailer.open()  # once per batch: send_messages closes what it opened itself
                 mailer.send_messages([message])
                 email_at = timezone.now()
-            if channel != ReminderChannel.EMAIL and sms_at is None and delivery.phone:
+            if (
+                channel in (ReminderChannel.SMS, ReminderChannel.BOTH)
+                and sms_at is None
+                and (delivery.phone)
+            ):
                 assert sms is not None
                 sms.send(
                     to=delivery.phone,
@@ -456,7 +476,7 @@ def _deliver(
                     key=notifications.delivery_key(delivery_id=delivery.id),
                 )
                 sms_at = timezone.now()
-        except (OSError, SmsProviderError) as exc:
+        except (OSError, SmsProviderError, PushProviderError) as exc:
             error = f"{type(exc).__name__}: {exc}"[:300]
             _close_quietly(mailer)  # the next message opens a fresh connection
         attempts += 1
@@ -465,6 +485,7 @@ def _deliver(
             "channel": channel,
             "email_sent_at": email_at,
             "sms_sent_at": sms_at,
+            "push_sent_at": push_at,
         }
         give_up = bool(error) and attempts >= settings.REMINDERS_MAX_ATTEMPTS
         if not error:

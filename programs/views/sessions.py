@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
 from programs.forms.sessions import CompletionForm
-from programs.selectors.sessions import TodayItem, today_for_patient
+from programs.selectors.sessions import TodayItem, session_summary, today_for_patient
 from programs.services.plans import plan_mark_changes_seen
 from programs.services.sessions import completion_record, session_finish
 from therapy.errors import ApplicationError
@@ -57,6 +57,8 @@ def today(request: AuthenticatedHtmxRequest) -> HttpResponse:
     context["week"] = context["day"].week
     if plan is not None:  # read with the plan: the navigation needs no query of its own
         context["nav_unread"] = plan.unread_messages
+    finished = context["day"].session is not None and context["day"].session.finished_at
+    context["summary"] = session_summary(patient=patient, day=context["day"]) if finished else None
     audit_read(request, patient_id=patient.pk, obj=plan or patient)
     return render(request, "programs/sessions/today.html", context)
 
@@ -118,8 +120,24 @@ def session_finish_view(request: AuthenticatedHtmxRequest) -> HttpResponse:
     try:
         session = session_finish(patient=patient)
     except ApplicationError as exc:
+        if request.htmx:  # the message on the finish step itself, not a whole page swapped in
+            context = {**_today_context(patient), "finish_error": exc.message}
+            return render(request, "programs/sessions/today.html#finish", context)
         messages.error(request, exc.message)
         return redirect("programs:today")
     audit_record(request_or_actor=request, patient_id=patient.pk, action=Action.UPDATE, obj=session)
-    messages.success(request, "Session finished. Well done: see how your week is going below.")
+    context = _today_context(patient)
+    summary = session_summary(patient=patient, day=context["day"])
+    if request.htmx:  # the player's finish screen, swapped in place
+        return render(
+            request,
+            "programs/sessions/today.html#finish",
+            {**context, "summary": summary, "focus_finish": True},
+        )
+    days = summary.streak_days
+    messages.success(
+        request,
+        f"Session finished. Well done: {days} day{'s' if days != 1 else ''} in a row. "
+        "See how your week is going below.",
+    )
     return redirect("programs:progress")

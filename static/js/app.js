@@ -29,7 +29,10 @@
     var card = document.getElementById(swappedId);
     swappedId = null;
     if (!card) { return; }
-    var spot = card.querySelector("[aria-invalid='true'], .form-errors, .done-line");
+    // The first one shown: the pain radios stand hidden behind their slider.
+    var spot = Array.prototype.find.call(
+      card.querySelectorAll("[aria-invalid='true'], .form-errors, .done-line"),
+      function (el) { return el.getClientRects().length > 0; });
     if (!spot) { return; }
     if (!spot.matches("input, select, textarea")) { spot.setAttribute("tabindex", "-1"); }
     spot.focus();

@@ -90,9 +90,14 @@
   }
 
   function enqueue(form) {
-    var pain = form.querySelector("[name$='-pain']");
+    // The pain radio the patient chose (the slider checks one only once moved): never a default.
+    var pain = form.querySelector("[name$='-pain']:checked");
     var feel = form.querySelector("[name$='-difficulty']:checked");
-    if (!pain || !feel) { return; }
+    if (!pain || !feel) {
+      var missing = form.querySelector(pain ? "[name$='-difficulty']" : "input[type=range], [name$='-pain']");
+      if (missing) { missing.focus(); }
+      return;
+    }
     var entry = {
       client_id: newId(),
       user: pageUser(),

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from programs.models import Completion, Exercise, ProgramTemplate
 from programs.services.plans import plan_assign_template
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, log_in, set_pain
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,7 +60,7 @@ def test_today_works_offline_and_the_completion_is_sent_once(live_server, browse
 
     # ... and an exercise marked done waits on the device
     card = page.locator(f"#exercise-{stretch.pk}")
-    card.get_by_label("Pain while doing it").fill("3")
+    set_pain(card, 3)
     card.get_by_label("About right").check()
     card.get_by_role("button", name=re.compile("^Mark .* done$")).click()
     expect(card.locator(".queued-line")).to_have_text(
