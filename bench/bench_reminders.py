@@ -236,6 +236,16 @@ def _worker(queue: str) -> subprocess.Popen:
     )
 
 
+def _wait_until_ready(celery_app, worker: subprocess.Popen) -> None:
+    """Wait until the worker answers a ping (booted, its pool forked): on a busy machine its
+    start can take longer than any fixed pause, and a boot inside (iii) is not sending."""
+    deadline = time.perf_counter() + 120
+    while not celery_app.control.ping(timeout=1.0):
+        if worker.poll() is not None or time.perf_counter() > deadline:
+            raise RuntimeError(f"the Celery worker did not start (exit {worker.poll()})")
+    time.sleep(1)
+
+
 def _send_floor(limit: int) -> float:
     """(iv): render the messages of the first `limit` due patients the way the send task does
     (notifications.ReminderTemplates, once per batch of REMINDERS_SEND_BATCH) and hand them to
@@ -257,6 +267,7 @@ def _send_floor(limit: int) -> float:
     ]
     size = settings.REMINDERS_SEND_BATCH
     backend = EmailBackend()
+    notifications.ReminderTemplates()  # warm: the URLconf imported, the templates compiled
     start = time.perf_counter()
     backend.open()
     for first in range(0, len(people), size):
@@ -304,7 +315,7 @@ def run() -> Outcome:
 
     worker = _worker(queue)
     try:
-        time.sleep(6)  # let the worker connect; the clock starts at the sweep
+        _wait_until_ready(celery_app, worker)  # the clock starts at the sweep, not at boot
         start = time.perf_counter()
         swept_again = reminders_sweep(now=now)
         while ReminderDelivery.objects.filter(status="pending").exists():

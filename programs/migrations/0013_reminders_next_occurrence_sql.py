@@ -12,7 +12,7 @@ FUNCTIONS = r"""
 -- timezone_abbreviations (CET is +01:00 all year there) goes by the zone the tz database
 -- links it to. The fixed ones (EST, HST, MST, GMT, UTC, UCT) read the same either way.
 CREATE OR REPLACE FUNCTION reminders_zone(name text) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE name
         WHEN 'CET' THEN 'Europe/Brussels'
         WHEN 'MET' THEN 'Europe/Brussels'
@@ -70,8 +70,8 @@ END
 $$;
 
 -- reminders_times.next_occurrence: the first (local date, instant) on a chosen weekday
--- (bit 0 = Monday) later than `after_date` and strictly after `not_before`.
-CREATE OR REPLACE FUNCTION reminders_next_occurrence(
+-- (bit 0 = Monday) later than `after_date` and strictly after `not_before`, step by step.
+CREATE OR REPLACE FUNCTION reminders_next_occurrence_loop(
     at time, zone text, weekdays integer, after_date date, not_before timestamptz,
     OUT day date, OUT due timestamptz
 ) LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
@@ -95,10 +95,47 @@ BEGIN
     RAISE EXCEPTION 'unreachable: a chosen weekday recurs within a week';
 END
 $$;
+
+-- The same answer without a call in the common case, as plain SQL the planner inlines into
+-- the sweep's statement: when the first candidate day is a chosen weekday, its reading is
+-- later than `not_before` and the offset is the same 24 hours either side of it (no
+-- daylight-saving change near, so PostgreSQL's own reading is the one), that is the answer.
+-- Anything else, and the four names reminders_zone maps, go through the loop.
+CREATE OR REPLACE FUNCTION reminders_next_occurrence(
+    at time, zone text, weekdays integer, after_date date, not_before timestamptz
+) RETURNS TABLE (day date, due timestamptz) LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT
+        CASE WHEN f.plain THEN f.first_day
+            ELSE (reminders_next_occurrence_loop(at, zone, weekdays, after_date, not_before)).day
+        END,
+        CASE WHEN f.plain THEN f.reading
+            ELSE (reminders_next_occurrence_loop(at, zone, weekdays, after_date, not_before)).due
+        END
+    FROM (
+        SELECT c.first_day, c.reading,
+            zone NOT IN ('CET', 'MET', 'EET', 'WET')
+            AND after_date IS NOT NULL
+            AND weekdays & (1 << (extract(isodow FROM c.first_day)::integer - 1)) <> 0
+            AND c.reading > not_before
+            AND ((c.reading - interval '24 hours') AT TIME ZONE zone)
+                - ((c.reading + interval '24 hours') AT TIME ZONE zone) = interval '-48 hours'
+            AS plain
+        FROM (
+            SELECT b.first_day, (b.first_day + at) AT TIME ZONE zone AS reading
+            FROM (
+                SELECT greatest(after_date + 1, (not_before AT TIME ZONE zone)::date - 1)
+                    AS first_day
+                OFFSET 0  -- each value computed once, not copied into every use
+            ) AS b
+            OFFSET 0
+        ) AS c
+    ) AS f
+$$;
 """
 
 DROP = """
 DROP FUNCTION IF EXISTS reminders_next_occurrence(time, text, integer, date, timestamptz);
+DROP FUNCTION IF EXISTS reminders_next_occurrence_loop(time, text, integer, date, timestamptz);
 DROP FUNCTION IF EXISTS reminders_local_instant(date, time, text);
 DROP FUNCTION IF EXISTS reminders_zone(text);
 """

@@ -252,12 +252,14 @@ def claim_query(*, now: datetime, limit: int) -> QuerySet:
 _SWEEP_SQL = """
 WITH due AS ({claim}),
 moved AS (
+    -- by primary key (= ANY of an array), never a join the planner could hash over the table
     UPDATE programs_reminderschedule AS s
-    SET next_local_date = n.day, next_due_at = n.due
-    FROM due, reminders_next_occurrence(
-        due.local_time, due.time_zone, due.weekdays, due.next_local_date, %s
-    ) AS n
-    WHERE s.id = due.id
+    SET (next_local_date, next_due_at) = (
+        SELECT n.day, n.due FROM reminders_next_occurrence(
+            s.local_time, s.time_zone, s.weekdays, s.next_local_date, %s
+        ) AS n
+    )
+    WHERE s.id = ANY(ARRAY(SELECT id FROM due))
 ),
 created AS (
     INSERT INTO programs_reminderdelivery (patient_id, schedule_id, slot_at, local_date,
@@ -416,11 +418,20 @@ def _send_claimed(delivery_ids: list[int], *, token: int, now: datetime) -> list
         else None
     )
     retry = []
+    outcomes: list[list[Any]] = []
+    every = max(1, settings.REMINDERS_RECORD_EVERY)
     try:
         for delivery in to_send:
-            if _deliver(delivery, templates=templates, mailer=mailer, sms=sms, token=token):
+            outcome = _deliver(delivery, templates=templates, mailer=mailer, sms=sms)
+            if outcome[-1]:
                 retry.append(delivery.id)
+            outcomes.append(outcome[:-1])
+            if len(outcomes) >= every:
+                _outcomes_record(outcomes, token=token)
+                outcomes = []
     finally:
+        # what was handed over is recorded even when the batch stops on an unexpected error
+        _outcomes_record(outcomes, token=token)
         _close_quietly(mailer)
     return retry
 
@@ -518,12 +529,39 @@ def _close_quietly(mailer: BaseEmailBackend) -> None:
         logger.debug("closing a broken mail connection failed", exc_info=True)
 
 
-# One statement per hand-over, only while this call still holds the claim.
-_RECORD_SQL = (
+# One statement records a chunk of hand-overs, only while this call still holds the claim.
+_RECORD_SQL = """
+UPDATE programs_reminderdelivery AS d
+SET attempts = v.attempts, channel = v.channel, email_sent_at = v.email_at,
+    sms_sent_at = v.sms_at, status = v.status, reason = v.reason, last_error = v.error,
+    finished_at = v.finished, claim_token = NULL
+FROM unnest(%s::bigint[], %s::smallint[], %s::text[], %s::timestamptz[], %s::timestamptz[],
+    %s::text[], %s::text[], %s::text[], %s::timestamptz[])
+    AS v(id, attempts, channel, email_at, sms_at, status, reason, error, finished)
+WHERE d.id = v.id AND d.claim_token = %s
+"""
+_RECORD_ONE_SQL = (
     "UPDATE programs_reminderdelivery SET attempts = %s, channel = %s, email_sent_at = %s,"
     " sms_sent_at = %s, status = %s, reason = %s, last_error = %s, finished_at = %s,"
     " claim_token = NULL WHERE id = %s AND claim_token = %s"
 )
+
+
+def _outcomes_record(outcomes: list[list[Any]], *, token: int) -> None:
+    """Record hand-overs, each [id, attempts, channel, email_at, sms_at, status, reason,
+    error, finished_at], in one statement."""
+    if not outcomes:
+        return
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            for row in outcomes:
+                cursor.execute(_RECORD_ONE_SQL, [*row[1:], row[0], token])
+        return
+    connection.ensure_connection()
+    # Server-side binding: prepared once per connection; the values go as arrays.
+    with psycopg.Cursor(connection.connection) as cursor:
+        columns = [list(column) for column in zip(*outcomes, strict=True)]
+        cursor.execute(_RECORD_SQL, [*columns, token], prepare=True)
 
 
 def _deliver(
@@ -532,9 +570,9 @@ def _deliver(
     templates: notifications.ReminderTemplates,
     mailer: BaseEmailBackend,
     sms: SmsBackend | None,
-    token: int,
-) -> bool:
-    """Hand one claimed delivery over and record it; True when it should be retried."""
+) -> list[Any]:
+    """Hand one claimed delivery over. Returns its outcome for _outcomes_record, then whether
+    it should be retried."""
     assert delivery.prefs is not None  # the skip rules turned away everyone without settings
     channel = delivery.prefs.channel
     email_at, sms_at = delivery.email_sent_at, delivery.sms_sent_at
@@ -573,13 +611,7 @@ def _deliver(
         if give_up:
             status, reason = ReminderDelivery.Status.FAILED, Reason.PROVIDER_ERROR
             finished = timezone.now()
-    params: list[Any] = [attempts, channel, email_at, sms_at, status, reason, error, finished]
-    if connection.vendor == "postgresql":
-        # Server-side binding: prepared once per connection, no SQL text built per message.
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(_RECORD_SQL, [*params, delivery.id, token], prepare=True)
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(_RECORD_SQL, [*params, delivery.id, token])
-    return bool(error) and not give_up
+    retry = bool(error) and not give_up
+    # plain strings: psycopg would write an Enum member by its name
+    outcome = [str(channel), email_at, sms_at, str(status), str(reason), error, finished]
+    return [delivery.id, attempts, *outcome, retry]

@@ -59,7 +59,7 @@ def _offset_change_days(zone_name: str, start: date, end: date) -> set[date]:
     return days
 
 
-def test_every_zone_on_its_daylight_saving_days_and_an_ordinary_day():
+def _every_zone_cases() -> list[tuple[date, time, str]]:
     cases = []
     for name in sorted(zoneinfo.available_timezones()):
         days = _offset_change_days(name, date(2026, 1, 1), date(2027, 1, 1))
@@ -69,7 +69,46 @@ def test_every_zone_on_its_daylight_saving_days_and_an_ordinary_day():
                 (day, time(hour, minute), name) for hour in range(24) for minute in (0, 30)
             )
     assert len(cases) > 30_000  # about 150 zones change their clocks
+    return cases
+
+
+def test_every_zone_on_its_daylight_saving_days_and_an_ordinary_day():
+    cases = _every_zone_cases()
     assert _sql_instants(cases) == _python_instants(cases)
+
+
+def test_the_sweeps_next_occurrence_on_those_days_with_all_or_some_weekdays():
+    # The sweep's function answers without its loop when no offset change is near; these
+    # cases put the first candidate day on every change (and, with Mondays and Thursdays
+    # only, often on a day that is not chosen, which goes through the loop).
+    cases = _every_zone_cases()[::3]
+    not_befores = [datetime.combine(d - timedelta(days=1), time(), UTC) for d, _, _ in cases]
+    for weekdays in (EVERY_DAY, weekday_mask([0, 3])):
+        rows = _sql(
+            "SELECT n.day, n.due FROM unnest(%s::date[], %s::time[], %s::text[],"
+            " %s::timestamptz[]) WITH ORDINALITY AS v(d, a, z, t, i),"
+            " reminders_next_occurrence(v.a, v.z, %s, v.d - 1, v.t) AS n ORDER BY v.i",
+            [
+                [c[0] for c in cases],
+                [c[1] for c in cases],
+                [c[2] for c in cases],
+                not_befores,
+                weekdays,
+            ],
+        )
+        expected = [
+            next_occurrence(
+                at=at,
+                time_zone=zone,
+                weekdays=weekdays,
+                after_date=day - timedelta(days=1),
+                not_before=not_before,
+            )
+            for (day, at, zone), not_before in zip(cases, not_befores, strict=True)
+        ]
+        assert [(d, t.astimezone(UTC)) for d, t in rows] == [
+            (d, t.astimezone(UTC)) for d, t in expected
+        ]
 
 
 @pytest.mark.parametrize(
