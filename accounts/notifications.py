@@ -1,5 +1,8 @@
 """The one place in accounts that knows about email. Emails carry no health data."""
 
+from collections.abc import Sequence
+from email.message import MIMEPart
+
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
@@ -11,10 +14,17 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import CareTeamLink, EligibilityReview, Invitation, RosterEntry, User
-from accounts.selectors.enrolment import enrolment_url_for, invitation_url_for
+from accounts.selectors.enrolment import (
+    enrolment_confirm_url_for,
+    enrolment_pending_get,
+    enrolment_url_for,
+    invitation_url_for,
+)
 
 
-def send_templated_email(*, to: str, template: str, context: dict) -> None:
+def send_templated_email(
+    *, to: str, template: str, context: dict, attachments: Sequence[MIMEPart] = ()
+) -> None:
     """Render templates/<template>_subject.txt, _body.txt and _body.html and send them."""
     context = {"SITE_NAME": settings.SITE_NAME, **context}
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
@@ -22,6 +32,8 @@ def send_templated_email(*, to: str, template: str, context: dict) -> None:
     html = render_to_string(f"{template}_body.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
     message.attach_alternative(html, "text/html")
+    for part in attachments:
+        message.attach(part)
     message.send()
 
 
@@ -47,6 +59,26 @@ def welcome_email_send(*, user_id: int) -> bool:
         )
         user.welcome_email_sent_at = timezone.now()
         user.save(update_fields=["welcome_email_sent_at"])
+    return True
+
+
+def signup_attempt_email_send(*, user_id: int) -> bool:
+    """Tell the owner of an address that someone tried to create an account with it: sign-up
+    answers the same for a taken address as for a new one, so this email is the only place
+    that says the address already has an account."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    base_url = settings.PUBLIC_BASE_URL.rstrip("/")
+    send_templated_email(
+        to=user.email,
+        template="accounts/people/email/signup_attempt",
+        context={
+            "first_name": user.first_name,
+            "login_url": base_url + reverse("accounts:login"),
+            "reset_url": base_url + reverse("accounts:password_reset"),
+        },
+    )
     return True
 
 
@@ -151,6 +183,29 @@ def enrolment_link_email_send(*, entry_id: int) -> bool:
             "first_name": entry.first_name,
             "sponsor_name": entry.sponsor.name,
             "enrol_url": settings.PUBLIC_BASE_URL.rstrip("/") + enrolment_url_for(entry),
+        },
+    )
+    return True
+
+
+def enrolment_confirm_email_send(*, pending_id: str) -> bool:
+    """Email the link that finishes an enrolment to the address the person gave (the link is
+    signed here, in the worker)."""
+    pending = enrolment_pending_get(pending_id=pending_id)
+    if pending is None:
+        return False
+    entry = RosterEntry.objects.select_related("sponsor").filter(pk=pending["entry"]).first()
+    if entry is None:
+        return False
+    send_templated_email(
+        to=pending["email"],
+        template="accounts/enrolment/email/enrolment_confirm",
+        context={
+            "first_name": entry.first_name,
+            "sponsor_name": entry.sponsor.name,
+            "confirm_url": settings.PUBLIC_BASE_URL.rstrip("/")
+            + enrolment_confirm_url_for(pending_id),
+            "hours": max(1, settings.ENROLMENT_CONFIRM_MAX_AGE_SECONDS // 3600),
         },
     )
     return True

@@ -34,6 +34,16 @@ def accounts_send_password_reset_task(user_id: int, base_url: str) -> None:
     notifications.password_reset_email_send(user_id=user_id, base_url=base_url)
 
 
+@shared_task(
+    name="accounts.tasks.accounts_send_signup_attempt_email_task",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def accounts_send_signup_attempt_email_task(user_id: int) -> None:
+    notifications.signup_attempt_email_send(user_id=user_id)
+
+
 @shared_task(name="accounts.tasks.roster_import_process_task")
 def roster_import_process_task(import_id: int) -> None:
 
@@ -91,3 +101,13 @@ def enrolment_link_email_task(entry_id: int) -> None:
 )
 def accounts_send_invitation_email_task(invitation_id: int) -> None:
     notifications.invitation_email_send(invitation_id=invitation_id)
+
+
+@shared_task(
+    name="accounts.tasks.enrolment_confirm_email_task",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def enrolment_confirm_email_task(pending_id: str) -> None:
+    notifications.enrolment_confirm_email_send(pending_id=pending_id)

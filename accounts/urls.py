@@ -19,7 +19,7 @@ people_urlpatterns = [
     path("signup/", people.sign_up, name="signup"),
     path("invitations/", enrolment.invitations, name="invitations"),
     path("login/", people.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", people.LogoutView.as_view(), name="logout"),
     path("profile/", people.profile, name="profile"),
     path("password/change/", people.PasswordChangeView.as_view(), name="password_change"),
     path(
@@ -73,6 +73,7 @@ security_urlpatterns = [
 eligibility_urlpatterns = [
     path("", eligibility.check, name="check"),
     path("enrol/<str:token>/", eligibility.enrol, name="enrol"),
+    path("enrol/confirm/<str:token>/", eligibility.enrol_confirm, name="enrol-confirm"),
     path("reviews/", eligibility.review_queue, name="reviews"),
     path("reviews/<int:review_id>/decide/", eligibility.review_decide, name="review-decide"),
 ]

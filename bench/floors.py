@@ -1,7 +1,7 @@
 """Bare Django views doing the same database work as our endpoints: the floor we compare with."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import path
 
 # isort: split
@@ -163,7 +163,14 @@ def caseload_naive(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"count": len(rows), "results": rows[:25]})
 
 
+def bare(request: HttpRequest) -> HttpResponse:
+    """No database work and no template: what any page costs through gunicorn and the
+    middleware (session, sign-in, second factor) before its own work (bench_web)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 urlpatterns = [
+    path("bare/", bare),
     path("patients/", patient_list_floor),
     path("today/", today_plan_floor),
     path("caseload/", caseload_floor),

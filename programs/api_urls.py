@@ -11,6 +11,7 @@ from programs.apis import (
     plans,
     progress,
     progression,
+    push,
     records,
     reminders,
     sessions,
@@ -96,6 +97,16 @@ urlpatterns = [
         name="api-reminder-settings",
     ),
     path("reminders/log/", reminders.ReminderLogApi.as_view(), name="api-reminder-log"),
+    path(
+        "reminders/push-subscriptions/",
+        push.PushSubscriptionListApi.as_view(),
+        name="api-push-subscriptions",
+    ),
+    path(
+        "reminders/push-subscriptions/<int:subscription_id>/",
+        push.PushSubscriptionDetailApi.as_view(),
+        name="api-push-subscription",
+    ),
     path("caseload/", caseload.CaseloadApi.as_view(), name="api-caseload"),
     path(
         "patients/<int:patient_id>/alerts/",

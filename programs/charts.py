@@ -33,8 +33,11 @@ def _y_position(value: float, *, top: float, plot_height: float, max_value: floa
 
 # The pain chart (Progress page) ---------------------------------------------------------------
 
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 40, 16, 16, 36
+# Drawn at about a phone's width, so that one unit is about one CSS pixel at 390 px and the
+# 14-unit labels stay at least 12 px there (the page caps the chart's width on a desktop).
+WIDTH, HEIGHT = 400, 220
+LEFT, RIGHT, TOP, BOTTOM = 30, 12, 12, 34
+FONT_SIZE = 14
 
 
 @dataclass(frozen=True)
@@ -51,8 +54,9 @@ class PainChart:
     points: str  # for <polyline points="...">
     dots: list[ChartDot]
     y_ticks: list[tuple[float, int]]  # (y, pain value)
-    x_labels: list[tuple[float, str]]
+    x_labels: list[tuple[float, str, str]]  # (x, label, text-anchor)
     baseline_y: float
+    font_size: int
     left: int
     right_x: int
     description: str
@@ -71,12 +75,15 @@ def pain_chart(series: "list[PainPoint]") -> PainChart | None:
 
     xs = _x_positions([p.day for p in series], left=LEFT, plot_width=plot_w)
     dots = [
-        ChartDot(round(x, 1), y_of(p.average), f"{p.day:%b %-d}: {p.average}")
+        ChartDot(round(x, 1), y_of(p.average), f"{p.day:%a %-d %b}: {p.average}")
         for x, p in zip(xs, series, strict=True)
     ]
-    x_labels = [(dots[0].x, f"{first:%b %-d}")]
-    if len(series) > 1:
-        x_labels.append((dots[-1].x, f"{last:%b %-d}"))
+    # The first label starts at its day and the last one ends at its day, so neither is cut
+    # off at the chart's edges; a lone day is centred.
+    if len(series) == 1:
+        x_labels = [(dots[0].x, f"{first:%a %-d %b}", "middle")]
+    else:
+        x_labels = [(dots[0].x, f"{first:%-d %b}", "start"), (dots[-1].x, f"{last:%-d %b}", "end")]
     start, end = series[0].average, series[-1].average
     trend = "went down" if end < start else "went up" if end > start else "stayed the same"
     return PainChart(
@@ -87,11 +94,12 @@ def pain_chart(series: "list[PainPoint]") -> PainChart | None:
         y_ticks=[(y_of(v), v) for v in (0, 2, 4, 6, 8, 10)],
         x_labels=x_labels,
         baseline_y=y_of(0),
+        font_size=FONT_SIZE,
         left=LEFT,
         right_x=WIDTH - RIGHT,
         description=(
             f"Average pain on {len(series)} day{'s' if len(series) != 1 else ''} from "
-            f"{first:%B %-d} to {last:%B %-d}: it {trend}, from {start} to {end} out of 10."
+            f"{first:%-d %B} to {last:%-d %B}: it {trend}, from {start} to {end} out of 10."
         ),
     )
 

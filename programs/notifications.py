@@ -25,6 +25,8 @@ from accounts.notifications import send_templated_email
 from programs.models import Alert, Message, ThreadReadState, Visit, VisitReminder
 from programs.selectors.messaging import thread_participant_ids
 from programs.selectors.visits import viewer_time_zone
+from programs.visits_calendar import invitation_part, visit_invitation, visit_page_url
+from therapy.when import zone_label
 
 
 def _login_url(next_path: str) -> str:
@@ -75,46 +77,68 @@ def message_notification_send(*, message_id: int) -> int:
 
 
 def _when(*, visit: Visit, recipient: User) -> str:
-    zone = zoneinfo.ZoneInfo(viewer_time_zone(user=recipient))
-    local = visit.starts_at.astimezone(zone)
-    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M} ({local.tzname()}, {zone.key})"
+    """ "Tuesday 3 December 2026 at 7:30 am, Eastern Time (EST)" in the recipient's zone."""
+    zone_name = viewer_time_zone(user=recipient)
+    local = visit.starts_at.astimezone(zoneinfo.ZoneInfo(zone_name))
+    hour = local.hour % 12 or 12
+    clock = f"{hour}:{local:%M} {'am' if local.hour < 12 else 'pm'}"
+    return (
+        f"{local:%A} {local.day} {local:%B %Y} at {clock}, "
+        f"{zone_label(zone_name, at=visit.starts_at)}"
+    )
 
 
-_NOTICE_FIELDS = {"booked": "booking_notice_sent_at", "cancelled": "cancel_notice_sent_at"}
+_NOTICE_CHANGES = {"booked": "booking", "cancelled": "cancel"}
 
 
-def visit_notice_send(*, visit_id: int, change: str) -> bool:
-    """Tell the participant who did not act that a visit was booked, moved or cancelled. Once."""
-    field = _NOTICE_FIELDS[change]
-    with transaction.atomic():
-        visit = (
-            Visit.objects.select_for_update(of=("self",))
-            .select_related("rescheduled_from")
-            .filter(pk=visit_id, **{f"{field}__isnull": True})
-            .first()
-        )
-        if visit is None:
-            return False
-        actor_id = visit.booked_by_id if change == "booked" else visit.cancelled_by_id
-        other_id = visit.therapist_id if actor_id == visit.patient_id else visit.patient_id
-        recipient = User.objects.select_related("patient_profile", "therapist_profile").get(
-            pk=other_id
-        )
-        moved_from = visit.rescheduled_from if change == "booked" else None
-        send_templated_email(
-            to=recipient.email,
-            template="programs/visits/email/visit_notice",
-            context={
-                "first_name": recipient.first_name,
-                "change": "moved" if moved_from else change,
-                "when": _when(visit=visit, recipient=recipient),
-                "was": _when(visit=moved_from, recipient=recipient) if moved_from else "",
-                "login_url": _login_url(reverse("programs:visits")),
-            },
-        )
-        setattr(visit, field, timezone.now())
-        visit.save(update_fields=[field])
-    return True
+def visit_notice_send(*, visit_id: int, change: str) -> int:
+    """Send both participants the news of a booking, a move or a cancellation, each once, with
+    the calendar invitation (a move updates the same calendar entry; a cancellation removes it).
+
+    Each participant's notice is claimed by its own column in its own transaction, so an SMTP
+    failure for one leaves the other sent and the failed one to the task's retry. Returns how
+    many went out."""
+    sent = 0
+    for who in ("patient", "therapist"):
+        field = f"{who}_{_NOTICE_CHANGES[change]}_notice_sent_at"
+        with transaction.atomic():
+            visit = (
+                Visit.objects.select_for_update(of=("self",))
+                .select_related("rescheduled_from")
+                .filter(pk=visit_id, **{f"{field}__isnull": True})
+                .first()
+            )
+            if visit is None:
+                continue
+            recipient = User.objects.select_related("patient_profile", "therapist_profile").get(
+                pk=visit.patient_id if who == "patient" else visit.therapist_id
+            )
+            moved_from = visit.rescheduled_from if change == "booked" else None
+            cancel = change == "cancelled"
+            ics = visit_invitation(
+                visit=visit,
+                recipient_email=recipient.email,
+                recipient_name=recipient.get_full_name(),
+                for_patient=who == "patient",
+                cancel=cancel,
+            )
+            send_templated_email(
+                to=recipient.email,
+                template="programs/visits/email/visit_notice",
+                context={
+                    "first_name": recipient.first_name,
+                    "change": "moved" if moved_from else change,
+                    "when": _when(visit=visit, recipient=recipient),
+                    "was": _when(visit=moved_from, recipient=recipient) if moved_from else "",
+                    "join_url": visit_page_url(visit=visit),
+                    "login_url": _login_url(reverse("programs:visits")),
+                },
+                attachments=[invitation_part(ics=ics, cancel=cancel)],
+            )
+            setattr(visit, field, timezone.now())
+            visit.save(update_fields=[field])
+        sent += 1
+    return sent
 
 
 def visit_reminder_send(*, reminder_id: int) -> bool:
@@ -317,6 +341,23 @@ def reminder_mailer() -> BaseEmailBackend:
     """One connection for a batch of reminders: it opens on the first message and stays open
     until closed (a connection per message was most of the cost of sending)."""
     return mail.mailers.default
+
+
+def delivery_topic(*, delivery_id: int) -> str:
+    """The Web Push Topic of one delivery (RFC 8030: at most 32 base64url characters): a push
+    service holding an undelivered copy replaces it with a resend instead of showing two."""
+    return f"reminder-{delivery_id}"
+
+
+def reminder_push_payload(*, context: dict) -> dict[str, str]:
+    """What the service worker shows (static/js/sw-push.js). A lock screen is public: no name,
+    no exercise, no health detail."""
+    return {
+        "title": f"{context['SITE_NAME']}: time for your exercises",
+        "body": "Your exercises for today are ready when you are.",
+        "url": "/today/",
+        "tag": "exercise-reminder",
+    }
 
 
 def alert_email_send(*, alert_id: int) -> bool:

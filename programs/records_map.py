@@ -149,6 +149,7 @@ RECORDS_MAP: dict[str, Record] = {
     "programs.remindersettings": Record("reminders", A),
     "programs.reminderschedule": Record("reminders", A),
     "programs.reminderdelivery": Record("reminders", A),
+    "programs.pushsubscription": Record("reminders", A),
     "programs.threadreadstate": Record("messages", A),
     "programs.patientsummary": Record(
         "",

@@ -10,6 +10,7 @@ from programs.views import (
     plans,
     progress,
     progression,
+    push,
     reminders,
     sessions,
     triage,
@@ -25,6 +26,7 @@ urlpatterns = [
     path("messages/<int:patient_id>/", messaging.thread, name="thread"),
     path("visits/", visits.visits_home, name="visits"),
     path("visits/book/", visits.visit_book, name="visit-book"),
+    path("visits/<int:visit_id>/join/", visits.visit_join, name="visit-join"),
     path("visits/<int:visit_id>/cancel/", visits.visit_cancel, name="visit-cancel"),
     path("visits/<int:visit_id>/reschedule/", visits.visit_reschedule, name="visit-reschedule"),
     path("visits/<int:visit_id>/complete/", visits.visit_complete, name="visit-complete"),
@@ -46,6 +48,11 @@ urlpatterns = [
     path("patients/<int:patient_id>/plan/versions/", plans.plan_versions, name="plan-versions"),
     path("reminders/", reminders.reminder_settings, name="reminders"),
     path("reminders/log/", reminders.reminder_log, name="reminders-log"),
+    path(
+        "reminders/devices/<int:subscription_id>/remove/",
+        push.push_device_remove,
+        name="push-device-remove",
+    ),
     path(
         "reminders/unsubscribe/<str:token>/",
         reminders.reminder_unsubscribe,

@@ -50,6 +50,50 @@ def _clean_test_redis() -> None:
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
 
 
+_redis_for_tests: list[redis.Redis] = []
+
+
+def _test_redis() -> redis.Redis:
+    if not _redis_for_tests:
+        _redis_for_tests.append(redis.Redis.from_url(settings.REDIS_URL))
+    return _redis_for_tests[0]
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_reset() -> None:
+    """Every test starts with fresh rate-limit counters (therapy.rate_limits): many tests sign
+    up, reset passwords or check coverage from the one test client address, and a count left
+    by an earlier test would answer 429 in a later one."""
+    from therapy.rate_limits import KEY_PREFIX
+
+    client = _test_redis()
+    keys = list(client.scan_iter(match=f"*:{KEY_PREFIX}*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+def pending_enrolment_confirm_urls() -> list[str]:
+    """The links that finish the enrolments waiting for their email (what the email would
+    carry), for tests that do not run a worker; tests/accounts/people/test_sign_up_enumeration
+    follows the real email instead."""
+    from accounts.selectors.enrolment import ENROLMENT_PENDING_PREFIX, enrolment_confirm_url_for
+
+    return [
+        enrolment_confirm_url_for(key.decode().split(ENROLMENT_PENDING_PREFIX, 1)[1])
+        for key in _test_redis().scan_iter(match=f"*{ENROLMENT_PENDING_PREFIX}*", count=1000)
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _pending_enrolments_reset() -> None:
+    from accounts.selectors.enrolment import ENROLMENT_PENDING_PREFIX
+
+    client = _test_redis()
+    keys = list(client.scan_iter(match=f"*{ENROLMENT_PENDING_PREFIX}*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture(scope="session")
 def _mailbox_server() -> Iterator[Mailbox]:
     box = Mailbox()

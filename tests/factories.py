@@ -2,6 +2,7 @@ import functools
 from datetime import date
 
 import factory
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
 from accounts.eligibility_matching import normalise_name
@@ -18,8 +19,15 @@ from accounts.models import (
 PASSWORD = "correct-horse-battery-9"
 
 
-@functools.cache
 def _password_hash() -> str:
+    # One hash per hasher in force: a hash cached while a test swapped in a cheaper hasher
+    # would be "upgraded" (re-hashed and saved) at the next sign-in, and the in-memory user
+    # would then disagree with the database (sessions and reset links made from it fail).
+    return _password_hash_for(settings.PASSWORD_HASHERS[0])
+
+
+@functools.cache
+def _password_hash_for(hasher: str) -> str:
     return make_password(PASSWORD)
 
 

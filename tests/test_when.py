@@ -135,3 +135,18 @@ def test_notes_alerts_and_the_access_log_show_the_viewers_zone(patient, pt):
     event = AuditEvent.objects.filter(patient=patient).latest("at")
     log = client_for(patient).get(reverse("security:access-log")).content.decode()
     assert when_text(event.at, "America/New_York") in log
+
+
+def test_when_short_and_zone_label_read_as_people_write_them():
+    from therapy.when import when_short, zone_label
+
+    moment = datetime(2030, 12, 3, 12, 30, tzinfo=UTC)
+    assert when_short(moment, "America/New_York") == "Tue 3 Dec 2030, 7:30 am EST"
+    assert when_short(moment, "Asia/Tokyo") == "Tue 3 Dec 2030, 9:30 pm JST"
+    assert zone_label("America/New_York", at=moment) == "Eastern Time (EST)"
+    assert zone_label("America/Los_Angeles", at=datetime(2030, 7, 1, tzinfo=UTC)) == (
+        "Pacific Time (PDT)"
+    )
+    # a zone without letters of its own is named after its city, with no "+14"
+    assert zone_label("Pacific/Kiritimati", at=moment) == "Kiritimati time"
+    assert zone_label("Not/AZone", at=moment) == "Coordinated Universal Time (UTC)"

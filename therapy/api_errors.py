@@ -24,6 +24,10 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
+class RateLimitedSerializer(ErrorSerializer):
+    retry_after = serializers.IntegerField(help_text="Seconds to wait before trying again.")
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(

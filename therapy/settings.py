@@ -103,18 +103,30 @@ else:
     # A new connection per request costs 4-5x on this kind of machine.
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=600))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction pooling, .iterator() must not open server-side cursors
+    # (a cursor would outlive the transaction's server connection): docs/operations.md.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "DISABLE_SERVER_SIDE_CURSORS", default=False
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+RUN_DIR = Path(env("RUN_DIR", default=str(BASE_DIR / ".run")))
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Embedded default: a folder every process shares (web and worker), so rate limits and
+    # pending enrolments are seen by all of them, as they are on Redis.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(RUN_DIR / "cache"),
+        }
+    }
 
 # --- Celery ---------------------------------------------------------------------------
-RUN_DIR = Path(env("RUN_DIR", default=str(BASE_DIR / ".run")))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # An unacknowledged task (its worker was killed) comes back after this many seconds.
@@ -243,6 +255,13 @@ AXES_USERNAME_CALLABLE = "accounts.services.security.lockout_username"
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "therapy.client_ip.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+# Sign-up and password-reset requests allowed per window (fixed windows counted in Redis,
+# therapy.rate_limits), per client IP and per email address; past either, 429.
+SIGNUP_ATTEMPTS_PER_IP = env.int("SIGNUP_ATTEMPTS_PER_IP", default=20)
+SIGNUP_ATTEMPTS_PER_EMAIL = env.int("SIGNUP_ATTEMPTS_PER_EMAIL", default=5)
+PASSWORD_RESETS_PER_IP = env.int("PASSWORD_RESETS_PER_IP", default=20)
+PASSWORD_RESETS_PER_EMAIL = env.int("PASSWORD_RESETS_PER_EMAIL", default=5)
+ACCOUNT_RATE_WINDOW_SECONDS = env.int("ACCOUNT_RATE_WINDOW_SECONDS", default=3600)
 # Retention (docs/security.md): a closed account's data outside the clinical record is kept
 # this many days, then erased.
 CLOSED_ACCOUNT_RETENTION_DAYS = env.int("CLOSED_ACCOUNT_RETENTION_DAYS", default=30)
@@ -264,6 +283,8 @@ EMPLOYER_MIN_CELL_SIZE = env.int("EMPLOYER_MIN_CELL_SIZE", default=11)
 ENROLMENT_LINK_MAX_AGE_SECONDS = env.int("ENROLMENT_LINK_MAX_AGE_SECONDS", default=14 * 24 * 3600)
 # A clinic's or PT's invitation link stays valid this long.
 INVITATION_MAX_AGE_SECONDS = env.int("INVITATION_MAX_AGE_SECONDS", default=7 * 24 * 3600)
+# The link that finishes an enrolment (emailed to the address the person gave) works this long.
+ENROLMENT_CONFIRM_MAX_AGE_SECONDS = env.int("ENROLMENT_CONFIRM_MAX_AGE_SECONDS", default=24 * 3600)
 # An urgent alert no PT acknowledged after this many hours is escalated to staff.
 ALERT_ESCALATION_HOURS = env.float("ALERT_ESCALATION_HOURS", default=4.0)
 
@@ -303,6 +324,29 @@ REMINDERS_STALE_AFTER_SECONDS = env.int("REMINDERS_STALE_AFTER_SECONDS", default
 SMS_BACKEND = env("SMS_BACKEND", default="programs.sms.ConsoleSmsBackend")
 SMS_HTTP_URL = env("SMS_HTTP_URL", default="")
 SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", default="")
+# Web Push (VAPID, RFC 8292). `python manage.py vapid_keys` makes a pair. The pair below is for
+# development and tests only and exists only when DEBUG is on; without a pair of its own,
+# production offers no push (push reminders fall back to email). A push service ties every
+# subscription to the public key it was made with: keep the pair for the life of the service.
+_DEV_VAPID_PUBLIC_KEY = (
+    "BF2WskFCQNJGP6_8uldZ44mF4LqRuiD-Ga0FFnn3H58ibuPnK0eoY7Ytk53W27VM_BgPDNtSDpGXuAYMw6D3XbA"
+)
+_DEV_VAPID_PRIVATE_KEY = "F87WMd__lkQbEjqp8u4f4eo9Z5-ffVYDzID_pZ-Qu-k"
+VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY", default=_DEV_VAPID_PUBLIC_KEY if DEBUG else "")
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default=_DEV_VAPID_PRIVATE_KEY if DEBUG else "")
+VAPID_SUBJECT = env("VAPID_SUBJECT", default="mailto:care@localhost")
+PUSH_TIMEOUT_SECONDS = env.float("PUSH_TIMEOUT_SECONDS", default=10.0)
+# The push services browsers use (a host or a parent domain): the only places reminders are
+# pushed to, so a made-up endpoint cannot aim our workers at an internal address.
+PUSH_SERVICE_HOSTS = env.list(
+    "PUSH_SERVICE_HOSTS",
+    default=[
+        "fcm.googleapis.com",
+        "push.services.mozilla.com",
+        "push.apple.com",
+        "notify.windows.com",
+    ],
+)
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -315,6 +359,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# The service worker's cache version (therapy/offline.py): empty means the static manifest's hash.
+SERVICE_WORKER_VERSION = env("SERVICE_WORKER_VERSION", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from programs.views import caseload as caseload_views
-from therapy import health, views
+from therapy import health, offline, views
 from therapy.permissions import SchemaAccess
 
 api_v1 = [
@@ -14,6 +14,7 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("sw.js", offline.service_worker, name="service-worker"),
     path("more/", views.more, name="more"),
     path("components/", views.components, name="components"),
     path("", include("accounts.urls")),

@@ -10,12 +10,8 @@ from accounts.services.eligibility import (
     eligibility_check,
     eligibility_rate_limit,
 )
-from therapy.api_errors import ErrorSerializer
+from therapy.api_errors import ErrorSerializer, RateLimitedSerializer
 from therapy.client_ip import client_ip
-
-
-class RateLimitedSerializer(ErrorSerializer):
-    retry_after = serializers.IntegerField(help_text="Seconds to wait before checking again.")
 
 
 class SponsorSearchApi(APIView):

@@ -12,8 +12,10 @@ from accounts.selectors.enrolment import invitation_from_token
 from accounts.selectors.security import mfa_check_token, mfa_required_for, user_has_confirmed_device
 from accounts.services.audit import Action, audit_read, audit_read_patients, audit_record
 from accounts.services.enrolment import invitation_accept
-from accounts.services.security import api_token_create
-from therapy.api_errors import ErrorSerializer
+from accounts.services.people import SIGN_UP_ANSWER
+from accounts.services.security import api_token_create, signup_rate_limit
+from therapy.api_errors import ErrorSerializer, RateLimitedSerializer
+from therapy.client_ip import client_ip
 from therapy.errors import ApplicationError
 from therapy.http import AuthenticatedRequest
 from therapy.permissions import IsClinicalUser
@@ -66,12 +68,23 @@ class SignUpApi(APIView):
             choices=PatientProfile.Language.choices, default=PatientProfile.Language.ENGLISH
         )
 
+    class SignUpOutput(serializers.Serializer):
+        detail = serializers.CharField()
+
     @extend_schema(
         request=SignUpInput,
-        responses={201: UserOutput, 400: ErrorSerializer},
+        responses={202: SignUpOutput, 400: ErrorSerializer, 429: RateLimitedSerializer},
         summary="Create a patient account from an invitation (open sign-up is closed)",
+        description="The same 202 answer whether the address was free (the account is created "
+        "and a welcome email sent) or already has an account (nothing is created; its owner "
+        "is emailed). Then log in (POST /api/v1/auth/token/). Limited per client IP and per "
+        "address: 429 with a Retry-After header.",
     )
     def post(self, request: Request) -> Response:
+        signup_rate_limit(
+            client_ip=client_ip(request._request),
+            email=str(request.data.get("email", "")) if hasattr(request.data, "get") else "",
+        )
         data = self.SignUpInput(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
@@ -96,8 +109,12 @@ class SignUpApi(APIView):
             phone=fields["phone"],
             preferred_language=fields["preferred_language"],
         )
-        audit_record(request_or_actor=user, patient_id=user.pk, action=Action.CREATE, obj=user)
-        return Response(UserOutput(user).data, status=status.HTTP_201_CREATED)
+        if user is not None:  # None: the address had an account; its owner is emailed
+            audit_record(request_or_actor=user, patient_id=user.pk, action=Action.CREATE, obj=user)
+        return Response(
+            {"detail": SIGN_UP_ANSWER.format(email=invitation.email)},
+            status=status.HTTP_202_ACCEPTED,
+        )
 
 
 class TokenApi(APIView):

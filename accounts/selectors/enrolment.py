@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +11,47 @@ from accounts.models import Invitation, RosterEntry, User
 from therapy.errors import ApplicationError
 
 ENROLMENT_SALT = "accounts.enrolment"
+ENROLMENT_CONFIRM_SALT = "accounts.enrolment.confirm"
+# Step one of enrolling keeps the form here (with the password's hash only) until the link
+# emailed to the address is followed (accounts.services.enrolment.enrolment_request).
+ENROLMENT_PENDING_PREFIX = "enrol-pending:"
+
+
+def enrolment_pending_key(pending_id: str) -> str:
+    return f"{ENROLMENT_PENDING_PREFIX}{pending_id}"
+
+
+def enrolment_pending_get(*, pending_id: str) -> dict | None:
+    """What step one kept for `pending_id`, or None once used or expired."""
+    return cache.get(enrolment_pending_key(pending_id))
+
+
+def enrolment_confirm_url_for(pending_id: str) -> str:
+    """The link that finishes an enrolment; made in the worker, so it never crosses the broker
+    (only the pending id does, which is worth nothing without this signature)."""
+    token = signing.dumps({"pending": pending_id}, salt=ENROLMENT_CONFIRM_SALT)
+    return reverse("eligibility:enrol-confirm", args=[token])
+
+
+def enrolment_pending_id_from_token(token: str) -> str:
+    """The pending id of a confirmation link; ApplicationError when the link is not valid,
+    expired, or already used."""
+    try:
+        data = signing.loads(
+            token, salt=ENROLMENT_CONFIRM_SALT, max_age=settings.ENROLMENT_CONFIRM_MAX_AGE_SECONDS
+        )
+    except signing.BadSignature as exc:
+        raise ApplicationError(ENROLMENT_CONFIRM_INVALID) from exc
+    pending_id = str(data.get("pending", ""))
+    if not pending_id or enrolment_pending_get(pending_id=pending_id) is None:
+        raise ApplicationError(ENROLMENT_CONFIRM_INVALID)
+    return pending_id
+
+
+ENROLMENT_CONFIRM_INVALID = (
+    "This link is not valid, has expired or was already used. If you already finished, log "
+    "in; otherwise open your enrolment link again."
+)
 
 
 def enrolment_token_for(entry: RosterEntry) -> str:

@@ -6,13 +6,10 @@ only its result: what the person typed is stored only when a near match goes to 
 See docs/matching.md for the rules.
 """
 
-import math
-import time
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,6 +24,7 @@ from accounts.models import EligibilityCheck, EligibilityReview, RosterEntry, Sp
 from accounts.selectors.enrolment import enrolment_url_for
 from therapy.celery import task_send
 from therapy.errors import ApplicationError, RateLimitedError
+from therapy.rate_limits import rate_hits
 
 MESSAGES = {
     EligibilityCheck.Result.COVERED: (
@@ -60,32 +58,16 @@ class CheckOutcome:
     review_id: int | None = None
 
 
-def _hit(key: str, limit: int, window: int) -> int | None:
-    """Count one hit in the current fixed window; the seconds to wait when over the limit."""
-    now = time.time()
-    slot = int(now // window)
-    full_key = f"elig-rate:{key}:{slot}"
-    cache.add(full_key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(full_key)
-    except ValueError:  # expired between add and incr
-        cache.set(full_key, 1, timeout=window + 5)
-        count = 1
-    if count > limit:
-        return max(1, math.ceil((slot + 1) * window - now))
-    return None
-
-
 def eligibility_rate_limit(*, client_ip: str | None, sponsor: Sponsor) -> None:
     """Raise RateLimitedError when this client or this sponsor has checked too often lately."""
-    window = settings.ELIGIBILITY_RATE_WINDOW_SECONDS
-    waits = [
-        _hit(f"ip:{client_ip or 'unknown'}", settings.ELIGIBILITY_CHECKS_PER_IP, window),
-        _hit(f"sponsor:{sponsor.pk}", settings.ELIGIBILITY_CHECKS_PER_SPONSOR, window),
-    ]
-    blocked = [w for w in waits if w is not None]
-    if blocked:
-        wait = max(blocked)
+    wait = rate_hits(
+        [
+            (f"elig:ip:{client_ip or 'unknown'}", settings.ELIGIBILITY_CHECKS_PER_IP),
+            (f"elig:sponsor:{sponsor.pk}", settings.ELIGIBILITY_CHECKS_PER_SPONSOR),
+        ],
+        window=settings.ELIGIBILITY_RATE_WINDOW_SECONDS,
+    )
+    if wait is not None:
         raise RateLimitedError(f"Too many checks; try again in {wait} seconds.", retry_after=wait)
 
 

@@ -18,6 +18,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth import authenticate, logout
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -26,7 +27,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import ApiToken, User
 from accounts.services.audit import Action, audit_record
+from therapy.errors import RateLimitedError
 from therapy.http import AuthenticatedHttpRequest
+from therapy.rate_limits import rate_hits
 
 RECOVERY_CODE_COUNT = 10
 TOTP_NAME = "Authenticator app"
@@ -126,6 +129,69 @@ class LockoutHandler(AxesDatabaseHandler):
             return 0
         count, _ = AccessAttempt.objects.filter(username=username).delete()
         return count
+
+
+def password_recheck(request: HttpRequest, *, user: User, password: str) -> bool:
+    """Whether `password` is the signed-in `user`'s own, asked again before a sensitive change
+    (adding or replacing an authenticator, closing the account). It goes through authenticate(),
+    so django-axes counts a wrong one exactly like a wrong password at sign-in: ten lock the
+    account (issue 13: a stolen session could guess the password here without limit). Once the
+    account is locked, even the right password is refused and this session is signed out; the
+    lockout middleware answers with the locked-out page (429)."""
+    checked = authenticate(request, username=user.email, password=password)
+    if getattr(request, "axes_locked_out", False):
+        logout(request)
+        return False
+    return checked is not None and checked.pk == user.pk
+
+
+# --- Sign-up and password-reset rate limits --------------------------------------------
+# What a page says when a limit is reached (the API says the RateLimitedError's message).
+RATE_LIMITED_PAGE_MESSAGE = (
+    "Too many attempts from here or for this address. Please try again in {seconds} seconds."
+)
+
+
+def _account_rate_limit(
+    *, what: str, client_ip: str | None, email: str, per_ip: int, per_email: int
+) -> None:
+    hits = [(f"{what}:ip:{client_ip or 'unknown'}", per_ip)]
+    address = (email or "").strip().lower()
+    if address:
+        # hashed: the key names no one in Redis
+        digest = hashlib.sha256(address.encode()).hexdigest()[:32]
+        hits.append((f"{what}:email:{digest}", per_email))
+    wait = rate_hits(hits, window=settings.ACCOUNT_RATE_WINDOW_SECONDS)
+    if wait is not None:
+        raise RateLimitedError(
+            f"Too many attempts from here or for this address. Try again in {wait} seconds.",
+            retry_after=wait,
+        )
+
+
+def signup_rate_limit(*, client_ip: str | None, email: str) -> None:
+    """Count one sign-up attempt; RateLimitedError (429) past SIGNUP_ATTEMPTS_PER_IP from this
+    client or SIGNUP_ATTEMPTS_PER_EMAIL for this address in the window. Taken and free
+    addresses count alike, so the limit reveals nothing."""
+    _account_rate_limit(
+        what="signup",
+        client_ip=client_ip,
+        email=email,
+        per_ip=settings.SIGNUP_ATTEMPTS_PER_IP,
+        per_email=settings.SIGNUP_ATTEMPTS_PER_EMAIL,
+    )
+
+
+def password_reset_rate_limit(*, client_ip: str | None, email: str) -> None:
+    """Count one password-reset request, for known and unknown addresses alike; RateLimitedError
+    (429) past PASSWORD_RESETS_PER_IP or PASSWORD_RESETS_PER_EMAIL in the window."""
+    _account_rate_limit(
+        what="reset",
+        client_ip=client_ip,
+        email=email,
+        per_ip=settings.PASSWORD_RESETS_PER_IP,
+        per_email=settings.PASSWORD_RESETS_PER_EMAIL,
+    )
 
 
 # --- API tokens --------------------------------------------------------------------------

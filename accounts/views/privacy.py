@@ -13,6 +13,7 @@ from accounts.forms.privacy import CloseAccountForm
 from accounts.models import User
 from accounts.services.privacy import account_close as account_close_service
 from accounts.services.privacy import patient_data_export_stream
+from accounts.services.security import password_recheck
 from therapy.permissions import require_role
 
 
@@ -50,7 +51,9 @@ def data_export(request: HttpRequest) -> StreamingHttpResponse:
 def account_close(request: HttpRequest) -> HttpResponse:
     user = require_role(request, User.Role.PATIENT)
     form = CloseAccountForm(request.POST)
-    if not form.is_valid() or not user.check_password(form.cleaned_data["password"]):
+    if not form.is_valid() or not password_recheck(
+        request, user=user, password=form.cleaned_data["password"]
+    ):
         form.add_error("password", "That password is not right.")
         return render(
             request,

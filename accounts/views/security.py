@@ -24,12 +24,14 @@ from accounts.selectors.security import (
 from accounts.services.audit import audit_record
 from accounts.services.security import mfa_verify as mfa_verify_token
 from accounts.services.security import (
+    password_recheck,
     recovery_codes_generate,
     sessions_end_everywhere,
     totp_device_confirm,
     totp_device_start,
 )
 from therapy.http import AuthenticatedHttpRequest
+from therapy.offline import clear_site_data
 from therapy.permissions import require_role
 
 
@@ -53,7 +55,7 @@ def mfa_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     device = totp_device_start(user=user)
     form = TotpConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not user.check_password(form.cleaned_data["password"]):
+        if not password_recheck(request, user=user, password=form.cleaned_data["password"]):
             form.add_error("password", "That is not your password.")
             return _mfa_setup_page(request, form=form, device=device, user=user)
         wait = mfa_retry_wait_message(user=user)
@@ -145,7 +147,7 @@ def logout_everywhere(request: AuthenticatedHttpRequest) -> HttpResponse:
     sessions_end_everywhere(request, user=request.user)
     logout(request)
     messages.success(request, "You are logged out on every device.")
-    return redirect("accounts:login")
+    return clear_site_data(redirect("accounts:login"))
 
 
 @login_required

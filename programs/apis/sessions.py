@@ -9,7 +9,7 @@ from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
 from programs.models import Completion
 from programs.selectors.sessions import today_plan_rows
-from programs.services.sessions import completion_record, session_finish
+from programs.services.sessions import completion_sync, session_finish
 from therapy.api_errors import ErrorSerializer
 from therapy.http import AuthenticatedRequest
 from therapy.permissions import RoleOr404
@@ -85,9 +85,20 @@ class CompletionCreateApi(APIView):
         exercise = serializers.IntegerField(help_text="Exercise id from today's plan.")
         pain = serializers.IntegerField(min_value=0, max_value=10)
         difficulty = serializers.ChoiceField(choices=Completion.Feel.choices)
+        client_id = serializers.UUIDField(
+            required=False,
+            help_text="Made by the app for a completion recorded offline: sending it again "
+            "returns the first completion (200) instead of recording a second one.",
+        )
+        completed_at = serializers.DateTimeField(
+            required=False,
+            help_text="When it was done, for a completion sent later: not in the future, at "
+            "most 7 days ago. Defaults to now.",
+        )
 
     class CompletionOutput(serializers.Serializer):
         id = serializers.IntegerField()
+        client_id = serializers.UUIDField(allow_null=True)
         exercise = serializers.IntegerField(source="exercise_id")
         pain = serializers.IntegerField()
         difficulty = serializers.CharField()
@@ -97,6 +108,7 @@ class CompletionCreateApi(APIView):
     @extend_schema(
         request=CompletionInput,
         responses={
+            200: CompletionOutput,
             201: CompletionOutput,
             400: ErrorSerializer,
             401: ErrorSerializer,
@@ -104,23 +116,30 @@ class CompletionCreateApi(APIView):
             404: ErrorSerializer,
         },
         summary="Mark one exercise of today's plan done, with pain 0-10 and how it felt",
+        description="201 when recorded; 200 with the original when `client_id` was sent before.",
     )
     def post(self, request: AuthenticatedRequest) -> Response:
         data = self.CompletionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        completion = completion_record(
+        result = completion_sync(
             patient=request.user,
             exercise_id=data.validated_data["exercise"],
             pain=data.validated_data["pain"],
             difficulty=data.validated_data["difficulty"],
+            client_id=data.validated_data.get("client_id"),
+            completed_at=data.validated_data.get("completed_at"),
         )
+        if not result.created:
+            return Response(self.CompletionOutput(result.completion).data)
         audit_record(
             request_or_actor=request,
             patient_id=request.user.pk,
             action=Action.CREATE,
-            obj=completion,
+            obj=result.completion,
         )
-        return Response(self.CompletionOutput(completion).data, status=status.HTTP_201_CREATED)
+        return Response(
+            self.CompletionOutput(result.completion).data, status=status.HTTP_201_CREATED
+        )
 
 
 class SessionFinishApi(APIView):

@@ -2,9 +2,20 @@ from django import forms
 
 from programs.models import Completion
 
+# The pain scale as the patient sees it: a number with words at both ends.
+PAIN_SCALE: list[tuple[int, str]] = [
+    (n, "no pain" if n == 0 else "worst imaginable" if n == 10 else "") for n in range(11)
+]
+
 
 class CompletionForm(forms.Form):
-    """Mark one exercise done. Prefixed with the exercise id so each card's fields are unique."""
+    """Mark one exercise done. Prefixed with the exercise id so each card's fields are unique.
+
+    Pain has no default anywhere: without JavaScript it is eleven radio buttons with none
+    checked, and the slider that replaces them checks one only once the patient moves it. So
+    a patient who never touches it sends no pain and is asked for it (docs/design.md)."""
+
+    pain_scale = PAIN_SCALE
 
     pain = forms.IntegerField(
         label="Pain while doing it (0 = none, 10 = worst)",

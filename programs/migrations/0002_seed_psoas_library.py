@@ -24,7 +24,7 @@ EXERCISES = [
             "Keep your lower back still; do not lean back to go further.\n"
             "Stop and tell your PT if you feel tingling or numbness down the leg."
         ),
-        "illustration_alt": "A person standing in a short lunge, one hand on a wall, stretching the front of the back hip.",
+        "illustration_alt": "Start: standing tall beside a wall, one hand on it. End: a short lunge, the back heel up, hips pushed forward to stretch the front of the back hip.",
         "default_sets": 2,
         "default_hold_seconds": 30,
         "default_per_side": True,
@@ -48,7 +48,7 @@ EXERCISES = [
             "Do not arch your lower back to get a bigger stretch.\n"
             "Stop if the stretch turns into sharp pain or pinching."
         ),
-        "illustration_alt": "A person kneeling on one knee with the other foot forward, hips pushed gently forward.",
+        "illustration_alt": "Start: kneeling on one knee, the other foot flat in front, body upright, hands on hips. End: hips pushed gently forward, body still upright.",
         "default_sets": 2,
         "default_hold_seconds": 30,
         "default_per_side": True,
@@ -72,7 +72,7 @@ EXERCISES = [
             "Stop if you feel cramping in the back of the thigh; move your feet a little closer.\n"
             "Stop if your back pain gets worse during the exercise."
         ),
-        "illustration_alt": "A person lying on their back with knees bent, hips lifted in a straight line from shoulders to knees.",
+        "illustration_alt": "Start: lying on the back, knees bent, feet flat. End: hips lifted in a straight line from shoulders to knees.",
         "default_sets": 2,
         "default_reps": 10,
         "default_per_side": False,
@@ -95,7 +95,7 @@ EXERCISES = [
             "Go back to the two-leg bridge if your hips tilt or your back arches.\n"
             "Stop if you feel pain in the lower back or hip joint."
         ),
-        "illustration_alt": "A person in a bridge on one leg, the other leg held straight in line with the thigh.",
+        "illustration_alt": "Start: lying on the back, knees bent, one leg held straight. End: hips lifted on the bent leg, the straight leg in line with the thigh.",
         "default_sets": 2,
         "default_reps": 8,
         "default_per_side": True,
@@ -118,7 +118,7 @@ EXERCISES = [
             "Keep your lower back resting on the floor; the bent leg helps with this.\n"
             "Stop if you feel a pull or pain in the lower back or groin."
         ),
-        "illustration_alt": "A person lying on their back, one knee bent, lifting the other straight leg.",
+        "illustration_alt": "Start: lying on the back, one knee bent, the other leg straight on the floor. End: the straight leg lifted to the height of the bent knee.",
         "default_sets": 2,
         "default_reps": 10,
         "default_per_side": True,
@@ -142,7 +142,7 @@ EXERCISES = [
             "Do not hold your breath.\n"
             "Stop if your lower back pain increases."
         ),
-        "illustration_alt": "A person lying on their back with knees bent, lifting one foot slightly off the floor.",
+        "illustration_alt": "Start: lying on the back, knees bent, feet flat. End: one foot lifted a little off the floor, knee still bent.",
         "default_sets": 2,
         "default_reps": 10,
         "default_per_side": True,
@@ -166,7 +166,7 @@ EXERCISES = [
             "Breathe out as you reach; do not hold your breath.\n"
             "Stop if you feel pain in the back or neck."
         ),
-        "illustration_alt": "A person on their back with one arm reaching overhead and the opposite leg extended.",
+        "illustration_alt": "Start: lying on the back, arms reaching to the ceiling, hips and knees bent at right angles. End: one arm reaching overhead and the opposite leg stretched out, both just above the floor.",
         "default_sets": 2,
         "default_reps": 8,
         "default_per_side": True,
@@ -189,7 +189,7 @@ EXERCISES = [
             "Keep your head and shoulders relaxed on the floor.\n"
             "Stop if you feel pain in the knee of the crossed leg or in the hip joint."
         ),
-        "illustration_alt": "A person lying on their back, one ankle crossed over the other knee, pulling the thigh toward the chest.",
+        "illustration_alt": "Start: lying on the back, knees bent, one ankle crossed over the other knee. End: hands pull the lower thigh toward the chest, stretching the crossed leg's hip.",
         "default_sets": 2,
         "default_hold_seconds": 30,
         "default_per_side": True,
@@ -212,7 +212,7 @@ EXERCISES = [
             "Keep the movement smooth; never force the end of the range.\n"
             "Stop if you feel sharp pain or pain spreading into a leg."
         ),
-        "illustration_alt": "A person on hands and knees shown twice: back arched down, then rounded up.",
+        "illustration_alt": "Start: on hands and knees, back gently dipped and head up. End: back rounded up toward the ceiling and head down.",
         "default_sets": 1,
         "default_reps": 10,
         "default_per_side": False,
@@ -235,7 +235,7 @@ EXERCISES = [
             "Keep your hips stacked; rolling back means the wrong muscles are working.\n"
             "Stop if you feel pain at the side of the hip you are lying on; add a pillow under it."
         ),
-        "illustration_alt": "A person lying on their side with knees bent, lifting the top knee while the feet stay together.",
+        "illustration_alt": "Start: lying on one side, head on the lower arm, hips and knees bent, knees together. End: the top knee opened up toward the ceiling, feet still together.",
         "default_sets": 2,
         "default_reps": 12,
         "default_per_side": True,

@@ -27,6 +27,7 @@ from programs.models.plans import (
 from programs.models.progression import ProgressionSettings, ProgressionSuggestion
 from programs.models.reminders import (
     ALL_WEEKDAYS,
+    PushSubscription,
     ReminderChannel,
     ReminderDelivery,
     ReminderSchedule,
@@ -57,6 +58,7 @@ __all__ = [
     "PlanVersion",
     "ProgramTemplate",
     "ProgramTemplateItem",
+    "PushSubscription",
     "ReminderChannel",
     "ReminderDelivery",
     "ReminderSchedule",

@@ -18,6 +18,7 @@ class ReminderChannel(models.TextChoices):
     EMAIL = "email", "Email"
     SMS = "sms", "Text message (SMS)"
     BOTH = "both", "Email and text message"
+    PUSH = "push", "Notification on my phone or computer"
 
 
 class ReminderSettings(models.Model):
@@ -131,6 +132,7 @@ class ReminderDelivery(models.Model):
     last_error = models.CharField(max_length=300, blank=True, default="")
     email_sent_at = models.DateTimeField(null=True, blank=True)
     sms_sent_at = models.DateTimeField(null=True, blank=True)
+    push_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     enqueued_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -161,3 +163,26 @@ class ReminderDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder {self.pk} of {self.patient_id} at {self.slot_at:%Y-%m-%d %H:%M}Z"
+
+
+class PushSubscription(models.Model):
+    """One browser or phone that asked for Web Push reminders (the PushSubscription a browser
+    gives: the push service's endpoint and the keys its messages are encrypted to)."""
+
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200, help_text="The browser's P-256 key (base64url).")
+    auth = models.CharField(max_length=100, help_text="The browser's auth secret (base64url).")
+    device_label = models.CharField(max_length=100, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    failure_count = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["patient"], name="pushsubscription_patient_idx")]
+
+    def __str__(self) -> str:
+        return f"Push subscription {self.pk} of {self.patient_id}"

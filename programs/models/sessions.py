@@ -52,11 +52,20 @@ class Completion(models.Model):
     pain = models.PositiveSmallIntegerField(help_text="0 = no pain, 10 = worst imaginable.")
     difficulty = models.CharField(max_length=12, choices=Feel.choices)
     completed_at = models.DateTimeField(default=timezone.now)
+    # Made by the browser (crypto.randomUUID) for a completion recorded offline and sent later:
+    # a resend with the same id is the same completion. Unique within one patient; the service
+    # serialises each patient's sends and looks the id up among that patient's completions only.
+    client_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["completed_at"]
         constraints = [
             models.UniqueConstraint(fields=["session", "exercise"], name="completion_once_per_day"),
+            models.UniqueConstraint(
+                fields=["session", "client_id"],
+                condition=Q(client_id__isnull=False),
+                name="completion_client_id_once",
+            ),
             models.CheckConstraint(
                 condition=Q(pain__gte=0, pain__lte=10), name="completion_pain_0_10"
             ),

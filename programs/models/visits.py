@@ -97,9 +97,11 @@ class Visit(models.Model):
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    # When the other participant was told of the booking / the cancellation: each goes once.
-    booking_notice_sent_at = models.DateTimeField(null=True, blank=True)
-    cancel_notice_sent_at = models.DateTimeField(null=True, blank=True)
+    # When each participant was sent the booking's / the cancellation's invitation: once each.
+    patient_booking_notice_sent_at = models.DateTimeField(null=True, blank=True)
+    patient_cancel_notice_sent_at = models.DateTimeField(null=True, blank=True)
+    therapist_booking_notice_sent_at = models.DateTimeField(null=True, blank=True)
+    therapist_cancel_notice_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -57,6 +57,15 @@ class Progress:
     pain: list[PainPoint]
     sessions: list[SessionRow]
 
+    @property
+    def weeks_shown(self) -> list[WeekAdherence]:
+        """The last four weeks and this one, oldest first, without the weeks before anything
+        was planned: an empty week before the program began is not a missed one."""
+        weeks = [*self.last_four_weeks, self.this_week]
+        while len(weeks) > 1 and not weeks[0].prescribed:
+            weeks.pop(0)
+        return weeks
+
 
 def _prescribed(items: list[PlanItem], start: date, end: date, plan_start: date) -> dict[int, int]:
     """Per exercise, how many sessions were scheduled between start and end (inclusive)."""

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.db.models import Max, Prefetch
 from django.utils import timezone
@@ -26,6 +27,7 @@ from programs.models import (
     ProgressionSettings,
     ProgressionSuggestion,
     ProgressNote,
+    PushSubscription,
     ReminderDelivery,
     ReminderSchedule,
     ReminderSettings,
@@ -114,6 +116,7 @@ def _sessions(patient: User) -> Iterator[dict[str, Any]]:
                     "pain": completion.pain,
                     "difficulty": completion.difficulty,
                     "completed_at": _iso(completion.completed_at),
+                    "client_id": str(completion.client_id) if completion.client_id else None,
                 }
                 for completion in session.completions.all()
             ],
@@ -271,6 +274,17 @@ def _reminders(patient: User) -> dict[str, Any]:
             .order_by("slot_at")
             .iterator(chunk_size=500)
         ),
+        # The devices that get push reminders; the endpoint and keys are the push service's
+        # and the browser's secrets, of no use to the person, so only the service's host.
+        "push_devices": [
+            {
+                "label": s.device_label,
+                "push_service": urlsplit(s.endpoint).hostname,
+                "created_at": _iso(s.created_at),
+                "last_success_at": _iso(s.last_success_at),
+            }
+            for s in PushSubscription.objects.filter(patient=patient)
+        ],
     }
 
 

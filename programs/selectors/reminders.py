@@ -170,6 +170,7 @@ class PendingDelivery:
     attempts: int
     email_sent_at: datetime | None
     sms_sent_at: datetime | None
+    push_sent_at: datetime | None
     email: str
     first_name: str
     is_active: bool
@@ -190,6 +191,7 @@ def deliveries_pending(*, delivery_ids: list[int]) -> list[PendingDelivery]:
             "attempts",
             "email_sent_at",
             "sms_sent_at",
+            "push_sent_at",
             "patient__email",
             "patient__first_name",
             "patient__is_active",
@@ -214,12 +216,13 @@ def deliveries_pending(*, delivery_ids: list[int]) -> list[PendingDelivery]:
             attempts=row[3],
             email_sent_at=row[4],
             sms_sent_at=row[5],
-            email=row[6],
-            first_name=row[7],
-            is_active=row[8],
-            phone=row[9] or "",
-            profile_time_zone=row[10] or default_zone,
-            prefs=None if row[11] is None else PendingPrefs(*row[12:]),
+            push_sent_at=row[6],
+            email=row[7],
+            first_name=row[8],
+            is_active=row[9],
+            phone=row[10] or "",
+            profile_time_zone=row[11] or default_zone,
+            prefs=None if row[12] is None else PendingPrefs(*row[13:]),
         )
         for row in rows
     ]

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import F
@@ -18,7 +18,14 @@ from programs.models import (
     dosage_text,
 )
 from programs.selectors.plans import plan_active_for_patient, plan_items
-from programs.selectors.progress import Variants, credited_exercise, item_variants
+from programs.selectors.progress import (
+    Variants,
+    WeekAdherence,
+    adherence_weeks,
+    credited_exercise,
+    item_variants,
+    streak_days,
+)
 
 
 @dataclass
@@ -110,6 +117,42 @@ def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
             )
         )
     return Today(local_date=local, plan=plan, items=rows, session=session)
+
+
+@dataclass
+class SessionSummary:
+    """What the finish screen says: the streak and the week by the one definition in
+    programs.selectors.progress, and the next day something is scheduled."""
+
+    streak_days: int
+    week: WeekAdherence
+    next_day: date | None
+    local_date: date
+
+    @property
+    def next_is_tomorrow(self) -> bool:
+        return self.next_day == self.local_date + timedelta(days=1)
+
+
+def session_summary(*, patient: User, day: Today) -> SessionSummary:
+    """The finish screen's figures for a patient's `day` (from today_for_patient)."""
+    scheduled: set[int] = set()
+    for row in day.items:
+        scheduled |= sessions_schedule.scheduled_weekdays(row.item.sessions_per_week)
+    next_day = next(
+        (
+            day.local_date + timedelta(days=n)
+            for n in range(1, 8)
+            if (day.local_date + timedelta(days=n)).weekday() in scheduled
+        ),
+        None,
+    )
+    return SessionSummary(
+        streak_days=streak_days(patient=patient, today=day.local_date, plan=day.plan),
+        week=adherence_weeks(patient=patient, today=day.local_date, weeks=1, plan=day.plan)[0],
+        next_day=next_day,
+        local_date=day.local_date,
+    )
 
 
 # Today's plan as plain dicts for the API: two queries over `.values()`, no model instances.

@@ -37,6 +37,7 @@ from programs.models import (
     ProgressionSuggestion,
     ProgressNote,
     ProgressNoteVersion,
+    PushSubscription,
     ReminderDelivery,
     ReminderSchedule,
     ReminderSettings,
@@ -94,6 +95,7 @@ def patient_account_data_erase(*, patient_id: int, now: datetime) -> dict[str, i
         _allow_record_deletes(patient.pk)
         for queryset in (
             ReminderDelivery.objects.filter(patient=patient),
+            PushSubscription.objects.filter(patient=patient),
             ReminderSchedule.objects.filter(patient=patient),
             ReminderSettings.objects.filter(patient=patient),
             VisitReminder.objects.filter(visit__patient=patient),

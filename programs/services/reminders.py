@@ -33,11 +33,13 @@ from programs.models import (
     ReminderSchedule,
     ReminderSettings,
 )
+from programs.push import PushProviderError
 from programs.selectors.reminders import (
     PendingDelivery,
     deliveries_pending,
     reminders_skip_reasons,
 )
+from programs.services.push import reminder_push_send
 from programs.sms import SmsBackend, SmsProviderError, sms_backend
 from therapy.celery import task_send
 from therapy.errors import ApplicationError
@@ -82,8 +84,11 @@ def _validate(*, patient: User, choices: ReminderChoices) -> None:
     elif any(t.second or t.microsecond for t in choices.times):
         errors["times"] = ["Use whole minutes, such as 07:30."]
     if choices.channel not in ReminderChannel.values:
-        errors["channel"] = ["Choose email, text message or both."]
-    elif choices.channel != ReminderChannel.EMAIL and not patient.patient_profile.phone:
+        errors["channel"] = ["Choose email, text message, both, or notifications."]
+    elif (
+        choices.channel in (ReminderChannel.SMS, ReminderChannel.BOTH)
+        and not patient.patient_profile.phone
+    ):
         errors["channel"] = ["Add a phone number to your profile first to get text messages."]
     if (choices.quiet_start is None) != (choices.quiet_end is None):
         errors["quiet_end" if choices.quiet_end is None else "quiet_start"] = [
@@ -246,7 +251,7 @@ def claim_query(*, now: datetime, limit: int) -> QuerySet:
 
 # One statement per batch on PostgreSQL: claim the due rows (claim_query), move each to its
 # next local occurrence with the SQL twin of reminders_times.next_occurrence (migration
-# 0013, held equal to it by tests), and insert one pending delivery per (patient, slot);
+# 0017, held equal to it by tests), and insert one pending delivery per (patient, slot);
 # a delivery that already exists inserts nothing. Returns how many rows it claimed and the
 # new deliveries' ids. Nothing crosses to Python but those ids.
 _SWEEP_SQL = """
@@ -533,23 +538,23 @@ def _close_quietly(mailer: BaseEmailBackend) -> None:
 _RECORD_SQL = """
 UPDATE programs_reminderdelivery AS d
 SET attempts = v.attempts, channel = v.channel, email_sent_at = v.email_at,
-    sms_sent_at = v.sms_at, status = v.status, reason = v.reason, last_error = v.error,
-    finished_at = v.finished, claim_token = NULL
+    sms_sent_at = v.sms_at, push_sent_at = v.push_at, status = v.status, reason = v.reason,
+    last_error = v.error, finished_at = v.finished, claim_token = NULL
 FROM unnest(%s::bigint[], %s::smallint[], %s::text[], %s::timestamptz[], %s::timestamptz[],
-    %s::text[], %s::text[], %s::text[], %s::timestamptz[])
-    AS v(id, attempts, channel, email_at, sms_at, status, reason, error, finished)
+    %s::timestamptz[], %s::text[], %s::text[], %s::text[], %s::timestamptz[])
+    AS v(id, attempts, channel, email_at, sms_at, push_at, status, reason, error, finished)
 WHERE d.id = v.id AND d.claim_token = %s
 """
 _RECORD_ONE_SQL = (
     "UPDATE programs_reminderdelivery SET attempts = %s, channel = %s, email_sent_at = %s,"
-    " sms_sent_at = %s, status = %s, reason = %s, last_error = %s, finished_at = %s,"
-    " claim_token = NULL WHERE id = %s AND claim_token = %s"
+    " sms_sent_at = %s, push_sent_at = %s, status = %s, reason = %s, last_error = %s,"
+    " finished_at = %s, claim_token = NULL WHERE id = %s AND claim_token = %s"
 )
 
 
 def _outcomes_record(outcomes: list[list[Any]], *, token: int) -> None:
-    """Record hand-overs, each [id, attempts, channel, email_at, sms_at, status, reason,
-    error, finished_at], in one statement."""
+    """Record hand-overs, each [id, attempts, channel, email_at, sms_at, push_at, status,
+    reason, error, finished_at], in one statement."""
     if not outcomes:
         return
     if connection.vendor != "postgresql":
@@ -576,6 +581,7 @@ def _deliver(
     assert delivery.prefs is not None  # the skip rules turned away everyone without settings
     channel = delivery.prefs.channel
     email_at, sms_at = delivery.email_sent_at, delivery.sms_sent_at
+    push_at = delivery.push_sent_at
     message, sms_body = templates.messages(
         notifications.ReminderRecipient(
             delivery_id=delivery.id,
@@ -586,11 +592,28 @@ def _deliver(
     )
     error = ""
     try:
-        if channel != ReminderChannel.SMS and email_at is None:
+        # To every device; none subscribed (or all gone): the email below instead.
+        if (
+            channel == ReminderChannel.PUSH
+            and push_at is None
+            and reminder_push_send(
+                patient_id=delivery.patient_id,
+                payload=notifications.reminder_push_payload(
+                    context={"SITE_NAME": settings.SITE_NAME}
+                ),
+                topic=notifications.delivery_topic(delivery_id=delivery.id),
+            )
+        ):
+            push_at = timezone.now()
+        if channel != ReminderChannel.SMS and email_at is None and push_at is None:
             mailer.open()  # once per batch: send_messages closes what it opened itself
             mailer.send_messages([message])
             email_at = timezone.now()
-        if channel != ReminderChannel.EMAIL and sms_at is None and delivery.phone:
+        if (
+            channel in (ReminderChannel.SMS, ReminderChannel.BOTH)
+            and sms_at is None
+            and delivery.phone
+        ):
             assert sms is not None
             sms.send(
                 to=delivery.phone,
@@ -598,7 +621,7 @@ def _deliver(
                 key=notifications.delivery_key(delivery_id=delivery.id),
             )
             sms_at = timezone.now()
-    except (OSError, SmsProviderError) as exc:
+    except (OSError, SmsProviderError, PushProviderError) as exc:
         error = f"{type(exc).__name__}: {exc}"[:300]
         _close_quietly(mailer)  # the next message opens a fresh connection
     attempts = delivery.attempts + 1
@@ -613,5 +636,5 @@ def _deliver(
             finished = timezone.now()
     retry = bool(error) and not give_up
     # plain strings: psycopg would write an Enum member by its name
-    outcome = [str(channel), email_at, sms_at, str(status), str(reason), error, finished]
+    outcome = [str(channel), email_at, sms_at, push_at, str(status), str(reason), error, finished]
     return [delivery.id, attempts, *outcome, retry]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,7 +10,9 @@ from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
 from programs import notifications
 from programs.forms.reminders import ReminderSettingsForm
+from programs.push import push_enabled
 from programs.reminders_times import weekdays_from_mask
+from programs.selectors.push import push_subscriptions_for_user
 from programs.selectors.reminders import reminder_log_for_user, reminder_settings_for_user
 from programs.services.reminders import (
     ReminderChoices,
@@ -69,7 +72,14 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programs/reminders/settings.html",
-        {"form": form, "prefs": prefs, "is_new": current.is_new, "time_zones": TIME_ZONE_CHOICES},
+        {
+            "form": form,
+            "prefs": prefs,
+            "is_new": current.is_new,
+            "time_zones": TIME_ZONE_CHOICES,
+            "push_devices": list(push_subscriptions_for_user(user=user)),
+            "push_public_key": settings.VAPID_PUBLIC_KEY if push_enabled() else "",
+        },
     )
 
 

@@ -8,17 +8,19 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
 from programs.forms.sessions import CompletionForm
 from programs.selectors.progress import adherence_weeks
-from programs.selectors.sessions import TodayItem, today_for_patient
+from programs.selectors.sessions import TodayItem, session_summary, today_for_patient
 from programs.services.plans import plan_mark_changes_seen
 from programs.services.sessions import completion_record, session_finish
 from therapy.errors import ApplicationError
 from therapy.http import AuthenticatedHtmxRequest
+from therapy.offline import OFFLINE_COPY_HEADER
 from therapy.permissions import require_role
 
 
@@ -35,6 +37,7 @@ def _today_context(patient: User, *, bound: CompletionForm | None = None) -> dic
         "day": day,
         "due_cards": [c for c in cards if c["row"].due or c["row"].completion],
         "extra_cards": [c for c in cards if not (c["row"].due or c["row"].completion)],
+        "saved_at": timezone.now(),  # named by the offline copy's notice, if it is kept
     }
 
 
@@ -46,6 +49,9 @@ def today(request: AuthenticatedHtmxRequest) -> HttpResponse:
     # Versions are marked seen together, so a seen current version means nothing is unseen:
     # skip the locking transaction on the ordinary visit.
     unseen = plan is not None and plan.current_version.seen_by_patient_at is None
+    # The service worker saving a copy for offline use (templates/sw.js) is not the patient
+    # reading the page: what changed stays unseen until they open Today themselves.
+    unseen = unseen and OFFLINE_COPY_HEADER not in request.headers
     context["changes"] = plan_mark_changes_seen(patient=patient, plan=plan) if unseen else []
     # The week's figure by the one adherence definition, as Progress and the PT show it.
     context["week"] = (
@@ -53,6 +59,8 @@ def today(request: AuthenticatedHtmxRequest) -> HttpResponse:
         if plan
         else None
     )
+    finished = context["day"].session is not None and context["day"].session.finished_at
+    context["summary"] = session_summary(patient=patient, day=context["day"]) if finished else None
     audit_read(request, patient_id=patient.pk, obj=plan or patient)
     return render(request, "programs/sessions/today.html", context)
 
@@ -114,8 +122,24 @@ def session_finish_view(request: AuthenticatedHtmxRequest) -> HttpResponse:
     try:
         session = session_finish(patient=patient)
     except ApplicationError as exc:
+        if request.htmx:  # the message on the finish step itself, not a whole page swapped in
+            context = {**_today_context(patient), "finish_error": exc.message}
+            return render(request, "programs/sessions/today.html#finish", context)
         messages.error(request, exc.message)
         return redirect("programs:today")
     audit_record(request_or_actor=request, patient_id=patient.pk, action=Action.UPDATE, obj=session)
-    messages.success(request, "Session finished. Well done: see how your week is going below.")
+    context = _today_context(patient)
+    summary = session_summary(patient=patient, day=context["day"])
+    if request.htmx:  # the player's finish screen, swapped in place
+        return render(
+            request,
+            "programs/sessions/today.html#finish",
+            {**context, "summary": summary, "focus_finish": True},
+        )
+    days = summary.streak_days
+    messages.success(
+        request,
+        f"Session finished. Well done: {days} day{'s' if days != 1 else ''} in a row. "
+        "See how your week is going below.",
+    )
     return redirect("programs:progress")

@@ -6,6 +6,7 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -93,7 +94,11 @@ def visit_book(request: HttpRequest) -> HttpResponse:
             audit_record(
                 request_or_actor=request, patient_id=user.pk, action=Action.CREATE, obj=visit
             )
-            flash.success(request, "Your visit is booked. The join link is below.")
+            flash.success(
+                request,
+                "Your visit is booked. The join link is below, and a calendar invitation is on "
+                "its way by email.",
+            )
             return redirect("programs:visits")
     return visits_home(request, book_form=form, status=400)
 
@@ -114,6 +119,19 @@ def _visit_change(
         )
         flash.success(request, done)
     return visit
+
+
+@login_required
+def visit_join(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """The link calendar invitations carry: only a signed-in participant is sent on to the
+    room, and only while the visit is booked (the room's address never goes by email)."""
+    user = require_role(request, *VISIT_ROLES)
+    visit = selectors.visit_get_for_user(user=user, visit_id=visit_id)
+    audit_read_many(request, objects=[visit])
+    if visit.status != Visit.Status.BOOKED:
+        flash.info(request, f"This visit is {visit.get_status_display().lower()}.")
+        return redirect(f"{reverse('programs:visits')}#visit-{visit.pk}")
+    return redirect(visit.join_url)
 
 
 @login_required

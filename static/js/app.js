@@ -1,6 +1,13 @@
 // Small progressive enhancements; every page works without this file.
 (function () {
   "use strict";
+  // The service worker keeps Today usable offline (templates/sw.js); base.html names it for
+  // signed-in patients only.
+  var worker = document.querySelector("meta[name='service-worker']");
+  if (worker && "serviceWorker" in navigator) {
+    navigator.serviceWorker.register(worker.getAttribute("content"), { scope: "/" })
+      .catch(function () { return null; });
+  }
   // Fill an empty time-zone field with the browser's zone.
   document.addEventListener("DOMContentLoaded", function () {
     var tz;
@@ -22,7 +29,10 @@
     var card = document.getElementById(swappedId);
     swappedId = null;
     if (!card) { return; }
-    var spot = card.querySelector("[aria-invalid='true'], .form-errors, .done-line");
+    // The first one shown: the pain radios stand hidden behind their slider.
+    var spot = Array.prototype.find.call(
+      card.querySelectorAll("[aria-invalid='true'], .form-errors, .done-line"),
+      function (el) { return el.getClientRects().length > 0; });
     if (!spot) { return; }
     if (!spot.matches("input, select, textarea")) { spot.setAttribute("tabindex", "-1"); }
     spot.focus();

@@ -1,17 +1,18 @@
 // Hold timer for held exercises: a real button, keyboard operable, a ring that empties as the
-// hold runs, then a clear rest phase before the next set or side. Progress is announced to
-// screen readers through an aria-live region (every 10 seconds and at each change of phase).
+// hold runs, then a clear rest phase before the next set or side (as long as the hold, at most
+// 10 seconds). Each change of phase is announced to screen readers through an aria-live
+// region; the ticking seconds are not. Exercises done in reps get a set counter instead.
 // An optional beep and vibration mark the end of a hold: off by default, remembered on this
 // device. Hidden without JavaScript: the page still works.
 (function () {
   "use strict";
-  var REST = 10; // seconds between holds
+  var MAX_REST = 10; // seconds between holds, never longer than the hold itself
   var CUE_KEY = "psoas.timer.cue";
 
   function describe(round, sets, sides) {
     var set = Math.floor(round / sides) + 1;
-    var text = "set " + set + " of " + sets;
-    if (sides === 2) { text += round % 2 === 0 ? ", left side" : ", right side"; }
+    var text = "Set " + set + " of " + sets;
+    if (sides === 2) { text += round % 2 === 0 ? " · left side" : " · right side"; }
     return text;
   }
 
@@ -49,7 +50,9 @@
     var ring = box.querySelector("[data-timer-ring]");
     var live = box.querySelector("[data-timer-live]");
     var cueBox = box.querySelector("[data-timer-cue]");
-    var round = 0, left = hold, timer = null, endsAt = 0, lastAnnounced = hold;
+    var REST = Math.min(MAX_REST, hold);
+    var progress = box.querySelector("[data-set-progress]");
+    var round = 0, left = hold, timer = null, endsAt = 0;
     var phase = "ready"; // ready, hold, paused, rest, done
 
     function say(text) { live.textContent = text; }
@@ -59,6 +62,7 @@
     }
     function show(seconds, text) {
       display.textContent = clock(seconds);
+      if (progress) { progress.textContent = phase === "done" ? "All " + sets + " set" + (sets > 1 ? "s" : "") + " done" : describe(round, sets, sides); }
       if (phaseText) { phaseText.textContent = text; }
     }
     function label() {
@@ -69,7 +73,7 @@
     }
     function stop() { if (timer) { clearInterval(timer); timer = null; } }
     function ready() {
-      phase = "ready"; left = hold; lastAnnounced = hold;
+      phase = "ready"; left = hold;
       show(hold, "Ready: " + describe(round, sets, sides));
       draw(1); label();
     }
@@ -105,10 +109,6 @@
       }
       show(left, "Hold: " + describe(round, sets, sides));
       draw(left / hold);
-      if (left % 10 === 0 && left < lastAnnounced) {
-        lastAnnounced = left;
-        say(left + " seconds left.");
-      }
     }
     function startHold() {
       phase = "hold";
@@ -139,8 +139,35 @@
     ready();
   }
 
+  // Reps: a button that moves the set and side on ("Set 2 of 3 · left side").
+  function setUpCounter(box) {
+    if (box.dataset.ready) { return; }
+    box.dataset.ready = "1";
+    var sets = parseInt(box.dataset.sets, 10) || 1;
+    var sides = parseInt(box.dataset.sides, 10) === 2 ? 2 : 1;
+    var rounds = sets * sides, round = 0;
+    var progress = box.querySelector("[data-set-progress]");
+    var button = box.querySelector("[data-set-button]");
+    function draw() {
+      if (round >= rounds) {
+        progress.textContent = "All " + sets + " set" + (sets > 1 ? "s" : "") + " done: mark it done below.";
+        button.textContent = "Count the sets again";
+      } else {
+        progress.textContent = describe(round, sets, sides);
+        button.textContent = sides === 2 ? "Done with this side" : "Done with this set";
+      }
+    }
+    button.addEventListener("click", function () {
+      round = round >= rounds ? 0 : round + 1;
+      draw();
+    });
+    box.hidden = false;
+    draw();
+  }
+
   function init(root) {
     (root || document).querySelectorAll("[data-hold-timer]").forEach(setUp);
+    (root || document).querySelectorAll("[data-set-counter]").forEach(setUpCounter);
   }
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   // Cards swapped in by htmx bring their own timers.

@@ -57,3 +57,16 @@ def log_in(page, base_url: str, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+
+
+def set_pain(card, value: int) -> None:
+    """Pain on an exercise card by keyboard, as a patient would: the slider when the page has
+    its script, else one of the eleven radio buttons it stands for."""
+    slider = card.locator("input[type=range]")
+    if slider.count():
+        slider.focus()
+        slider.press("Home")
+        for _ in range(value):
+            slider.press("ArrowRight")
+    else:
+        card.locator(f"input[type=radio][name$='-pain'][value='{value}']").check()

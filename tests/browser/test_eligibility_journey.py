@@ -77,6 +77,14 @@ def test_upload_check_enrol_and_land_in_the_app(
     page.get_by_label("Time zone").fill("America/New_York")
     page.get_by_label("Password").fill("a-good-long-passphrase-8")
     page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    assert_accessible(page)
+    # ... confirms the address through the emailed link
+    [confirm] = mailbox.wait_for("person3@work.example", count=2)[1:]
+    link = re.search(r"https?://\S+/eligibility/enrol/confirm/\S+", text_body(confirm)).group(0)
+    page.goto(base + urlsplit(link).path)
+    assert_accessible(page)
+    page.get_by_role("button", name="Create my account").click()
 
     # ... answers the intake and lands in the app
     expect(page.get_by_role("heading", name="A few questions before we start")).to_be_visible()
@@ -91,7 +99,7 @@ def test_upload_check_enrol_and_land_in_the_app(
     assert Enrolment.objects.get(user=user).roster_entry.last_name == "Okonkwo-Lund"
     assert CareTeamLink.objects.get(patient=user, ended_at__isnull=True).therapist == pt
     # the welcome email went out through the worker (and no task is left running)
-    mailbox.wait_for("person3@work.example", count=2)
+    mailbox.wait_for("person3@work.example", count=3)
 
 
 def test_staff_review_queue_is_accessible(live_server, page: Page):

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import CareTeamLink, User
 from programs.models import Alert, Completion, IntakeClearance, Plan
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, log_in, set_pain
 from tests.factories import (
     PASSWORD,
     CareTeamLinkFactory,
@@ -143,11 +143,13 @@ def test_the_whole_pathway_from_coverage_to_a_first_session(
     card = page.locator(f"#exercise-{first.exercise_id}")
     if not card.is_visible():
         page.locator("summary", has_text="more exercise").click()
-    card.get_by_label("Pain while doing it").fill("2")
+    set_pain(card, 2)
     card.get_by_label("About right").check()
     card.get_by_role("button", name=re.compile("^Mark .* done$")).click()
     expect(card).to_contain_text("Marked done: pain 2 out of 10")
     page.get_by_role("button", name="Finish today's session").click()
+    expect(page.get_by_role("heading", name="Session done. Well done!")).to_be_focused()
+    page.get_by_role("link", name="See your progress").click()
     expect(page.get_by_role("heading", name="Your progress")).to_be_visible()
     assert Completion.objects.filter(session__patient=patient).count() == 1
     context.close()

@@ -4,6 +4,7 @@ this with SCREENS_DIR=docs/screens to keep the screenshots in the repository; ot
 to a temporary folder."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -36,16 +37,20 @@ def _shoot(browser: Browser, base: str, user, pages: list[tuple[str, str, str]],
                 expect(marked).to_have_count(1)
                 expect(marked).to_contain_text(current)
             page.screenshot(path=str(out / f"{name}-{size}.png"))
-            if name == "today":  # and mid-exercise: the hold timer running
-                timer = page.locator("[data-timer-button]").first
-                timer.scroll_into_view_if_needed()
-                timer.click()
-                expect(page.locator("[data-hold-timer]").first).to_have_attribute(
-                    "data-phase", "hold"
-                )
-                page.wait_for_timeout(2200)
+            if name == "today":  # and the player mid-exercise: one exercise, its timer running
+                page.get_by_role("button", name=re.compile("^(Start session|Carry on)")).click()
+                card = page.locator("#due-list > .is-current")
+                expect(card.get_by_role("heading", level=3)).to_be_focused()
+                timer = card.locator("[data-timer-button]")
+                if timer.count():
+                    timer.click()
+                    ring = card.locator("[data-hold-timer]")
+                    expect(ring).to_have_attribute("data-phase", "hold")
+                    page.wait_for_timeout(2200)
+                page.evaluate("window.scrollTo(0, 0)")
                 assert_accessible(page)
-                page.screenshot(path=str(out / f"today-timer-{size}.png"))
+                assert page.evaluate("document.documentElement.scrollWidth") <= width
+                page.screenshot(path=str(out / f"today-player-{size}.png"))
         context.close()
 
 

@@ -52,7 +52,7 @@ def test_worker_sends_the_invitation_and_welcome_emails_once_and_records_them(
     data = {**SIGN_UP, "state": "NY", "invitation": invitation_token_for(invitation)}
     assert (
         client.post("/api/v1/auth/signup/", data, content_type="application/json").status_code
-        == 201
+        == 202
     )
     # then: the worker sent it through SMTP and recorded the fact in the database
     message = mailbox.wait_for("kai@example.test", count=2)[1]

@@ -4,7 +4,9 @@ import time
 import zoneinfo
 from datetime import timedelta
 
+import icalendar
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -115,13 +117,15 @@ def test_reminders_go_once_at_24_hours_and_once_at_1_hour(
     assert len(_reminders(mailbox, pt.email)) == 2
     assert not VisitReminder.objects.filter(sent_at__isnull=True).exists()
 
-    # each reads the time in their own zone, and no join link or health data travels by email
+    # each reads the time in their own zone, named as people say it, and no room link or
+    # health data travels by email
     local_ny = start.astimezone(patient.patient_profile.zone)
-    assert f"at {local_ny:%H:%M} ({local_ny.tzname()}, America/New_York)" in text_body(
+    assert f"at {_clock(local_ny)}, Eastern Time ({local_ny.tzname()})" in text_body(
         patient_mail[0]
     )
     pt_body = text_body(pt_mail[0])
-    assert "America/Los_Angeles" in pt_body
+    assert "Pacific Time (P" in pt_body
+    assert "America/" not in pt_body and "America/" not in text_body(patient_mail[0])
     for message in [*patient_mail, *pt_mail]:
         body = text_body(message)
         assert visit.room_name not in body
@@ -141,31 +145,107 @@ def test_a_cancelled_visit_is_not_reminded(celery_session_worker, mailbox, pt, p
     assert _reminders(mailbox, pt.email) == []
 
 
-def test_the_other_participant_hears_of_a_booking_a_move_and_a_cancellation_once(
+def _clock(local) -> str:
+    return f"{local.hour % 12 or 12}:{local:%M} {'am' if local.hour < 12 else 'pm'}"
+
+
+def _invitation(message) -> icalendar.Calendar:
+    """The .ics attached to an email, parsed with icalendar (the calendar apps' view of it)."""
+    [part] = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert part.get_filename().endswith(".ics")
+    calendar = icalendar.Calendar.from_ical(part.get_payload(decode=True))
+    # the MIME part names the iTIP method too, which is how mail apps offer "add to calendar"
+    assert part.get_param("method") == str(calendar["METHOD"])
+    return calendar
+
+
+def _event(calendar: icalendar.Calendar) -> icalendar.Event:
+    [event] = calendar.walk("VEVENT")
+    return event
+
+
+def _all_text(message) -> str:
+    parts = [message["Subject"], text_body(message), _html_body(message)]
+    parts += [p.get_payload(decode=True).decode() for p in message.walk() if p.get_filename()]
+    return "\n".join(parts)
+
+
+def test_both_participants_get_a_calendar_invitation_its_update_and_its_cancellation_once(
     celery_session_worker, mailbox, pt, patient
 ):
     from programs.notifications import visit_notice_send
     from programs.services.visits import visit_reschedule
 
     open_every_day(pt)
-    # when: the patient books, the PT is told (in Los Angeles time); the patient is not
+    # when: the patient books, both the PT and the patient get the news with an invitation
     visit = visit_book(patient=patient, booked_by=patient, starts_at=a_slot(pt))
-    [booked] = mailbox.wait_for(pt.email)
-    assert booked["Subject"].startswith("A video visit was booked")
+    [booked_pt] = mailbox.wait_for(pt.email)
+    [booked_patient] = mailbox.wait_for(patient.email)
+    assert booked_pt["Subject"].startswith("A video visit was booked")
+    assert booked_patient["Subject"].startswith("A video visit was booked")
     local = visit.starts_at.astimezone(zoneinfo.ZoneInfo(pt.therapist_profile.time_zone))
-    assert f"at {local:%H:%M} ({local.tzname()}, America/Los_Angeles)" in text_body(booked)
-    assert visit.room_name not in text_body(booked)
+    assert f"at {_clock(local)}, Pacific Time ({local.tzname()})" in text_body(booked_pt)
+    join_url = f"{settings.PUBLIC_BASE_URL.rstrip('/')}/visits/{visit.pk}/join/"
+    uids = set()
+    for message, address, summary in (
+        (booked_patient, patient.email, "Video visit with your physical therapist"),
+        (booked_pt, pt.email, "Video visit with a patient"),
+    ):
+        calendar = _invitation(message)
+        event = _event(calendar)
+        assert str(calendar["METHOD"]) == "REQUEST"
+        assert event["SEQUENCE"] == 0
+        assert str(event["STATUS"]) == "CONFIRMED"
+        # the times are the visit's, written in UTC
+        start, end = event.start, event.end
+        assert (start, end) == (visit.starts_at, visit.ends_at)
+        assert start.utcoffset() == timedelta(0)
+        assert "Z" in event["DTSTART"].to_ical().decode()
+        assert str(event["SUMMARY"]) == summary
+        assert str(event["URL"]) == join_url and join_url in str(event["DESCRIPTION"])
+        assert join_url in text_body(message)
+        assert str(event["ORGANIZER"]) == "mailto:care@localhost"
+        # only the recipient is on their copy: no one's address goes to the other's calendar
+        attendees = event["ATTENDEE"]
+        assert str(attendees) == f"mailto:{address}"
+        uids.add(str(event["UID"]))
+        text = _all_text(message)
+        for secret in (visit.room_name, settings.VIDEO_PROVIDER_BASE_URL, "America/"):
+            assert secret not in text
+        if address == pt.email:
+            assert patient.last_name not in str(calendar.to_ical())
+    assert len(uids) == 1
+    [uid] = uids
     # a redelivered task sends nothing more
-    assert visit_notice_send(visit_id=visit.pk, change="booked") is False
-    # when: the PT moves it, the patient is told once, in New York time
+    assert visit_notice_send(visit_id=visit.pk, change="booked") == 0
+
+    # when: the PT moves it, both get an update of the same calendar entry at the new time
     moved = visit_reschedule(visit=visit, by=pt, starts_at=a_slot(pt, after=timedelta(days=1)))
-    [notice] = mailbox.wait_for(patient.email)
-    assert notice["Subject"].startswith("A video visit was moved")
-    assert "America/New_York" in text_body(notice)
-    # when: the patient cancels, the PT is told
+    moved_pt = mailbox.wait_for(pt.email, count=2)[1]
+    moved_patient = mailbox.wait_for(patient.email, count=2)[1]
+    for message in (moved_pt, moved_patient):
+        assert message["Subject"].startswith("A video visit was moved")
+        calendar = _invitation(message)
+        event = _event(calendar)
+        assert str(calendar["METHOD"]) == "REQUEST"
+        assert (str(event["UID"]), event["SEQUENCE"]) == (uid, 1)
+        assert (event.start, event.end) == (moved.starts_at, moved.ends_at)
+        assert str(event["URL"]).endswith(f"/visits/{moved.pk}/join/")
+    assert "Eastern Time (E" in text_body(moved_patient)
+
+    # when: the patient cancels, both get a cancellation that outranks every version
     visit_cancel(visit=moved, by=patient)
-    cancelled = mailbox.wait_for(pt.email, count=2)[1]
-    assert cancelled["Subject"].startswith("A video visit was cancelled")
+    cancelled_pt = mailbox.wait_for(pt.email, count=3)[2]
+    cancelled_patient = mailbox.wait_for(patient.email, count=3)[2]
+    for message in (cancelled_pt, cancelled_patient):
+        assert message["Subject"].startswith("A video visit was cancelled")
+        calendar = _invitation(message)
+        event = _event(calendar)
+        assert str(calendar["METHOD"]) == "CANCEL"
+        assert (str(event["UID"]), event["SEQUENCE"]) == (uid, 2)
+        assert str(event["STATUS"]) == "CANCELLED"
+        assert event.start == moved.starts_at
+    assert visit_notice_send(visit_id=moved.pk, change="cancelled") == 0
     time.sleep(1.0)
-    assert len(mailbox.to(patient.email)) == 1
-    assert len(mailbox.to(pt.email)) == 2
+    assert len(mailbox.to(patient.email)) == 3
+    assert len(mailbox.to(pt.email)) == 3

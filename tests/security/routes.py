@@ -19,7 +19,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from accounts.models import EligibilityReview, RosterImport, User
 from accounts.services.eligibility import eligibility_check
-from programs.models import Alert, Article, Plan, Visit
+from programs.models import Alert, Article, Plan, PushSubscription, Visit
 from programs.services.notes import note_sign, note_start_draft
 
 
@@ -154,8 +154,19 @@ def _eligibility_review(cast: Cast, owner: User) -> int:
     return EligibilityReview.objects.get(pk=outcome.review_id).pk
 
 
+def _push_subscription_of(cast: Cast, owner: User) -> int:
+    """A Web Push device of `owner` (a patient's own; nobody else may see or remove it)."""
+    return PushSubscription.objects.create(
+        patient=owner,
+        endpoint=f"https://fcm.googleapis.com/fcm/send/matrix-{uuid.uuid4().hex}",
+        p256dh="B" + "A" * 86,
+        auth="A" * 22,
+    ).pk
+
+
 PARAMS: dict[str, Filler] = {
     "patient_id": lambda cast, owner: owner.pk,
+    "subscription_id": _push_subscription_of,
     "visit_id": _visit_of,
     "exercise_id": _exercise_in_plan_of,
     "note_id": _signed_note_of,
@@ -189,7 +200,7 @@ NOT_PATIENT_OWNED = {
 }
 # Objects a request may use up (a cancelled visit cannot be cancelled again): a new one for
 # every URL, so each actor's answer does not depend on who went before.
-FRESH_EACH_TIME = {"visit_id"}
+FRESH_EACH_TIME = {"visit_id", "subscription_id"}
 
 _PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 _SCHEMA_PARAM = re.compile(r"{(?P<name>\w+)}")

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from accounts.models import EligibilityReview, Enrolment, Sponsor, User
 from accounts.selectors.enrolment import enrolment_url_for
-from tests.conftest import client_for
+from tests.conftest import client_for, pending_enrolment_confirm_urls
 from tests.factories import RosterEntryFactory, SponsorFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,7 @@ def test_a_member_id_sponsor_still_shows_the_link(client):
 def test_enrolment_binds_to_the_rosters_email(client):
     entry = RosterEntryFactory(email="jordan.rivera@open-co.example")
     response = client.post(enrolment_url_for(entry), ENROL)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "on file for you" in response.content.decode()
     assert not User.objects.filter(email="impostor@home.example").exists()
     assert not Enrolment.objects.exists()
@@ -95,6 +95,8 @@ def test_staff_release_a_claimed_coverage_for_the_real_person(client, staff):
     # real person then enrols from their own link
     entry = RosterEntryFactory(email="")
     client.post(enrolment_url_for(entry), ENROL)
+    [confirm_url] = pending_enrolment_confirm_urls()
+    client.post(confirm_url)  # the impostor reads their own mailbox
     claimed = Enrolment.objects.get(roster_entry=entry)
     staff.is_superuser = True
     staff.save(update_fields=["is_superuser"])
@@ -108,10 +110,11 @@ def test_staff_release_a_claimed_coverage_for_the_real_person(client, staff):
     assert AuditEvent.objects.filter(
         action="delete", object_type="accounts.enrolment", patient_id=claimed.user_id
     ).exists()
-    real = client_for(None).post(
-        enrolment_url_for(entry), {**ENROL, "email": "jordan@home.example"}
-    )
-    assert real.status_code == 302
+    real = client_for(None)
+    real.post(enrolment_url_for(entry), {**ENROL, "email": "jordan@home.example"})
+    [confirm_url] = pending_enrolment_confirm_urls()
+    assert real.post(confirm_url).status_code == 302
+    assert Enrolment.objects.get(roster_entry=entry).user.email == "jordan@home.example"
 
 
 def test_the_demo_sponsor_requires_the_member_id(settings):

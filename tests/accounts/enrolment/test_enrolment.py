@@ -7,7 +7,7 @@ from accounts.models import CareTeamLink, Enrolment, User
 from accounts.selectors.enrolment import enrolment_url_for
 from accounts.services.enrolment import therapist_pick_for_state
 from programs.models import Intake
-from tests.conftest import client_for
+from tests.conftest import client_for, pending_enrolment_confirm_urls
 from tests.factories import (
     CareTeamLinkFactory,
     RosterEntryFactory,
@@ -44,9 +44,15 @@ def test_the_pt_with_the_fewest_active_patients_in_the_state_is_chosen():
 def test_a_covered_person_enrols_gets_a_pt_and_answers_the_intake(client):
     pt = TherapistFactory(therapist_profile__license_state="NY")
     entry = RosterEntryFactory(first_name="Jordan", last_name="Rivera")
-    response = client.post(enrolment_url_for(entry), ENROL)
+    sent = client.post(enrolment_url_for(entry), ENROL)
+    assert "We sent an email to jordan@home.example" in sent.content.decode()
+    assert not User.objects.filter(role="patient").exists()  # nothing until the link is followed
+    [confirm_url] = pending_enrolment_confirm_urls()
+    assert client.get(confirm_url).status_code == 200  # a button: mail scanners use nothing up
+    response = client.post(confirm_url)
     assert response.status_code == 302
     assert response["Location"] == "/eligibility/intake/"
+    assert client.post(confirm_url).status_code == 404  # once only
     user = User.objects.get(email="jordan@home.example")
     assert (user.first_name, user.last_name) == ("Jordan", "Rivera")
     assert user.patient_profile.date_of_birth == entry.date_of_birth

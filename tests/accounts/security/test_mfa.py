@@ -178,3 +178,37 @@ def test_adding_an_authenticator_needs_the_password(patient):
     response = client.post(reverse("security:mfa-setup"), {"otp_token": totp_code(device)})
     assert response.status_code == 200
     assert not TOTPDevice.objects.filter(user=patient, confirmed=True).exists()
+
+
+def test_wrong_passwords_before_adding_an_authenticator_lock_the_account(patient):
+    # issue 13: the password asked before adding an authenticator was checked outside the
+    # lockout, so a stolen session could guess it without limit. Ten wrong ones now lock the
+    # account exactly as ten wrong ones at sign-in do.
+    client = Client()
+    _log_in(client, patient)
+    client.get(reverse("security:mfa-setup"))
+    device = TOTPDevice.objects.get(user=patient, confirmed=False)
+    answers = [
+        client.post(
+            reverse("security:mfa-setup"),
+            {"otp_token": totp_code(device), "password": f"guess-number-{n}"},
+        ).status_code
+        for n in range(10)
+    ]
+    assert answers[:9] == [200] * 9
+    assert answers[9] == 429
+    # The session that guessed is signed out, and the owner's right password is refused too.
+    assert client.get(reverse("security:overview")).status_code == 302
+    assert _log_in(Client(), patient).status_code == 429
+    assert not TOTPDevice.objects.filter(user=patient, confirmed=True).exists()
+    assert AuditEvent.objects.filter(action="locked_out").exists()
+
+
+def test_wrong_passwords_when_closing_the_account_count_toward_the_lockout(patient):
+    client = Client()
+    _log_in(client, patient)
+    for n in range(10):
+        client.post(reverse("security:account-close"), {"password": f"guess-number-{n}"})
+    assert _log_in(Client(), patient).status_code == 429
+    patient.refresh_from_db()
+    assert patient.is_active

@@ -150,3 +150,19 @@ def test_staff_cannot_mint_a_token_and_the_admin_list_shows_no_key(staff, pt):
     count = _tokens().count()
     admin.post("/admin/accounts/apitoken/add/", {"user": pt.pk})
     assert _tokens().count() == count
+
+
+def test_a_look_at_a_patients_tokens_in_the_admin_is_audited(staff, patient):
+    # issue 13: the admin's token list was read without an audit row
+    from accounts.models import AuditEvent
+
+    staff.is_superuser = True
+    staff.save(update_fields=["is_superuser"])
+    _mint(patient)
+    token = _tokens().get(user=patient)
+    admin = client_for(staff)
+    for url in ("/admin/accounts/apitoken/", f"/admin/accounts/apitoken/{token.pk}/change/"):
+        rows = AuditEvent.objects.filter(actor=staff, action="read", patient_id=patient.pk)
+        before = rows.count()
+        assert admin.get(url).status_code == 200, url
+        assert rows.count() > before, url

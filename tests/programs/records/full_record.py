@@ -26,6 +26,7 @@ from programs.models import (
     PatientSummary,
     ProgramTemplate,
     ProgressionSuggestion,
+    PushSubscription,
     ReminderDelivery,
     Visit,
     VisitReminder,
@@ -155,6 +156,12 @@ def build_full_record(*, patient: User, pt: User) -> None:
         local_time=time(8, 0),
         status=ReminderDelivery.Status.SENT,
         channel="email",
+    )
+    PushSubscription.objects.create(
+        patient=patient,
+        endpoint=f"https://fcm.googleapis.com/fcm/send/record-{patient.pk}",
+        p256dh="B" + "A" * 86,
+        auth="A" * 22,
     )
     PatientSummary.objects.get_or_create(
         patient=patient, defaults={"local_date": timezone.localdate()}

@@ -1,4 +1,4 @@
-"""The sweep's timing rules in SQL (migration 0013) answer exactly as programs/reminders_times.py.
+"""The sweep's timing rules in SQL (migration 0017) answer exactly as programs/reminders_times.py.
 
 The sweep moves each due schedule row in one statement with `reminders_next_occurrence`; the
 settings page and the dry run use the Python functions. These tests hold the two equal on

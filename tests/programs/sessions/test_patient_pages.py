@@ -80,7 +80,9 @@ def test_mark_done_with_htmx_returns_only_the_card(plan, patient, bridge):
     response = _post_done(client_for(patient), bridge.pk, pain="4", HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     body = response.content.decode()
-    assert body.lstrip().startswith(f'<li class="card exercise-card" id="exercise-{bridge.pk}"')
+    assert body.lstrip().startswith(
+        f'<li class="card exercise-card is-done" id="exercise-{bridge.pk}"'
+    )
     assert "<html" not in body
     assert "Marked done: pain 4 out of 10" in body
     assert '<span class="count" id="done-count" hx-swap-oob="true">(1 done)</span>' in body
@@ -148,7 +150,8 @@ def test_finish_session(plan, patient, bridge):
     response = client.post("/today/finish/")
     assert response["Location"] == "/progress/"
     assert ExerciseSession.objects.get().finished_at is not None
-    assert "You finished today's session" in client.get(TODAY).content.decode()
+    page = client.get(TODAY).content.decode()
+    assert "Session done. Well done!" in page and "day in a row" in page
 
 
 @pytest.mark.django_db
@@ -157,7 +160,7 @@ def test_progress_page_draws_pain_chart_with_a_text_alternative(patient, pt):
 
     seed_program(patient=patient, therapist=pt)
     page = client_for(patient).get("/progress/").content.decode()
-    assert '<svg viewBox="0 0 640 240" role="img"' in page
+    assert '<svg viewBox="0 0 400 220" role="img"' in page
     assert '<desc id="pain-desc">Average pain on' in page
     assert "Pain by day as a table" in page
     assert "days in a row" in page or "day in a row" in page

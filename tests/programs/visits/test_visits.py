@@ -309,9 +309,10 @@ def test_each_reads_a_visit_across_a_dst_change_in_their_own_zone(pt, patient):
     for visit in visits:
         ny_local = visit.starts_at.astimezone(zoneinfo.ZoneInfo(NY))
         assert ny_local.hour == 12
-        assert f"{ny_local.day} {ny_local:%B %Y}, 12:00" in patient_page
+        assert f"{ny_local:%a} {ny_local.day} {ny_local:%b}" in patient_page
+        assert f"12:00 pm {ny_local.tzname()}" in patient_page
         la_local = visit.starts_at.astimezone(la)
-        assert f"{la_local.day} {la_local:%B %Y}, 09:00" in pt_page
+        assert f"9:00 am {la_local.tzname()}" in pt_page
     # the abbreviations name the zone in effect on each date
     assert {"EST", "EDT"} <= set(re.findall(r"\b(E[SD]T)\b", patient_page))
     assert {"PST", "PDT"} <= set(re.findall(r"\b(P[SD]T)\b", pt_page))
@@ -427,3 +428,53 @@ def test_booking_shows_the_open_times_as_a_grid_of_buttons_per_day(pt, patient):
     assert (
         value.endswith("Z") and full.endswith(short) and full.startswith(days[0].rsplit(" ", 1)[0])
     )
+
+
+@pytest.mark.django_db
+def test_the_visits_pages_name_a_visit_by_its_time_and_the_zone_as_people_say_it(pt, patient):
+    # Defect: the card said "Visit number 12" and the page "Times are shown in your time zone,
+    # America/New_York".
+    open_every_day(pt)
+    visit = visit_book(patient=patient, booked_by=patient, starts_at=a_slot(pt))
+    local = visit.starts_at.astimezone(zoneinfo.ZoneInfo(NY))
+    clock = f"{local.hour % 12 or 12}:{local:%M} {'am' if local.hour < 12 else 'pm'}"
+    label = f"{local:%a} {local.day} {local:%b}, {clock} {local.tzname()}"
+    patient_page = client_for(patient).get(reverse("programs:visits")).content.decode()
+    assert "Visit number" not in patient_page
+    assert "America/New_York" not in patient_page.replace('value="America/New_York"', "")
+    assert f"Eastern Time ({local.tzname()})" in patient_page
+    assert label in patient_page
+    assert f'Cancel visit<span class="visually-hidden"> on {label}</span>' in patient_page
+    pt_page = client_for(pt).get(reverse("programs:visits")).content.decode()
+    assert "America/Los_Angeles" not in pt_page and "Pacific Time (P" in pt_page
+    detail = client_for(pt).get(reverse("patient-detail", args=[patient.pk])).content.decode()
+    assert f"Visit {visit.pk}<" not in detail and "Pacific Time (P" in detail
+    # the time-change page too
+    page = client_for(patient).get(reverse("programs:visit-reschedule", args=[visit.pk]))
+    assert label in page.content.decode() and "America/" not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_join_link_of_an_invitation_needs_sign_in_and_a_participant(
+    settings, pt, pt2, patient, patient2
+):
+    settings.VIDEO_PROVIDER_BASE_URL = "https://video.example.test/"
+    open_every_day(pt)
+    visit = visit_book(patient=patient, booked_by=patient, starts_at=a_slot(pt))
+    url = reverse("programs:visit-join", args=[visit.pk])
+    # anyone holding the link from a calendar is sent to sign in first
+    response = client_for(None).get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    # neither another patient nor another PT learns the room
+    assert client_for(patient2).get(url).status_code == 404
+    assert client_for(pt2).get(url).status_code == 404
+    # the two participants are sent on to the room
+    for user in (patient, pt):
+        response = client_for(user).get(url)
+        assert response.status_code == 302
+        assert response["Location"] == f"https://video.example.test/{visit.room_name}"
+    # once cancelled, the link leads back to the visits page, not the room
+    visit_cancel(visit=visit, by=patient)
+    response = client_for(patient).get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('programs:visits')}#visit-{visit.pk}"

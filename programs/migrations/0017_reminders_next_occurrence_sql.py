@@ -150,6 +150,6 @@ def _on_postgresql(sql: str):  # noqa: ANN202 - a migration callable
 
 
 class Migration(migrations.Migration):
-    dependencies = [("programs", "0012_reminderdelivery_claim")]
+    dependencies = [("programs", "0016_reminderdelivery_claim")]
 
     operations = [migrations.RunPython(_on_postgresql(FUNCTIONS), _on_postgresql(DROP))]

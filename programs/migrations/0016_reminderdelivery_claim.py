@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0011_progression_suggestions"),
+        ("programs", "0015_exercise_illustration_alt_start_end"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
