@@ -13,8 +13,10 @@ copy of the health record. See docs/security.md."""
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.db import connection
 from django.db.models import Model
 from django.http import HttpRequest
+from django.utils import timezone
 
 from accounts.models import AuditEvent, User
 from therapy.client_ip import client_ip
@@ -116,21 +118,47 @@ def audit_read_many(
 
 def audit_read_patients(request: "HttpRequest | Request", *, patient_ids: list[int]) -> int:
     """A READ event per patient record shown in a list (as audit_read_many over the users),
-    from ids: the request's actor, address and id are worked out once, not per row."""
+    from ids: the request's actor, address and id are worked out once, not per row. On
+    PostgreSQL one INSERT over the array of ids, with no model instance per row: building
+    and compiling those was most of the patient list API's own time."""
+    if not patient_ids:
+        return 0
     template = _event(request_or_actor=request, patient_id=None, action=Action.READ)
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            actor_id=template.actor_id,
-            actor_role=template.actor_role,
-            patient_id=patient_id,
-            action=Action.READ,
-            object_type=User._meta.label_lower,
-            object_id=str(patient_id),
-            ip_address=template.ip_address,
-            request_id=template.request_id,
+    object_type = User._meta.label_lower
+    if connection.vendor != "postgresql":
+        AuditEvent.objects.bulk_create(
+            AuditEvent(
+                actor_id=template.actor_id,
+                actor_role=template.actor_role,
+                patient_id=patient_id,
+                action=Action.READ,
+                object_type=object_type,
+                object_id=str(patient_id),
+                ip_address=template.ip_address,
+                request_id=template.request_id,
+            )
+            for patient_id in patient_ids
         )
-        for patient_id in patient_ids
-    )
+        return len(patient_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO accounts_auditevent (at, actor_id, actor_role, patient_id,
+                action, object_type, object_id, ip_address, request_id)
+            SELECT %s::timestamptz, %s::bigint, %s, ids.id, %s, %s, ids.id::text, %s::inet, %s
+            FROM unnest(%s::bigint[]) WITH ORDINALITY AS ids(id, n) ORDER BY ids.n
+            """,
+            [
+                timezone.now(),
+                template.actor_id,
+                template.actor_role,
+                Action.READ.value,
+                object_type,
+                template.ip_address,
+                template.request_id,
+                list(patient_ids),
+            ],
+        )
     return len(patient_ids)
 
 

@@ -12,11 +12,12 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import IO
+from typing import IO, Any
 
+import psycopg
 from django.conf import settings
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from accounts.eligibility_matching import normalise_name
@@ -87,7 +88,17 @@ def parse_roster_date(value: str) -> date:
 
 
 _Cleaned = tuple[tuple, None] | tuple[None, Rejection]
+# The reject report's messages, shared by the SQL path (PostgreSQL) and the Python path.
+_REQUIRED = "This value is required."
+_TOO_LONG = "This value is too long."
+_POSTAL_TOO_LONG = "Longer than 16 characters."
 _DATE_HELP = "is not a date (use YYYY-MM-DD or MM/DD/YYYY)."
+_ENDS_BEFORE = "Coverage ends before it starts."
+_DOB_IMPLAUSIBLE = "Date of birth is not plausible."
+_RELATIONSHIP = "Use employee, spouse, child or dependant."
+_NOT_EMAIL = "This is not an email address."
+_NO_LETTER = "A name needs at least one letter."
+_DUPLICATE = "The same member ID is already on row"
 
 
 def _clean_row(values: list[str], row_number: int, today: date) -> _Cleaned:
@@ -105,7 +116,7 @@ def _clean_row(values: list[str], row_number: int, today: date) -> _Cleaned:
         ("coverage_start", start_raw),
     ):
         if not value:
-            return None, Rejection(row_number, column, "This value is required.")
+            return None, Rejection(row_number, column, _REQUIRED)
     if len(member_id) > 64 or len(first) > 150 or len(last) > 150 or len(email) > 254:
         column = next(
             c
@@ -117,9 +128,9 @@ def _clean_row(values: list[str], row_number: int, today: date) -> _Cleaned:
             )
             if len(v) > limit
         )
-        return None, Rejection(row_number, column, "This value is too long.")
+        return None, Rejection(row_number, column, _TOO_LONG)
     if len(postal) > 16:
-        return None, Rejection(row_number, "postal_code", "Longer than 16 characters.")
+        return None, Rejection(row_number, "postal_code", _POSTAL_TOO_LONG)
     try:
         dob = parse_roster_date(dob_raw)
     except ValueError:
@@ -135,25 +146,44 @@ def _clean_row(values: list[str], row_number: int, today: date) -> _Cleaned:
         except ValueError:
             return None, Rejection(row_number, "coverage_end", f"“{end_raw[:40]}” {_DATE_HELP}")
         if end < start:
-            return None, Rejection(row_number, "coverage_end", "Coverage ends before it starts.")
+            return None, Rejection(row_number, "coverage_end", _ENDS_BEFORE)
     if dob > today or dob.year < 1900:
-        return None, Rejection(row_number, "date_of_birth", "Date of birth is not plausible.")
+        return None, Rejection(row_number, "date_of_birth", _DOB_IMPLAUSIBLE)
     relationship = RELATIONSHIPS.get(relationship_raw.lower())
     if relationship is None:
-        return None, Rejection(
-            row_number, "relationship", "Use employee, spouse, child or dependant."
-        )
+        return None, Rejection(row_number, "relationship", _RELATIONSHIP)
     if email:
         email = email.lower()
         if "@" not in email or " " in email:
-            return None, Rejection(row_number, "email", "This is not an email address.")
+            return None, Rejection(row_number, "email", _NOT_EMAIL)
     first_norm = normalise_name(first)
     last_norm = normalise_name(last)
     if not first_norm or not last_norm:
         column = "first_name" if not first_norm else "last_name"
-        return None, Rejection(row_number, column, "A name needs at least one letter.")
+        return None, Rejection(row_number, column, _NO_LETTER)
     row = (row_number, member_id, first, last, first_norm, last_norm, dob, email, postal)
     return (*row, relationship, start, end), None
+
+
+_NOT_UTF8 = "The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again."
+
+
+def _read_header(reader: Iterator[list[str]]) -> tuple[list[int], int]:
+    """(the file column of each of COLUMNS, the number of columns), or RosterFileError."""
+    header = next(reader, None)
+    if header is None or not any(h.strip() for h in header):
+        raise RosterFileError("The file is empty.")
+    names = [h.strip().lower() for h in header]
+    missing = [c for c in COLUMNS if c not in names]
+    if missing:
+        raise RosterFileError(
+            "The file is missing these columns: "
+            + ", ".join(missing)
+            + ". The first line must name the columns: "
+            + ", ".join(COLUMNS)
+            + "."
+        )
+    return [names.index(c) for c in COLUMNS], len(names)
 
 
 def _read_rows(binary: IO[bytes]) -> Iterator[tuple[tuple | None, Rejection | None]]:
@@ -161,21 +191,7 @@ def _read_rows(binary: IO[bytes]) -> Iterator[tuple[tuple | None, Rejection | No
     text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
     reader = csv.reader(text)
     try:
-        header = next(reader, None)
-        if header is None or not any(h.strip() for h in header):
-            raise RosterFileError("The file is empty.")
-        names = [h.strip().lower() for h in header]
-        missing = [c for c in COLUMNS if c not in names]
-        if missing:
-            raise RosterFileError(
-                "The file is missing these columns: "
-                + ", ".join(missing)
-                + ". The first line must name the columns: "
-                + ", ".join(COLUMNS)
-                + "."
-            )
-        indexes = [names.index(c) for c in COLUMNS]
-        width = len(names)
+        indexes, width = _read_header(reader)
         today = timezone.localdate()
         for line_index, raw in enumerate(reader, start=2):
             if not raw or (len(raw) == 1 and not raw[0].strip()):
@@ -185,9 +201,7 @@ def _read_rows(binary: IO[bytes]) -> Iterator[tuple[tuple | None, Rejection | No
                 continue
             yield _clean_row([raw[i].strip() for i in indexes], line_index, today)
     except UnicodeDecodeError as exc:
-        raise RosterFileError(
-            "The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again."
-        ) from exc
+        raise RosterFileError(_NOT_UTF8) from exc
     except csv.Error as exc:
         raise RosterFileError(f"The file is not a readable CSV file ({exc}).") from exc
     finally:
@@ -218,11 +232,14 @@ def _plan_for_bulk() -> None:
     if _is_postgres():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_nestloop = off")
+            # Hash tables of a whole roster (member IDs, distinct dates) stay in memory.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
 
 
 def _drop_staging(roster_import: RosterImport) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {roster_import.staging_table}")
+        cursor.execute(f"DROP TABLE IF EXISTS {roster_import.staging_table}_raw")
 
 
 def _save_rejections(roster_import: RosterImport, batch: list[Rejection]) -> None:
@@ -235,44 +252,35 @@ def _save_rejections(roster_import: RosterImport, batch: list[Rejection]) -> Non
 
 
 def _stage_file(roster_import: RosterImport) -> tuple[int, int]:
-    """Stream the file into the import's staging table. Returns (rows staged, rows rejected)."""
+    """Stage the file in the import's staging table. Returns (rows staged, rows rejected)."""
+    if _is_postgres():
+        return _stage_file_sql(roster_import)
+    return _stage_file_python(roster_import)
+
+
+def _stage_file_python(roster_import: RosterImport) -> tuple[int, int]:
+    """The reference path (SQLite, `make run`): every row checked by `_clean_row` in Python."""
     table = roster_import.staging_table
-    unlogged = "UNLOGGED " if _is_postgres() else ""
     staged = rejected = 0
     pending: list[Rejection] = []
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
-        cursor.execute(f"CREATE {unlogged}TABLE {table} ({_staging_columns_sql()})")
+        cursor.execute(f"CREATE TABLE {table} ({_staging_columns_sql()})")
+        insert = f"INSERT INTO {table} VALUES ({', '.join(['%s'] * (len(STAGED) + 1))})"
+        batch: list[tuple] = []
         with roster_import.file.open("rb") as binary:
-            rows = _read_rows(binary)
-            if _is_postgres():
-                columns = ", ".join(("row_number", *STAGED))
-                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for row, rejection in rows:
-                        if row is not None:
-                            copy.write_row(row)
-                            staged += 1
-                        elif rejection is not None:
-                            pending.append(rejection)
-                            if len(pending) >= _REJECTION_BATCH:
-                                rejected += len(pending)
-                                _save_rejections(roster_import, pending)
-                                pending = []
-            else:
-                insert = f"INSERT INTO {table} VALUES ({', '.join(['%s'] * (len(STAGED) + 1))})"
-                batch: list[tuple] = []
-                for row, rejection in rows:
-                    if row is not None:
-                        batch.append(row)
-                        if len(batch) >= _SQLITE_BATCH:
-                            cursor.executemany(insert, batch)
-                            staged += len(batch)
-                            batch = []
-                    elif rejection is not None:
-                        pending.append(rejection)
-                if batch:
-                    cursor.executemany(insert, batch)
-                    staged += len(batch)
+            for row, rejection in _read_rows(binary):
+                if row is not None:
+                    batch.append(row)
+                    if len(batch) >= _SQLITE_BATCH:
+                        cursor.executemany(insert, batch)
+                        staged += len(batch)
+                        batch = []
+                elif rejection is not None:
+                    pending.append(rejection)
+        if batch:
+            cursor.executemany(insert, batch)
+            staged += len(batch)
         rejected += len(pending)
         _save_rejections(roster_import, pending)
 
@@ -292,10 +300,7 @@ def _stage_file(roster_import: RosterImport) -> tuple[int, int]:
         if duplicates:
             _save_rejections(
                 roster_import,
-                [
-                    Rejection(n, "member_id", f"The same member ID is already on row {first}.")
-                    for n, first in duplicates
-                ],
+                [Rejection(n, "member_id", f"{_DUPLICATE} {first}.") for n, first in duplicates],
             )
             cursor.execute(
                 f"DELETE FROM {table} WHERE row_number IN ({', '.join(['%s'] * len(duplicates))})",
@@ -303,9 +308,366 @@ def _stage_file(roster_import: RosterImport) -> tuple[int, int]:
             )
             staged -= len(duplicates)
             rejected += len(duplicates)
-        if _is_postgres():
-            cursor.execute(f"ANALYZE {table}")
     return staged, rejected
+
+
+# --- the SQL path (PostgreSQL) ------------------------------------------------------------
+#
+# The file goes into a raw table of text columns, one per file column. A plain file (no
+# double quote, no backslash, every record as wide as the header, no blank line) is parsed by
+# PostgreSQL's own COPY; any other file is split into records by Python's csv module, exactly
+# as the Python path reads it. Either way the row numbers are the Python path's.
+#
+# Then everything is SQL, check for check in `_clean_row`'s order with its messages: one pass
+# over the raw rows writes the staging table, rejected rows included with their reason, and
+# one statement moves those to the reject report. Dates and names are worked out once per
+# distinct value (rosters repeat them a lot) in a lookup table. What SQL cannot decide exactly
+# is handed to Python once per distinct value: dates of any other shape than YYYY-MM-DD or
+# M/D/YYYY with ASCII digits, and names and emails with non-ASCII letters (Unicode case
+# folding and accent stripping).
+
+# Python's str.strip() removes every character for which str.isspace() is true.
+_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# The ASCII characters `normalise_name` drops (all but letters and digits; NUL cannot occur).
+_ASCII_NOT_ALNUM = "".join(chr(c) for c in range(1, 128) if not chr(c).isalnum())
+_COPY_BLOCK = 1 << 20
+_COPY_BATCH = 5000
+_ISO_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_US_DATE = "^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$"
+
+
+class _NotPlain(Exception):
+    """The file needs Python's csv module to be read exactly as the Python path reads it."""
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _copy_escape(value: str) -> str:
+    return (
+        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    )
+
+
+def _create_raw(cursor: Any, raw_table: str, width: int, *, numbered: bool) -> None:
+    columns = ", ".join(f"c{i} text" for i in range(width))
+    row_number = "integer GENERATED ALWAYS AS IDENTITY (START WITH 2)" if numbered else "integer"
+    cursor.execute(f"DROP TABLE IF EXISTS {raw_table}")
+    cursor.execute(
+        f"CREATE UNLOGGED TABLE {raw_table} (row_number {row_number}, found integer, {columns})"
+    )
+
+
+def _copy_plain(cursor: Any, binary: IO[bytes], raw_table: str, width: int) -> None:
+    """PostgreSQL parses the records. Raises _NotPlain (or a database error) for anything the
+    csv module might read differently: a double quote or backslash anywhere, a blank line, a
+    record of another width, mixed line endings, bytes that are not UTF-8."""
+    _create_raw(cursor, raw_table, width, numbered=True)
+    columns = ", ".join(f"c{i}" for i in range(width))
+    with cursor.copy(f"COPY {raw_table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+        while block := binary.read(_COPY_BLOCK):
+            if b'"' in block or b"\\" in block:
+                raise _NotPlain
+            copy.write(block)
+
+
+def _copy_records(cursor: Any, text: IO[str], raw_table: str, width: int) -> None:
+    """The csv module splits the records (quoting, line breaks inside values, blank lines) and
+    they are copied as text, with their row numbers. A record of the wrong width is copied as
+    its row number and the number of values found (`found`), for the SQL pass to reject."""
+    _create_raw(cursor, raw_table, width, numbered=False)
+    tabs = width - 1
+    no_values = "\t\\N" * width
+    lines: list[str] = []
+    # readlines() in blocks: iterating the file itself checks Django's File.closed per line.
+    blocks = iter(lambda: text.readlines(_COPY_BLOCK), [])
+    reader = csv.reader(line for block in blocks for line in block)
+    with cursor.copy(f"COPY {raw_table} FROM STDIN") as copy:
+        for line_index, raw in enumerate(reader, start=2):
+            if len(raw) == width:
+                line = "\t".join(raw)
+                if "\\" in line or "\n" in line or "\r" in line or line.count("\t") != tabs:
+                    line = "\t".join(_copy_escape(v) for v in raw)
+                lines.append(f"{line_index}\t\\N\t{line}\n")
+            elif not raw or (len(raw) == 1 and not raw[0].strip()):
+                continue  # a blank line
+            else:
+                lines.append(f"{line_index}\t{len(raw)}{no_values}\n")
+            if len(lines) >= _COPY_BATCH:
+                copy.write("".join(lines))
+                lines = []
+        copy.write("".join(lines))
+
+
+def _load_raw(cursor: Any, roster_import: RosterImport, raw_table: str) -> tuple[list[int], int]:
+    """The file into `raw_table`. Returns (the file column of each of COLUMNS, the width)."""
+    with roster_import.file.open("rb") as binary:
+        first = binary.readline()
+        try:
+            header = first.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise RosterFileError(_NOT_UTF8) from exc
+        if '"' not in header and "\\" not in header:
+            indexes, width = _read_header(csv.reader([header]))
+            try:
+                with transaction.atomic():
+                    _copy_plain(cursor, binary, raw_table, width)
+                return indexes, width
+            except (_NotPlain, DatabaseError, psycopg.Error):
+                pass
+        binary.seek(0)
+        text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+        try:
+            reader = csv.reader(text)
+            indexes, width = _read_header(reader)
+            _copy_records(cursor, text, raw_table, width)
+        except UnicodeDecodeError as exc:
+            raise RosterFileError(_NOT_UTF8) from exc
+        except csv.Error as exc:
+            raise RosterFileError(f"The file is not a readable CSV file ({exc}).") from exc
+        finally:
+            text.detach()
+    return indexes, width
+
+
+def _lower_ascii(expr: str) -> str:
+    """ASCII letters in lower case, whatever the database's locale: under the "C" collation
+    lower() changes A-Z alone (translate() would be many times slower)."""
+    return f'lower(({expr}) COLLATE "C")'
+
+
+def _is_ascii(value: str) -> str:
+    return f"octet_length({value}) = length({value})"
+
+
+def _date_sql(y: str, m: str, d: str) -> str:
+    """The date y-m-d, or NULL when there is none (month 13, 30 February, year 0)."""
+    first = f"make_date({y}, {m}, 1)"
+    return (
+        f"CASE WHEN {y} >= 1 AND {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND 31"
+        f" AND date_part('month', {first} + ({d} - 1)) = {m}"
+        f" THEN {first} + ({d} - 1) END"
+    )
+
+
+def _build_lookups(cursor: Any, raw_table: str, columns: dict[str, str], lookup: str) -> None:
+    """Two tables keyed by the value as it is in the file: every distinct date (`{lookup}_d`)
+    and name (`{lookup}_n`), with the value trimmed and what the Python path makes of it
+    (`parse_roster_date`, `normalise_name`); and every non-ASCII email (`{lookup}_e`) lowered.
+    SQL decides ISO and US dates with ASCII digits and ASCII names; Python the rest, once per
+    distinct value."""
+    whitespace = _literal(_WHITESPACE)
+    iso = _date_sql(
+        "substr(value, 1, 4)::int", "substr(value, 6, 2)::int", "substr(value, 9, 2)::int"
+    )
+    us = _date_sql(
+        "split_part(value, '/', 3)::int",
+        "split_part(value, '/', 1)::int",
+        "split_part(value, '/', 2)::int",
+    )
+    c = columns
+    sources = {
+        "d": f"SELECT {c['date_of_birth']} AS raw FROM {raw_table} r"
+        f" UNION SELECT {c['coverage_start']} FROM {raw_table} r"
+        f" UNION SELECT {c['coverage_end']} FROM {raw_table} r",
+        "n": f"SELECT {c['first_name']} AS raw FROM {raw_table} r"
+        f" UNION SELECT {c['last_name']} FROM {raw_table} r",
+        "e": f"SELECT DISTINCT {c['email']} AS raw FROM {raw_table} r"
+        f" WHERE NOT {_is_ascii(c['email'])}",
+    }
+    decided = {
+        "d": f"value ~ '{_ISO_DATE}' OR value ~ '{_US_DATE}'",
+        "n": _is_ascii("value"),
+        "e": "false",
+    }
+    results = {
+        "d": f"CASE WHEN value ~ '{_ISO_DATE}' THEN {iso} ELSE {us} END",
+        "n": f"translate(value, {_literal(_UPPER + _ASCII_NOT_ALNUM)}, '{_UPPER.lower()}')",
+        "e": "NULL",
+    }
+    types = {"d": "date", "n": "text", "e": "text"}  # dates parsed once, not once per row
+    for kind, source in sources.items():
+        table = f"{lookup}_{kind}"
+        cursor.execute(
+            f"""
+            CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS
+            SELECT raw, value, {decided[kind]} AS decided, NULL::{types[kind]} AS result
+            FROM (SELECT raw, btrim(raw, {whitespace}) AS value FROM ({source}) s
+                  WHERE raw IS NOT NULL) v
+            """
+        )
+        cursor.execute(f"UPDATE {table} SET result = {results[kind]} WHERE decided")
+        cursor.execute(f"DELETE FROM {table} WHERE NOT decided RETURNING raw, value")
+        undecided = cursor.fetchall()
+        if undecided:
+            with cursor.copy(f"COPY {table} (raw, value, decided, result) FROM STDIN") as copy:
+                for raw, value in undecided:
+                    if kind == "d":
+                        try:
+                            result: str | None = parse_roster_date(value).isoformat()
+                        except ValueError:
+                            result = None
+                    elif kind == "n":
+                        result = normalise_name(value)
+                    else:
+                        result = value.lower()
+                    copy.write_row((raw, value, True, result))
+        cursor.execute(f"ANALYZE {table}")  # small; the join below must hash it, not the file
+
+
+# `_clean_row`'s checks, in its order: (condition, column, message as SQL).
+def _checks_sql(width: int) -> list[tuple[str, str, str]]:
+    def date_message(column: str) -> str:
+        return f"'“' || substr({column}, 1, 40) || {_literal('” ' + _DATE_HELP)}"
+
+    checks = [("found IS NOT NULL", "", f"'Expected {width} values, found ' || found || '.'")]
+    checks += [
+        (f"{c} = ''", c, _literal(_REQUIRED))
+        for c in ("member_id", "first_name", "last_name", "date_of_birth", "coverage_start")
+    ]
+    checks += [
+        (f"length({c}) > {limit}", c, _literal(_TOO_LONG))
+        for c, limit in (("member_id", 64), ("first_name", 150), ("last_name", 150), ("email", 254))
+    ]
+    checks += [
+        ("length(postal_code) > 16", "postal_code", _literal(_POSTAL_TOO_LONG)),
+        ("dob IS NULL", "date_of_birth", date_message("date_of_birth")),
+        ("start_on IS NULL", "coverage_start", date_message("coverage_start")),
+        ("coverage_end <> '' AND end_on IS NULL", "coverage_end", date_message("coverage_end")),
+        ("end_on < start_on", "coverage_end", _literal(_ENDS_BEFORE)),
+        ("dob > %(today)s OR dob < DATE '1900-01-01'", "date_of_birth", _literal(_DOB_IMPLAUSIBLE)),
+        ("relationship_kind IS NULL", "relationship", _literal(_RELATIONSHIP)),
+        (
+            "email_lower <> '' AND (strpos(email_lower, '@') = 0 OR strpos(email_lower, ' ') > 0)",
+            "email",
+            _literal(_NOT_EMAIL),
+        ),
+        ("first_norm = ''", "first_name", _literal(_NO_LETTER)),
+        ("last_norm = ''", "last_name", _literal(_NO_LETTER)),
+    ]
+    return checks
+
+
+def _stage_file_sql(roster_import: RosterImport) -> tuple[int, int]:
+    table = roster_import.staging_table
+    raw_table, lookup = f"{table}_raw", f"{table}_lookup"
+    with connection.cursor() as django_cursor:
+        cursor = django_cursor.cursor  # psycopg's own: COPY, and no %-escaping of our SQL
+        indexes, width = _load_raw(cursor, roster_import, raw_table)
+        whitespace = _literal(_WHITESPACE)
+        c = {name: f"r.c{i}" for name, i in zip(COLUMNS, indexes, strict=True)}
+        _build_lookups(cursor, raw_table, c, lookup)
+        relationships = " ".join(
+            f"WHEN {_literal(raw)} THEN {_literal(kind)}" for raw, kind in RELATIONSHIPS.items()
+        )
+        checks = _checks_sql(width)
+        problem = " ".join(f"WHEN {cond} THEN {n}" for n, (cond, _, _) in enumerate(checks))
+        column = " ".join(f"WHEN {n} THEN '{c}'" for n, (_, c, _) in enumerate(checks))
+        reason = " ".join(f"WHEN {n} THEN {m}" for n, (_, _, m) in enumerate(checks))
+
+        email_is_ascii = _is_ascii(f"coalesce({c['email']}, '')")
+
+        def trim(name: str) -> str:
+            return f"coalesce(btrim({c[name]}, {whitespace}), '')"
+
+        def looked_up(alias: str, kind: str, name: str) -> str:
+            return f"LEFT JOIN {lookup}_{kind} {alias} ON {alias}.raw = {c[name]}"
+
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(
+            f"""
+            CREATE UNLOGGED TABLE {table} (
+                row_number integer NOT NULL, member_id text, first_name text, last_name text,
+                first_name_norm text, last_name_norm text, date_of_birth date, email text,
+                postal_code text, relationship text, coverage_start date, coverage_end date,
+                problem_column text, problem_reason text)
+            """
+        )
+        # OFFSET 0 keeps a subquery a level of its own: each value is trimmed, looked up and
+        # lowered once per row, however often the checks refer to it.
+        cursor.execute(
+            f"""
+            INSERT INTO {table}
+            SELECT row_number, member_id, first_name, last_name, first_norm, last_norm, dob,
+                   email_lower, postal_code, relationship_kind, start_on, end_on,
+                   CASE problem {column} END, CASE problem {reason} END
+            FROM (
+                SELECT t.*, CASE {problem} END AS problem
+                FROM (
+                    SELECT r.row_number, r.found,
+                        {trim("member_id")} AS member_id,
+                        coalesce(first_norm.value, '') AS first_name,
+                        coalesce(last_norm.value, '') AS last_name,
+                        coalesce(dob.value, '') AS date_of_birth,
+                        coalesce(start_on.value, '') AS coverage_start,
+                        coalesce(end_on.value, '') AS coverage_end,
+                        {trim("email")} AS email,
+                        {trim("postal_code")} AS postal_code,
+                        CASE {_lower_ascii(trim("relationship"))} {relationships} END
+                            AS relationship_kind,
+                        CASE WHEN {email_is_ascii} THEN {_lower_ascii(trim("email"))}
+                            ELSE (SELECT e.result FROM {lookup}_e e WHERE e.raw = {c["email"]})
+                            END AS email_lower,
+                        dob.result AS dob, start_on.result AS start_on,
+                        end_on.result AS end_on,
+                        first_norm.result AS first_norm, last_norm.result AS last_norm
+                    FROM {raw_table} r
+                    {looked_up("dob", "d", "date_of_birth")}
+                    {looked_up("start_on", "d", "coverage_start")}
+                    {looked_up("end_on", "d", "coverage_end")}
+                    {looked_up("first_norm", "n", "first_name")}
+                    {looked_up("last_norm", "n", "last_name")}
+                    OFFSET 0
+                ) t
+                OFFSET 0
+            ) checked
+            """,
+            {"today": timezone.localdate()},
+        )
+        copied = cursor.rowcount
+        cursor.execute(f"DROP TABLE {raw_table}")
+        # The rejected rows to the report; then a member ID twice in one file: keep the first
+        # row, reject the later ones.
+        cursor.execute(
+            f"""
+            WITH rejected AS (
+                DELETE FROM {table} WHERE problem_reason IS NOT NULL
+                RETURNING row_number, problem_column, problem_reason
+            )
+            INSERT INTO accounts_rosterimportrejection
+                (roster_import_id, row_number, "column", reason)
+            SELECT %(import_id)s, row_number, problem_column, problem_reason FROM rejected
+            """,
+            {"import_id": roster_import.pk},
+        )
+        rejected = cursor.rowcount
+        cursor.execute(
+            f"""
+            WITH firsts AS (
+                SELECT member_id, MIN(row_number) AS first_row FROM {table}
+                GROUP BY member_id HAVING COUNT(*) > 1
+            ), later AS (
+                DELETE FROM {table} s USING firsts f
+                WHERE s.member_id = f.member_id AND s.row_number > f.first_row
+                RETURNING s.row_number, f.first_row
+            )
+            INSERT INTO accounts_rosterimportrejection
+                (roster_import_id, row_number, "column", reason)
+            SELECT %(import_id)s, row_number, 'member_id',
+                   %(duplicate)s || ' ' || first_row || '.'
+            FROM later
+            """,
+            {"import_id": roster_import.pk, "duplicate": _DUPLICATE},
+        )
+        rejected += cursor.rowcount
+        # No ANALYZE: with no statistics the planner sizes a table from its pages, which is
+        # all the hash joins of the apply need, and sampling a million rows took longer.
+    return copied - rejected, rejected
 
 
 def _count_would_end(roster_import: RosterImport) -> tuple[int, int]:

@@ -89,3 +89,18 @@ def test_filters_search_and_sort(pt, patient, plan, psoas):
     assert ids(show="nonsense", sort="nonsense") == ids()  # unknown values fall back
     page = client_for(pt).get("/caseload/?show=alerts&q=&sort=pain").content.decode()
     assert patient.last_name in page and "Zephyr" not in page
+
+
+def test_the_caseload_api_audits_each_patient_on_the_page(pt, psoas):
+    from accounts.models import AuditEvent
+
+    patients = _add_patients(pt, 3, psoas)
+    response = client_for(pt).get("/api/v1/caseload/")
+    assert response.status_code == 200
+    events = AuditEvent.objects.filter(action="read", actor=pt, object_type="accounts.user")
+    assert sorted((e.patient_id, e.object_id) for e in events) == sorted(
+        (p.pk, str(p.pk)) for p in patients
+    )
+    assert {(e.actor_role, e.ip_address, e.request_id) for e in events} == {
+        ("therapist", "127.0.0.1", response["X-Request-ID"])
+    }
