@@ -34,7 +34,7 @@ from bench.harness import ROOT, Outcome, report, size
 # isort: split
 # The project's services and tasks this benchmark drives, in one place: update these lines when
 # they move (bench/run.py sets Django up before importing a benchmark).
-from programs.services.reminders import claim_query, reminders_sweep
+from programs.services.reminders import reminders_sweep, sweep_statement
 from programs.tasks import reminders_send_task
 
 SCHEDULES = size("BENCH_REMINDER_SCHEDULES", full=1_000_000, smoke_size=50_000)
@@ -176,13 +176,16 @@ def _floor(now, batch: int) -> float:
 
 
 def _claim_plan(now, batch: int) -> str:
-    """EXPLAIN of the sweep's own claim query (programs.services.reminders._claim)."""
+    """EXPLAIN of the sweep's own statement for one batch (claim, advance, insert)."""
+    import psycopg
     from django.db import connection, transaction
 
-    with transaction.atomic(), connection.cursor() as cursor:
-        sql, params = claim_query(now=now, limit=batch).query.sql_with_params()
-        cursor.execute("EXPLAIN " + sql, params)
-        return "\n".join(row[0] for row in cursor.fetchall())
+    with transaction.atomic():
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            sql, params = sweep_statement(now=now, limit=batch)
+            cursor.execute("EXPLAIN " + sql, params)
+            return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def _check(t0, expected: int) -> dict:
@@ -233,28 +236,45 @@ def _worker(queue: str) -> subprocess.Popen:
     )
 
 
+def _wait_until_ready(celery_app, worker: subprocess.Popen) -> None:
+    """Wait until the worker answers a ping (booted, its pool forked): on a busy machine its
+    start can take longer than any fixed pause, and a boot inside (iii) is not sending."""
+    deadline = time.perf_counter() + 120
+    while not celery_app.control.ping(timeout=1.0):
+        if worker.poll() is not None or time.perf_counter() > deadline:
+            raise RuntimeError(f"the Celery worker did not start (exit {worker.poll()})")
+    time.sleep(1)
+
+
 def _send_floor(limit: int) -> float:
-    """(iv): render the messages of the first `limit` due patients and hand them to the no-op
-    email backend over one connection; the patients are read before the clock starts."""
+    """(iv): render the messages of the first `limit` due patients the way the send task does
+    (notifications.ReminderTemplates, once per batch of REMINDERS_SEND_BATCH) and hand them to
+    the no-op email backend over one connection; the patients are read before the clock
+    starts."""
+    from django.conf import settings
     from django.core.mail.backends.dummy import EmailBackend
 
     from programs import notifications
     from programs.models import ReminderDelivery
 
-    people = list(
-        ReminderDelivery.objects.order_by("id").values_list(
-            "id", "patient_id", "patient__first_name", "patient__email"
-        )[:limit]
-    )
+    people = [
+        notifications.ReminderRecipient(
+            delivery_id=delivery_id, patient_id=patient_id, first_name=first_name, email=email
+        )
+        for delivery_id, patient_id, first_name, email in ReminderDelivery.objects.order_by(
+            "id"
+        ).values_list("id", "patient_id", "patient__first_name", "patient__email")[:limit]
+    ]
+    size = settings.REMINDERS_SEND_BATCH
     backend = EmailBackend()
+    notifications.ReminderTemplates()  # warm: the URLconf imported, the templates compiled
     start = time.perf_counter()
     backend.open()
-    for delivery_id, patient_id, first_name, email in people:
-        context = notifications.reminder_context_for(patient_id=patient_id, first_name=first_name)
-        message = notifications.reminder_email_message(
-            context=context, to=email, delivery_id=delivery_id
-        )
-        backend.send_messages([message])
+    for first in range(0, len(people), size):
+        templates = notifications.ReminderTemplates()
+        for person in people[first : first + size]:
+            message, _sms = templates.messages(person)
+            backend.send_messages([message])
     backend.close()
     return (time.perf_counter() - start) / max(1, len(people))
 
@@ -297,7 +317,7 @@ def run() -> Outcome:
 
     worker = _worker(queue)
     try:
-        time.sleep(6)  # let the worker connect; the clock starts at the sweep
+        _wait_until_ready(celery_app, worker)  # the clock starts at the sweep, not at boot
         start = time.perf_counter()
         swept_again = reminders_sweep(now=now)
         while ReminderDelivery.objects.filter(status="pending").exists():

@@ -25,6 +25,11 @@ ensure_broker_folders()
 @worker_init.connect
 def _worker_init(**_: object) -> None:
     ensure_broker_folders()
+    # Import the URLconf (every view module) once here, before the pool forks: otherwise each
+    # pool process pays 1 to 2 s for it in its first task that builds a link (a reminder's).
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - the import is the point
 
 
 def task_send(name: str, *args: object) -> None:

@@ -111,8 +111,13 @@ class ReminderDelivery(models.Model):
         NO_PHONE = "no_phone", "No phone number for text messages"
         PROVIDER_ERROR = "provider_error", "The email or text service kept failing"
 
+    # No index of its own: the unique (patient, slot_at) index serves every lookup by patient,
+    # the log's newest-first page included, and each index is paid for on every insert.
     patient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_deliveries"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminder_deliveries",
+        db_index=False,
     )
     schedule = models.ForeignKey(
         ReminderSchedule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -131,6 +136,11 @@ class ReminderDelivery(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     enqueued_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Which send task holds the delivery while it is pending (docs/reminders.md, "Exactly
+    # once"): a random number the task also holds as a PostgreSQL advisory lock for as long as
+    # it runs, so a claim whose holder died is free again at once.
+    claim_token = models.BigIntegerField(null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name_plural = "reminder deliveries"
@@ -144,7 +154,6 @@ class ReminderDelivery(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["patient", "-slot_at"], name="reminderdelivery_log_idx"),
             models.Index(
                 fields=["enqueued_at"],
                 condition=Q(status="pending"),

@@ -147,6 +147,20 @@ def skip_reason(
 
 # --- the batch send: who gets a reminder, decided for a whole batch in a few queries ------
 @dataclass(frozen=True)
+class PendingPrefs:
+    """The patient's reminder settings as the skip rules and the send read them (plain
+    values: no model instance per delivery)."""
+
+    enabled: bool
+    time_zone: str
+    channel: str
+    quiet_start: time | None
+    quiet_end: time | None
+    paused_until: datetime | None
+    unsubscribed_at: datetime | None
+
+
+@dataclass(frozen=True)
 class PendingDelivery:
     """A pending delivery with what the skip rules and the message need, from one query."""
 
@@ -156,11 +170,13 @@ class PendingDelivery:
     attempts: int
     email_sent_at: datetime | None
     sms_sent_at: datetime | None
+    push_sent_at: datetime | None
     email: str
     first_name: str
+    is_active: bool
     phone: str
     profile_time_zone: str
-    prefs: ReminderSettings | None
+    prefs: PendingPrefs | None
 
 
 def deliveries_pending(*, delivery_ids: list[int]) -> list[PendingDelivery]:
@@ -175,8 +191,10 @@ def deliveries_pending(*, delivery_ids: list[int]) -> list[PendingDelivery]:
             "attempts",
             "email_sent_at",
             "sms_sent_at",
+            "push_sent_at",
             "patient__email",
             "patient__first_name",
+            "patient__is_active",
             "patient__patient_profile__phone",
             "patient__patient_profile__time_zone",
             "patient__reminder_settings__id",
@@ -189,49 +207,31 @@ def deliveries_pending(*, delivery_ids: list[int]) -> list[PendingDelivery]:
             "patient__reminder_settings__unsubscribed_at",
         )
     )
-    out = []
-    for row in rows:
-        (id_, patient_id, slot, attempts, email_at, sms_at, email, first, phone, profile_zone) = (
-            row[:10]
+    default_zone = settings.TIME_ZONE
+    return [
+        PendingDelivery(
+            id=row[0],
+            patient_id=row[1],
+            slot_at=row[2],
+            attempts=row[3],
+            email_sent_at=row[4],
+            sms_sent_at=row[5],
+            push_sent_at=row[6],
+            email=row[7],
+            first_name=row[8],
+            is_active=row[9],
+            phone=row[10] or "",
+            profile_time_zone=row[11] or default_zone,
+            prefs=None if row[12] is None else PendingPrefs(*row[13:]),
         )
-        prefs_id, enabled, zone, channel, quiet_start, quiet_end, paused, unsubscribed = row[10:]
-        prefs = (
-            None
-            if prefs_id is None
-            else ReminderSettings(
-                id=prefs_id,
-                patient_id=patient_id,
-                enabled=enabled,
-                time_zone=zone,
-                channel=channel,
-                quiet_start=quiet_start,
-                quiet_end=quiet_end,
-                paused_until=paused,
-                unsubscribed_at=unsubscribed,
-            )
-        )
-        out.append(
-            PendingDelivery(
-                id=id_,
-                patient_id=patient_id,
-                slot_at=slot,
-                attempts=attempts,
-                email_sent_at=email_at,
-                sms_sent_at=sms_at,
-                email=email,
-                first_name=first,
-                phone=phone or "",
-                profile_time_zone=profile_zone or settings.TIME_ZONE,
-                prefs=prefs,
-            )
-        )
-    return out
+        for row in rows
+    ]
 
 
 def _settings_reason(delivery: PendingDelivery, now: datetime) -> str:
     """The rules that need only the patient's settings (the first half of skip_reason)."""
     prefs = delivery.prefs
-    if prefs is None or not prefs.enabled:
+    if prefs is None or not prefs.enabled or not delivery.is_active:
         return Reason.OFF
     if prefs.unsubscribed_at is not None:
         return Reason.UNSUBSCRIBED

@@ -9,16 +9,20 @@ plan and no active care-team link), no active plan, during quiet hours at send t
 """
 
 import logging
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import partial
+from typing import Any
 
 import psycopg
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import connection, transaction
-from django.db.models import Case, QuerySet, Value, When
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from accounts.models import User, validate_time_zone
@@ -245,53 +249,66 @@ def claim_query(*, now: datetime, limit: int) -> QuerySet:
     )
 
 
+# One statement per batch on PostgreSQL: claim the due rows (claim_query), move each to its
+# next local occurrence with the SQL twin of reminders_times.next_occurrence (migration
+# 0017, held equal to it by tests), and insert one pending delivery per (patient, slot);
+# a delivery that already exists inserts nothing. Returns how many rows it claimed and the
+# new deliveries' ids. Nothing crosses to Python but those ids.
+_SWEEP_SQL = """
+WITH due AS ({claim}),
+moved AS (
+    -- by primary key (= ANY of an array), never a join the planner could hash over the table
+    UPDATE programs_reminderschedule AS s
+    SET (next_local_date, next_due_at) = (
+        SELECT n.day, n.due FROM reminders_next_occurrence(
+            s.local_time, s.time_zone, s.weekdays, s.next_local_date, %s
+        ) AS n
+    )
+    WHERE s.id = ANY(ARRAY(SELECT id FROM due))
+),
+created AS (
+    INSERT INTO programs_reminderdelivery (patient_id, schedule_id, slot_at, local_date,
+        local_time, status, reason, channel, attempts, last_error, created_at, enqueued_at)
+    SELECT patient_id, id, next_due_at, next_local_date, local_time, 'pending', '', '', 0, '',
+        %s, %s
+    FROM due
+    ON CONFLICT (patient_id, slot_at) DO NOTHING
+    RETURNING id
+)
+SELECT (SELECT count(*) FROM due), ARRAY(SELECT id FROM created ORDER BY id)
+"""
+
+
+def sweep_statement(*, now: datetime, limit: int) -> tuple[str, list[Any]]:
+    """The sweep's statement for one batch on PostgreSQL, with its parameters."""
+    claim, claim_params = claim_query(now=now, limit=limit).query.sql_with_params()
+    return _SWEEP_SQL.format(claim=claim), [*claim_params, now, now, now]
+
+
+def _sweep_batch(*, now: datetime, limit: int) -> tuple[int, list[int]]:
+    """Claim up to `limit` due rows, advance them and record their deliveries (one batch, in
+    the caller's transaction). Returns (rows claimed, ids of the deliveries created)."""
+    if connection.vendor != "postgresql":
+        rows = list(claim_query(now=now, limit=limit))
+        return len(rows), _advance_and_record(rows, now=now) if rows else []
+    connection.ensure_connection()
+    # Server-side binding: the parameters go as they are, not quoted into the SQL text.
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(*sweep_statement(now=now, limit=limit))
+        row = cursor.fetchone()
+    assert row is not None  # an aggregate query answers one row
+    return row[0], row[1]
+
+
 def _advance_and_record(rows: list[tuple], *, now: datetime) -> list[int]:
-    """Move each claimed row to its next local occurrence and insert one pending delivery per
-    (patient, slot). Conflicts (a delivery that already exists) insert nothing."""
-    ids, dates, dues = [], [], []
+    """The embedded default (SQLite): move each claimed row to its next local occurrence and
+    insert one pending delivery per (patient, slot) through the ORM; conflicts insert nothing."""
+    schedules = []
     for row_id, _patient, at, zone, weekdays, local_date, _slot in rows:
         day, due = reminders_times.next_occurrence(
             at=at, time_zone=zone, weekdays=weekdays, after_date=local_date, not_before=now
         )
-        ids.append(row_id)
-        dates.append(day)
-        dues.append(due)
-    if connection.vendor == "postgresql":
-        # Server-side binding with binary arrays: Django's client-side cursor would quote
-        # thousands of values into the SQL text in Python, which took most of the sweep's time.
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(
-                "UPDATE programs_reminderschedule AS s"
-                " SET next_local_date = v.d, next_due_at = v.t"
-                " FROM unnest(%b::bigint[], %b::date[], %b::timestamptz[]) AS v(id, d, t)"
-                " WHERE s.id = v.id",
-                [ids, dates, dues],
-            )
-            cursor.execute(
-                "INSERT INTO programs_reminderdelivery (patient_id, schedule_id, slot_at,"
-                " local_date, local_time, status, reason, channel, attempts, last_error,"
-                " created_at, enqueued_at)"
-                " SELECT v.p, v.s, v.t, v.d, v.lt, 'pending', '', '', 0, '', %b, %b"
-                " FROM unnest(%b::bigint[], %b::bigint[], %b::timestamptz[], %b::date[],"
-                " %b::time[]) AS v(p, s, t, d, lt)"
-                " ON CONFLICT (patient_id, slot_at) DO NOTHING RETURNING id",
-                [
-                    now,
-                    now,
-                    [r[1] for r in rows],
-                    ids,
-                    [r[6] for r in rows],
-                    [r[5] for r in rows],
-                    [r[2] for r in rows],
-                ],
-            )
-            return [r[0] for r in cursor.fetchall()]
-    # The embedded default (SQLite): the same writes through the ORM.
-    schedules = [
-        ReminderSchedule(id=i, next_local_date=d, next_due_at=t)
-        for i, d, t in zip(ids, dates, dues, strict=True)
-    ]
+        schedules.append(ReminderSchedule(id=row_id, next_local_date=day, next_due_at=due))
     ReminderSchedule.objects.bulk_update(schedules, ["next_local_date", "next_due_at"])
     ReminderDelivery.objects.bulk_create(
         [
@@ -310,7 +327,9 @@ def _advance_and_record(rows: list[tuple], *, now: datetime) -> list[int]:
     )
     return list(
         ReminderDelivery.objects.filter(
-            schedule_id__in=ids, enqueued_at=now, status=ReminderDelivery.Status.PENDING
+            schedule_id__in=[s.id for s in schedules],
+            enqueued_at=now,
+            status=ReminderDelivery.Status.PENDING,
         ).values_list("id", flat=True)
     )
 
@@ -325,14 +344,12 @@ def reminders_sweep(
     result = SweepResult()
     for _ in range(max_batches):
         with transaction.atomic():
-            rows = list(claim_query(now=now, limit=batch_size))
-            if not rows:
-                break
-            created = _advance_and_record(rows, now=now)
-            result.claimed += len(rows)
+            claimed, created = _sweep_batch(now=now, limit=batch_size)
+            result.claimed += claimed
             result.created += len(created)
-            transaction.on_commit(partial(_enqueue, created, result))
-        if len(rows) < batch_size:
+            if created:
+                transaction.on_commit(partial(_enqueue, created, result))
+        if claimed < batch_size:
             break
     result.requeued = _requeue_unsent(now=now, result=result)
     return result
@@ -367,29 +384,38 @@ def deliveries_send(*, delivery_ids: list[int], now: datetime | None = None) -> 
     """Send a batch of deliveries, each at most once; returns the ids that hit a provider
     error and should be retried.
 
-    Built for batches: one query loads the batch's pending deliveries with each patient's
-    settings, the skip rules run for the whole batch in a few queries
-    (`reminders_skip_reasons`), the skips are recorded in one statement, and every message
-    goes through one email connection (one SMS backend instance).
-
-    What is sent is recorded one delivery at a time, on purpose: each send runs in a short
-    transaction that locks its row and checks it is still pending, hands the message over,
-    and records it, so a redelivered or duplicated task waits for the lock and then finds it
-    sent. A worker killed mid-batch therefore leaves at most the one message it was handing
-    over unrecorded (resent on redelivery with the same Message-ID / Idempotency-Key,
-    delivery_key); recording a whole batch in one statement at the end would widen that
-    window to the whole batch. Each channel is recorded as it succeeds, so a retry after a
-    failed SMS does not email twice.
+    Built for batches (docs/reminders.md, "How it runs"):
+    1. one statement claims the batch's pending deliveries for this call (`_claim`), which
+       holds the claim's token as an advisory lock while it runs;
+    2. one query loads them with each patient's settings, the skip rules run for the whole
+       batch in a few queries (`reminders_skip_reasons`), and one statement records the skips;
+    3. every message is rendered from templates rendered once per batch
+       (`notifications.ReminderTemplates`) and handed to one email connection (one SMS
+       backend instance);
+    4. each hand-over is recorded at once by one statement, committed without waiting for
+       the disk (`synchronous_commit = off`): a worker killed mid-batch leaves at most the one
+       message it was handing over unrecorded, and no commit waits on an fsync.
+    Each channel is recorded as it succeeds, so a retry after a failed SMS does not email twice.
     """
-    now = now or timezone.now()
-    batch = deliveries_pending(delivery_ids=delivery_ids)
-    if not batch:
+    if not delivery_ids:
         return []
+    now = now or timezone.now()
+    with _claim_token() as token:
+        claimed = _claim(delivery_ids=delivery_ids, token=token, now=now)
+        if not claimed:
+            return []
+        with _commits_without_fsync():
+            return _send_claimed(claimed, token=token, now=now)
+
+
+def _send_claimed(delivery_ids: list[int], *, token: int, now: datetime) -> list[int]:
+    batch = deliveries_pending(delivery_ids=delivery_ids)
     reasons = reminders_skip_reasons(deliveries=batch, now=now)
-    _skips_record(reasons={d.id: reasons[d.id] for d in batch if reasons[d.id]}, now=now)
+    _skips_record(reasons={d.id: reasons[d.id] for d in batch if reasons[d.id]}, token=token)
     to_send = [d for d in batch if not reasons[d.id]]
     if not to_send:
         return []
+    templates = notifications.ReminderTemplates()
     mailer = notifications.reminder_mailer()
     sms = (
         sms_backend()
@@ -397,24 +423,107 @@ def deliveries_send(*, delivery_ids: list[int], now: datetime | None = None) -> 
         else None
     )
     retry = []
+    outcomes: list[list[Any]] = []
+    every = max(1, settings.REMINDERS_RECORD_EVERY)
     try:
         for delivery in to_send:
-            if _deliver(delivery, mailer=mailer, sms=sms):
+            outcome = _deliver(delivery, templates=templates, mailer=mailer, sms=sms)
+            if outcome[-1]:
                 retry.append(delivery.id)
+            outcomes.append(outcome[:-1])
+            if len(outcomes) >= every:
+                _outcomes_record(outcomes, token=token)
+                outcomes = []
     finally:
+        # what was handed over is recorded even when the batch stops on an unexpected error
+        _outcomes_record(outcomes, token=token)
         _close_quietly(mailer)
     return retry
 
 
-def _skips_record(*, reasons: dict[int, str], now: datetime) -> None:
+# --- claiming a batch: who may send a pending delivery -------------------------------------
+# A claim is the send call's random token on the row. The call holds the same token as a
+# session-level PostgreSQL advisory lock from before it claims until it returns; the lock dies
+# with the worker's connection, so a claim whose holder was killed is free again at once,
+# while a live holder's claim is never taken (a duplicated or redelivered task skips it).
+_CLAIM_SQL = """
+UPDATE programs_reminderdelivery SET claim_token = %s, claimed_at = %s
+WHERE id = ANY(%s) AND status = 'pending'
+    AND CASE WHEN claim_token IS NULL THEN true
+        ELSE pg_try_advisory_xact_lock(claim_token) END
+RETURNING id
+"""
+
+
+@contextmanager
+def _claim_token() -> Iterator[int]:
+    token = secrets.randbits(62) + 1
+    if connection.vendor != "postgresql":
+        yield token
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [token])
+    try:
+        yield token
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [token])
+        except DatabaseError:  # the connection broke: the lock went with it
+            logger.warning("could not release reminder claim %s", token, exc_info=True)
+
+
+def _claim(*, delivery_ids: list[int], token: int, now: datetime) -> list[int]:
+    """Claim the batch's pending deliveries that no live send call holds: one statement."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(_CLAIM_SQL, [token, now, list(delivery_ids)])
+                return sorted(row[0] for row in cursor.fetchall())
+        # The embedded default (SQLite) has no advisory locks: a claim counts as abandoned
+        # once it is as old as the requeue delay.
+        abandoned = now - timedelta(seconds=settings.REMINDERS_REQUEUE_AFTER_SECONDS)
+        claimable = ReminderDelivery.objects.filter(
+            Q(claim_token__isnull=True) | Q(claimed_at__lt=abandoned),
+            pk__in=delivery_ids,
+            status=ReminderDelivery.Status.PENDING,
+        )
+        ids = sorted(claimable.values_list("id", flat=True))
+        ReminderDelivery.objects.filter(pk__in=ids).update(claim_token=token, claimed_at=now)
+        return ids
+
+
+@contextmanager
+def _commits_without_fsync() -> Iterator[None]:
+    """The batch's records commit without waiting for the disk. A worker that dies loses
+    nothing by it (the database has the commit); only a crash of the database server itself
+    can lose the last few hundred milliseconds of records (3 x wal_writer_delay), whose
+    reminders are then sent once more after it restarts (docs/reminders.md)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('synchronous_commit', 'off', false)")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+        except DatabaseError:
+            logger.warning("could not reset synchronous_commit", exc_info=True)
+
+
+def _skips_record(*, reasons: dict[int, str], token: int) -> None:
     if not reasons:
         return
     ReminderDelivery.objects.filter(
-        pk__in=list(reasons), status=ReminderDelivery.Status.PENDING
+        pk__in=list(reasons), status=ReminderDelivery.Status.PENDING, claim_token=token
     ).update(
         status=ReminderDelivery.Status.SKIPPED,
         reason=Case(*(When(pk=pk, then=Value(r)) for pk, r in reasons.items())),
-        finished_at=now,
+        finished_at=timezone.now(),
+        claim_token=None,
     )
 
 
@@ -425,79 +534,107 @@ def _close_quietly(mailer: BaseEmailBackend) -> None:
         logger.debug("closing a broken mail connection failed", exc_info=True)
 
 
+# One statement records a chunk of hand-overs, only while this call still holds the claim.
+_RECORD_SQL = """
+UPDATE programs_reminderdelivery AS d
+SET attempts = v.attempts, channel = v.channel, email_sent_at = v.email_at,
+    sms_sent_at = v.sms_at, push_sent_at = v.push_at, status = v.status, reason = v.reason,
+    last_error = v.error, finished_at = v.finished, claim_token = NULL
+FROM unnest(%s::bigint[], %s::smallint[], %s::text[], %s::timestamptz[], %s::timestamptz[],
+    %s::timestamptz[], %s::text[], %s::text[], %s::text[], %s::timestamptz[])
+    AS v(id, attempts, channel, email_at, sms_at, push_at, status, reason, error, finished)
+WHERE d.id = v.id AND d.claim_token = %s
+"""
+_RECORD_ONE_SQL = (
+    "UPDATE programs_reminderdelivery SET attempts = %s, channel = %s, email_sent_at = %s,"
+    " sms_sent_at = %s, push_sent_at = %s, status = %s, reason = %s, last_error = %s,"
+    " finished_at = %s, claim_token = NULL WHERE id = %s AND claim_token = %s"
+)
+
+
+def _outcomes_record(outcomes: list[list[Any]], *, token: int) -> None:
+    """Record hand-overs, each [id, attempts, channel, email_at, sms_at, push_at, status,
+    reason, error, finished_at], in one statement."""
+    if not outcomes:
+        return
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            for row in outcomes:
+                cursor.execute(_RECORD_ONE_SQL, [*row[1:], row[0], token])
+        return
+    connection.ensure_connection()
+    # Server-side binding: prepared once per connection; the values go as arrays.
+    with psycopg.Cursor(connection.connection) as cursor:
+        columns = [list(column) for column in zip(*outcomes, strict=True)]
+        cursor.execute(_RECORD_SQL, [*columns, token], prepare=True)
+
+
 def _deliver(
-    delivery: PendingDelivery, *, mailer: BaseEmailBackend, sms: SmsBackend | None
-) -> bool:
-    """Send one claimed delivery under its row lock; True when it should be retried."""
+    delivery: PendingDelivery,
+    *,
+    templates: notifications.ReminderTemplates,
+    mailer: BaseEmailBackend,
+    sms: SmsBackend | None,
+) -> list[Any]:
+    """Hand one claimed delivery over. Returns its outcome for _outcomes_record, then whether
+    it should be retried."""
     assert delivery.prefs is not None  # the skip rules turned away everyone without settings
     channel = delivery.prefs.channel
-    context = notifications.reminder_context_for(
-        patient_id=delivery.patient_id, first_name=delivery.first_name
-    )
-    with transaction.atomic():
-        locked = (
-            ReminderDelivery.objects.select_for_update()
-            .filter(pk=delivery.id, status=ReminderDelivery.Status.PENDING)
-            .values_list("attempts", "email_sent_at", "sms_sent_at", "push_sent_at")
-            .first()
+    email_at, sms_at = delivery.email_sent_at, delivery.sms_sent_at
+    push_at = delivery.push_sent_at
+    message, sms_body = templates.messages(
+        notifications.ReminderRecipient(
+            delivery_id=delivery.id,
+            patient_id=delivery.patient_id,
+            first_name=delivery.first_name,
+            email=delivery.email,
         )
-        if locked is None:
-            return False  # another worker sent it while this batch was deciding
-        attempts, email_at, sms_at, push_at = locked
-        error = ""
-        try:
-            # To every device; none subscribed (or all gone): the email below instead.
-            if (
-                channel == ReminderChannel.PUSH
-                and push_at is None
-                and reminder_push_send(
-                    patient_id=delivery.patient_id,
-                    payload=notifications.reminder_push_payload(context=context),
-                    topic=notifications.delivery_topic(delivery_id=delivery.id),
-                )
-            ):
-                push_at = timezone.now()
-            if channel != ReminderChannel.SMS and email_at is None and push_at is None:
-                message = notifications.reminder_email_message(
-                    context=context, to=delivery.email, delivery_id=delivery.id
-                )
-                mailer.open()  # once per batch: send_messages closes what it opened itself
-                mailer.send_messages([message])
-                email_at = timezone.now()
-            if (
-                channel in (ReminderChannel.SMS, ReminderChannel.BOTH)
-                and sms_at is None
-                and (delivery.phone)
-            ):
-                assert sms is not None
-                sms.send(
-                    to=delivery.phone,
-                    body=notifications.reminder_sms_body(context=context),
-                    key=notifications.delivery_key(delivery_id=delivery.id),
-                )
-                sms_at = timezone.now()
-        except (OSError, SmsProviderError, PushProviderError) as exc:
-            error = f"{type(exc).__name__}: {exc}"[:300]
-            _close_quietly(mailer)  # the next message opens a fresh connection
-        attempts += 1
-        fields: dict[str, object] = {
-            "attempts": attempts,
-            "channel": channel,
-            "email_sent_at": email_at,
-            "sms_sent_at": sms_at,
-            "push_sent_at": push_at,
-        }
-        give_up = bool(error) and attempts >= settings.REMINDERS_MAX_ATTEMPTS
-        if not error:
-            fields.update(status=ReminderDelivery.Status.SENT, finished_at=timezone.now())
-        else:
-            fields["last_error"] = error
-            logger.warning("reminder %s: attempt %s failed", delivery.id, attempts)
-            if give_up:
-                fields.update(
-                    status=ReminderDelivery.Status.FAILED,
-                    reason=Reason.PROVIDER_ERROR,
-                    finished_at=timezone.now(),
-                )
-        ReminderDelivery.objects.filter(pk=delivery.id).update(**fields)
-    return bool(error) and not give_up
+    )
+    error = ""
+    try:
+        # To every device; none subscribed (or all gone): the email below instead.
+        if (
+            channel == ReminderChannel.PUSH
+            and push_at is None
+            and reminder_push_send(
+                patient_id=delivery.patient_id,
+                payload=notifications.reminder_push_payload(
+                    context={"SITE_NAME": settings.SITE_NAME}
+                ),
+                topic=notifications.delivery_topic(delivery_id=delivery.id),
+            )
+        ):
+            push_at = timezone.now()
+        if channel != ReminderChannel.SMS and email_at is None and push_at is None:
+            mailer.open()  # once per batch: send_messages closes what it opened itself
+            mailer.send_messages([message])
+            email_at = timezone.now()
+        if (
+            channel in (ReminderChannel.SMS, ReminderChannel.BOTH)
+            and sms_at is None
+            and delivery.phone
+        ):
+            assert sms is not None
+            sms.send(
+                to=delivery.phone,
+                body=sms_body,
+                key=notifications.delivery_key(delivery_id=delivery.id),
+            )
+            sms_at = timezone.now()
+    except (OSError, SmsProviderError, PushProviderError) as exc:
+        error = f"{type(exc).__name__}: {exc}"[:300]
+        _close_quietly(mailer)  # the next message opens a fresh connection
+    attempts = delivery.attempts + 1
+    give_up = bool(error) and attempts >= settings.REMINDERS_MAX_ATTEMPTS
+    status, reason, finished = ReminderDelivery.Status.PENDING, "", None
+    if not error:
+        status, finished = ReminderDelivery.Status.SENT, timezone.now()
+    else:
+        logger.warning("reminder %s: attempt %s failed", delivery.id, attempts)
+        if give_up:
+            status, reason = ReminderDelivery.Status.FAILED, Reason.PROVIDER_ERROR
+            finished = timezone.now()
+    retry = bool(error) and not give_up
+    # plain strings: psycopg would write an Enum member by its name
+    outcome = [str(channel), email_at, sms_at, push_at, str(status), str(reason), error, finished]
+    return [delivery.id, attempts, *outcome, retry]
