@@ -17,7 +17,7 @@ from programs.services.reminders import (
     reminder_settings_update,
     reminders_follow_profile_zone,
 )
-from tests.conftest import client_for
+from tests.conftest import client_for, pending_enrolment_confirm_urls
 from tests.factories import RosterEntryFactory, TherapistFactory
 from therapy.when import when_text
 
@@ -45,7 +45,9 @@ def test_enrolment_takes_the_states_zone_when_the_browser_sent_none(client):
     # Defect: enrolment hard-coded America/New_York for a California resident.
     TherapistFactory(therapist_profile__license_state="CA")
     entry = RosterEntryFactory(first_name="Casey", last_name="Lin")
-    assert client.post(enrolment_url_for(entry), ENROL).status_code == 302
+    assert client.post(enrolment_url_for(entry), ENROL).status_code == 200  # "check your email"
+    [confirm_url] = pending_enrolment_confirm_urls()
+    assert client.post(confirm_url).status_code == 302
     user = User.objects.get(email="casey@home.example")
     assert user.patient_profile.time_zone == "America/Los_Angeles"
 
@@ -57,6 +59,8 @@ def test_enrolment_keeps_the_browsers_zone(client):
     [field] = re.findall(r'<input[^>]*name="time_zone"[^>]*>', page)
     assert "data-detect" in field and "value=" not in field
     client.post(enrolment_url_for(entry), {**ENROL, "time_zone": "America/Denver"})
+    [confirm_url] = pending_enrolment_confirm_urls()
+    client.post(confirm_url)
     assert User.objects.get(email="casey@home.example").patient_profile.time_zone == (
         "America/Denver"
     )
