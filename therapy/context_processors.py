@@ -1,5 +1,8 @@
+from functools import cache
+
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 # Which navigation entry a page belongs to, by its URL name: the first prefix that matches.
 # The navigation marks that entry with aria-current="page".
@@ -56,6 +59,46 @@ def nav_section(view_name: str) -> str:
     return ""
 
 
+# The navigation's links (templates/_partials/nav_*.html), by the name the templates use.
+NAV_URL_NAMES: dict[str, str] = {
+    "today": "programs:today",
+    "progress": "programs:progress",
+    "messages": "programs:messages",
+    "visits": "programs:visits",
+    "caseload": "caseload",
+    "dashboard": "employer:dashboard",
+    "imports": "employer:imports",
+    "roster": "employer:roster",
+    "triage": "programs:triage",
+    "audit_log": "security:audit-log",
+    "reviews": "eligibility:reviews",
+    "more": "more",
+    "article_list": "programs:article-list",
+    "my_outcomes": "programs:my-outcomes",
+    "my_notes": "programs:my-notes",
+    "reminders": "programs:reminders",
+    "profile": "accounts:profile",
+    "privacy": "security:privacy",
+    "lockouts": "security:lockouts",
+    "components": "components",
+    "admin": "admin:index",
+    "security": "security:overview",
+    "password_change": "accounts:password_change",
+    "logout": "accounts:logout",
+}
+
+
+@cache
+def _nav_urls(script_prefix: str, urlconf: str | None) -> dict[str, str]:
+    return {key: reverse(name, urlconf=urlconf) for key, name in NAV_URL_NAMES.items()}
+
+
+def nav_urls() -> dict[str, str]:
+    """The navigation's links, reversed once per process (and URL prefix and configuration)
+    instead of about twenty reverse() calls on every page (issue 14, the web benchmark)."""
+    return _nav_urls(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
 def site(request: HttpRequest) -> dict[str, object]:
     match = getattr(request, "resolver_match", None)
     section = nav_section(match.view_name) if match else ""
@@ -63,6 +106,7 @@ def site(request: HttpRequest) -> dict[str, object]:
         "SITE_NAME": settings.SITE_NAME,
         "nav_section": section,
         "nav_in_more": bool(section) and section not in TAB_SECTIONS,
+        "nav_urls": nav_urls(),
     }
 
 

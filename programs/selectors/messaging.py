@@ -1,6 +1,14 @@
 """Reads of the care-team thread: one thread, the inbox, unread counts."""
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Func,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -55,6 +63,17 @@ def unread_count_for_user(*, user: User) -> int:
     if not _may_message(user):
         return 0
     return scope_patient_records(_unread_for(user), user=user).count()
+
+
+def unread_count_expression(*, user: User) -> Subquery | Value:
+    """unread_count_for_user as a scalar subquery: a page annotates a query it makes anyway
+    with it (the Today page's plan) instead of a query of its own for the navigation."""
+    if not _may_message(user):
+        return Value(0)
+    rows = scope_patient_records(_unread_for(user), user=user).order_by()
+    # COUNT as a plain function, not an aggregate: no GROUP BY, so one row, 0 when none.
+    count = rows.annotate(n=Func("id", function="COUNT", output_field=IntegerField()))
+    return Subquery(count.values("n"), output_field=IntegerField())
 
 
 def thread_list_for_user(*, user: User) -> QuerySet[User]:

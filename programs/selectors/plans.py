@@ -11,6 +11,7 @@ from programs.models import (
     PlanItem,
     PlanVersion,
 )
+from programs.selectors.messaging import unread_count_expression
 from therapy.permissions import get_patient_record_or_404, scope_patient_records
 
 
@@ -22,6 +23,28 @@ def plan_active_for_patient(*, patient: User) -> Plan | None:
     )
 
 
+def plan_active_for_today(*, patient: User) -> Plan | None:
+    """The active plan as the Today page reads it, with in the same query what else the page
+    needs: the current version, the patient's profile (put onto `patient` when it is not
+    loaded yet) and `plan.unread_messages`, the navigation's count of the patient's unread
+    messages (programs.selectors.messaging). Not the template or the version's author."""
+    plans = (
+        Plan.objects.select_related("current_version")
+        .filter(patient=patient, status=Plan.Status.ACTIVE)
+        .annotate(unread_messages=unread_count_expression(user=patient))
+    )
+    profile_loaded = User.patient_profile.is_cached(patient)
+    if not profile_loaded:
+        plans = plans.select_related("patient__patient_profile")
+    plan = plans.first()
+    if plan is not None and not profile_loaded:
+        profile = getattr(plan.patient, "patient_profile", None)  # None: no profile row
+        if profile is not None:
+            patient.patient_profile = profile
+        plan.patient = patient
+    return plan
+
+
 def plan_get_for_user(*, user: User, patient_id: int) -> Plan:
     """The active plan of a patient the user may see; 404 when no access or no plan."""
     plans = Plan.objects.filter(status=Plan.Status.ACTIVE).select_related(
@@ -30,12 +53,13 @@ def plan_get_for_user(*, user: User, patient_id: int) -> Plan:
     return get_patient_record_or_404(plans, user=user, patient_id=patient_id)
 
 
-def plan_items(*, version: PlanVersion) -> list[PlanItem]:
-    return list(
-        version.items.select_related(
-            "exercise", "exercise__regression", "exercise__progression"
-        ).order_by("order")
-    )
+def plan_items(*, version: PlanVersion, with_variants: bool = True) -> list[PlanItem]:
+    """The version's items with their exercises. with_variants=False leaves out the easier
+    and harder variants' rows (their ids are on the exercise): the Today page shows none."""
+    related = ["exercise"]
+    if with_variants:
+        related += ["exercise__regression", "exercise__progression"]
+    return list(version.items.select_related(*related).order_by("order"))
 
 
 def plan_versions(*, plan: Plan) -> QuerySet[PlanVersion]:

@@ -2,6 +2,7 @@
 
 import zoneinfo
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -167,20 +168,53 @@ def _adherence(
         if version is None or end < plan_start:
             out.append((0, 0))
             continue
-        items = list(version.items.all())
-        variants = item_variants(items)
-        prescribed = _prescribed(items, start, end, plan_start)
-        days: dict[int, set[date]] = defaultdict(set)
-        for exercise_id, regression_id, progression_id, day in done:
-            if start <= day <= end:
-                credited = credited_exercise(
-                    Variants(exercise_id, regression_id, progression_id), variants
-                )
-                if credited is not None:
-                    days[credited].add(day)
-        completed = sum(min(len(d), prescribed.get(ex, 0)) for ex, d in days.items())
-        out.append((completed, sum(prescribed.values())))
+        out.append(_piece_figure(list(version.items.all()), done, start, end, plan_start))
     return out
+
+
+# A completion as adherence reads it: exercise, its regression and progression, local day.
+DoneRow = tuple[int, int | None, int | None, date]
+
+
+def _piece_figure(
+    items: list[PlanItem], done: Iterable[DoneRow], start: date, end: date, plan_start: date
+) -> tuple[int, int]:
+    """(completed, prescribed) for one piece (within one week) of the version whose items
+    these are: the rule itself, whoever loaded the rows."""
+    variants = item_variants(items)
+    prescribed = _prescribed(items, start, end, plan_start)
+    days: dict[int, set[date]] = defaultdict(set)
+    for exercise_id, regression_id, progression_id, day in done:
+        if start <= day <= end:
+            credited = credited_exercise(
+                Variants(exercise_id, regression_id, progression_id), variants
+            )
+            if credited is not None:
+                days[credited].add(day)
+    completed = sum(min(len(d), prescribed.get(ex, 0)) for ex, d in days.items())
+    return completed, sum(prescribed.values())
+
+
+def adherence_this_week_from_rows(
+    *, plan: Plan, items: list[PlanItem], done: Iterable[DoneRow], today: date, zone: str
+) -> WeekAdherence | None:
+    """adherence_weeks(weeks=1)[0] from rows a page already holds (the Today page): the plan's
+    current version's items and the completions from this week's Monday to `today`. No query.
+
+    The version in effect on `today` is the newest one created by then, and versions are only
+    ever added as current (programs.services.plans), so it is the current version whenever that
+    was created by `today` in the patient's zone. Otherwise None: ask adherence_weeks.
+    """
+    version = plan.current_version
+    tz = zoneinfo.ZoneInfo(zone)
+    if version is None or version.created_at.astimezone(tz).date() > today:
+        return None
+    monday = sessions_schedule.week_start(today)
+    plan_start = plan.created_at.astimezone(tz).date()
+    if today < plan_start:
+        return WeekAdherence(monday, 0, 0)
+    completed, prescribed = _piece_figure(items, done, monday, today, plan_start)
+    return WeekAdherence(monday, completed, prescribed)
 
 
 @dataclass

@@ -17,10 +17,11 @@ from programs.models import (
     PlanItem,
     dosage_text,
 )
-from programs.selectors.plans import plan_active_for_patient, plan_items
+from programs.selectors.plans import plan_active_for_today, plan_items
 from programs.selectors.progress import (
     Variants,
     WeekAdherence,
+    adherence_this_week_from_rows,
     adherence_weeks,
     credited_exercise,
     item_variants,
@@ -48,6 +49,8 @@ class Today:
     plan: Plan | None
     items: list[TodayItem] = field(default_factory=list)
     session: ExerciseSession | None = None
+    # This week's adherence (the one definition, programs.selectors.progress), from these rows.
+    week: WeekAdherence | None = None
 
     @property
     def due(self) -> list[TodayItem]:
@@ -67,12 +70,15 @@ class Today:
 
 
 def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
-    """What the patient should do on their own local day. Four queries whatever the plan size."""
-    local = sessions_schedule.local_today(patient.patient_profile.time_zone, now)
-    plan = plan_active_for_patient(patient=patient)
+    """What the patient should do on their own local day, with this week's adherence.
+    Three queries whatever the plan size: the plan brings the patient's profile and the
+    navigation's unread count (`plan.unread_messages`)."""
+    plan = plan_active_for_today(patient=patient)
+    zone = patient.patient_profile.time_zone
+    local = sessions_schedule.local_today(zone, now)
     if plan is None or plan.current_version is None:
         return Today(local_date=local, plan=None)
-    items = plan_items(version=plan.current_version)
+    items = plan_items(version=plan.current_version, with_variants=False)
     monday = sessions_schedule.week_start(local)
     week_completions = list(
         Completion.objects.filter(
@@ -80,7 +86,12 @@ def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
             session__local_date__gte=monday,
             session__local_date__lte=local,
         )
-        .select_related("session", "exercise")
+        # The exercise's variant links only (for a swap's credit), not its whole row.
+        .select_related("session")
+        .annotate(
+            exercise_regression_id=F("exercise__regression_id"),
+            exercise_progression_id=F("exercise__progression_id"),
+        )
         .order_by("completed_at")
     )
     variants = item_variants(items)
@@ -90,7 +101,7 @@ def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
     for c in week_completions:
         # a completion counts for the item that replaced its exercise in a swap
         credited = credited_exercise(
-            Variants(c.exercise_id, c.exercise.regression_id, c.exercise.progression_id), variants
+            Variants(c.exercise_id, c.exercise_regression_id, c.exercise_progression_id), variants
         )
         if c.session.local_date == local:
             session = c.session
@@ -101,7 +112,7 @@ def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
             credited not in today_done or c.exercise_id == credited
         ):
             today_done[credited] = c
-    since = sessions_schedule.plan_start_day(plan.created_at, patient.patient_profile.time_zone)
+    since = sessions_schedule.plan_start_day(plan.created_at, zone)
     rows = []
     for item in items:
         days = done_days.get(item.exercise_id, set())
@@ -116,7 +127,24 @@ def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
                 scheduled_this_week=item.sessions_per_week,
             )
         )
-    return Today(local_date=local, plan=plan, items=rows, session=session)
+    week = adherence_this_week_from_rows(
+        plan=plan,
+        items=items,
+        done=[
+            (
+                c.exercise_id,
+                c.exercise_regression_id,
+                c.exercise_progression_id,
+                c.session.local_date,
+            )
+            for c in week_completions
+        ],
+        today=local,
+        zone=zone,
+    )
+    if week is None:  # the current version is not yet in effect on `local`: the full reading
+        week = adherence_weeks(patient=patient, today=local, weeks=1, plan=plan)[0]
+    return Today(local_date=local, plan=plan, items=rows, session=session, week=week)
 
 
 @dataclass
@@ -149,7 +177,9 @@ def session_summary(*, patient: User, day: Today) -> SessionSummary:
     )
     return SessionSummary(
         streak_days=streak_days(patient=patient, today=day.local_date, plan=day.plan),
-        week=adherence_weeks(patient=patient, today=day.local_date, weeks=1, plan=day.plan)[0],
+        # read from Today's rows by the one definition (today_for_patient)
+        week=day.week
+        or adherence_weeks(patient=patient, today=day.local_date, weeks=1, plan=day.plan)[0],
         next_day=next_day,
         local_date=day.local_date,
     )

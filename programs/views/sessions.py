@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
 from programs.forms.sessions import CompletionForm
-from programs.selectors.progress import adherence_weeks
 from programs.selectors.sessions import TodayItem, session_summary, today_for_patient
 from programs.services.plans import plan_mark_changes_seen
 from programs.services.sessions import completion_record, session_finish
@@ -53,12 +52,11 @@ def today(request: AuthenticatedHtmxRequest) -> HttpResponse:
     # reading the page: what changed stays unseen until they open Today themselves.
     unseen = unseen and OFFLINE_COPY_HEADER not in request.headers
     context["changes"] = plan_mark_changes_seen(patient=patient, plan=plan) if unseen else []
-    # The week's figure by the one adherence definition, as Progress and the PT show it.
-    context["week"] = (
-        adherence_weeks(patient=patient, today=context["day"].local_date, weeks=1, plan=plan)[0]
-        if plan
-        else None
-    )
+    # The week's figure by the one adherence definition, as Progress and the PT show it,
+    # read from the rows Today already loaded.
+    context["week"] = context["day"].week
+    if plan is not None:  # read with the plan: the navigation needs no query of its own
+        context["nav_unread"] = plan.unread_messages
     finished = context["day"].session is not None and context["day"].session.finished_at
     context["summary"] = session_summary(patient=patient, day=context["day"]) if finished else None
     audit_read(request, patient_id=patient.pk, obj=plan or patient)
