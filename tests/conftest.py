@@ -119,6 +119,10 @@ def mailbox(_mailbox_server: Mailbox) -> Iterator[Mailbox]:
 def celery_session_worker(django_db_blocker: object) -> Iterator[object]:
     """A real Celery worker on the test Redis, in a thread of this process."""
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # Tasks the earlier, worker-less tests enqueued belong to rows those tests have since
+    # rolled back or truncated. Left queued, the solo worker would first chew through all of
+    # them, and the first test that waits on its own email could time out behind them.
+    celery_app.control.purge()
     with (
         django_db_blocker.unblock(),
         start_worker(  # type: ignore[attr-defined]
