@@ -168,7 +168,7 @@ def _patients_with_due_reminders(count: int, pt: User) -> list[User]:
     return patients
 
 
-@pytest.mark.parametrize("record_every", [1, 20])
+@pytest.mark.parametrize("record_every", [1])  # 20: docs/reminders.md, not offered
 def test_worker_killed_mid_batch_and_restarted_sends_each_reminder_exactly_once(
     pt, mailbox, tmp_path, record_every
 ):
