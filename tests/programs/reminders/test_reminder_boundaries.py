@@ -100,41 +100,43 @@ def test_a_sweep_at_exactly_the_due_instant_claims_it_and_moves_it_strictly_late
 INSTANT = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(
-    ("zone", "at", "weekdays", "expected_day", "expected_utc"),
-    [
-        # later the same local evening
-        (
-            "Pacific/Kiritimati",
-            "23:30",
-            EVERY_DAY,
-            date(2026, 11, 25),
-            datetime(2026, 11, 25, 9, 30),
-        ),
-        # 08:00 has passed on the local Wednesday: Thursday 08:00, still Wednesday in UTC
-        ("Pacific/Kiritimati", "08:00", EVERY_DAY, date(2026, 11, 26), datetime(2026, 11, 25, 18)),
-        # Wednesdays only: the local Wednesday has passed, so next week's
-        (
-            "Pacific/Kiritimati",
-            "08:00",
-            weekday_mask([2]),
-            date(2026, 12, 2),
-            datetime(2026, 12, 1, 18),
-        ),
-        # Pago Pago is still on Tuesday: 23:00 Tuesday is Wednesday 10:00 UTC
-        ("Pacific/Pago_Pago", "23:00", EVERY_DAY, date(2026, 11, 24), datetime(2026, 11, 25, 10)),
-        # and Wednesday 08:00 there is Wednesday 19:00 UTC
-        ("Pacific/Pago_Pago", "08:00", EVERY_DAY, date(2026, 11, 25), datetime(2026, 11, 25, 19)),
-        # Wednesdays only: this very Wednesday, which is still to come there
-        (
-            "Pacific/Pago_Pago",
-            "08:00",
-            weekday_mask([2]),
-            date(2026, 11, 25),
-            datetime(2026, 11, 25, 19),
-        ),
-    ],
-)
+# (zone, local time, weekdays, first local day, its instant in UTC); the SQL rule
+# (test_reminders_times_sql.py) is held to the same cases.
+FAR_ZONE_CASES = [
+    # later the same local evening
+    (
+        "Pacific/Kiritimati",
+        "23:30",
+        EVERY_DAY,
+        date(2026, 11, 25),
+        datetime(2026, 11, 25, 9, 30),
+    ),
+    # 08:00 has passed on the local Wednesday: Thursday 08:00, still Wednesday in UTC
+    ("Pacific/Kiritimati", "08:00", EVERY_DAY, date(2026, 11, 26), datetime(2026, 11, 25, 18)),
+    # Wednesdays only: the local Wednesday has passed, so next week's
+    (
+        "Pacific/Kiritimati",
+        "08:00",
+        weekday_mask([2]),
+        date(2026, 12, 2),
+        datetime(2026, 12, 1, 18),
+    ),
+    # Pago Pago is still on Tuesday: 23:00 Tuesday is Wednesday 10:00 UTC
+    ("Pacific/Pago_Pago", "23:00", EVERY_DAY, date(2026, 11, 24), datetime(2026, 11, 25, 10)),
+    # and Wednesday 08:00 there is Wednesday 19:00 UTC
+    ("Pacific/Pago_Pago", "08:00", EVERY_DAY, date(2026, 11, 25), datetime(2026, 11, 25, 19)),
+    # Wednesdays only: this very Wednesday, which is still to come there
+    (
+        "Pacific/Pago_Pago",
+        "08:00",
+        weekday_mask([2]),
+        date(2026, 11, 25),
+        datetime(2026, 11, 25, 19),
+    ),
+]
+
+
+@pytest.mark.parametrize(("zone", "at", "weekdays", "expected_day", "expected_utc"), FAR_ZONE_CASES)
 def test_first_candidate_day_far_ahead_of_and_behind_utc(
     zone, at, weekdays, expected_day, expected_utc
 ):

@@ -15,6 +15,7 @@ import pytest
 from django.db import connection
 
 from programs.reminders_times import local_instant, next_occurrence, weekday_mask
+from tests.programs.reminders.test_reminder_boundaries import FAR_ZONE_CASES, INSTANT
 
 pytestmark = pytest.mark.django_db
 
@@ -150,38 +151,9 @@ def _sql_next(at: time, zone: str, weekdays: int, after: date | None, not_before
 
 # The cases of test_reminder_boundaries.py: 2026-11-25 09:00 UTC is Wednesday 23:00 in
 # Kiritimati (UTC+14) and Tuesday 22:00 in Pago Pago (UTC-11).
-INSTANT = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(
-    ("zone", "at", "weekdays", "expected_day", "expected_utc"),
-    [
-        (
-            "Pacific/Kiritimati",
-            "23:30",
-            EVERY_DAY,
-            date(2026, 11, 25),
-            datetime(2026, 11, 25, 9, 30),
-        ),
-        ("Pacific/Kiritimati", "08:00", EVERY_DAY, date(2026, 11, 26), datetime(2026, 11, 25, 18)),
-        (
-            "Pacific/Kiritimati",
-            "08:00",
-            weekday_mask([2]),
-            date(2026, 12, 2),
-            datetime(2026, 12, 1, 18),
-        ),
-        ("Pacific/Pago_Pago", "23:00", EVERY_DAY, date(2026, 11, 24), datetime(2026, 11, 25, 10)),
-        ("Pacific/Pago_Pago", "08:00", EVERY_DAY, date(2026, 11, 25), datetime(2026, 11, 25, 19)),
-        (
-            "Pacific/Pago_Pago",
-            "08:00",
-            weekday_mask([2]),
-            date(2026, 11, 25),
-            datetime(2026, 11, 25, 19),
-        ),
-    ],
-)
+@pytest.mark.parametrize(("zone", "at", "weekdays", "expected_day", "expected_utc"), FAR_ZONE_CASES)
 def test_first_candidate_day_far_ahead_of_and_behind_utc_in_sql(
     zone, at, weekdays, expected_day, expected_utc
 ):
