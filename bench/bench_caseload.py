@@ -16,7 +16,16 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from bench.harness import Outcome, count_queries, logged_in_client, median_seconds, ok, report, size
+from bench.harness import (
+    Outcome,
+    count_queries,
+    logged_in_client,
+    median_seconds,
+    ok,
+    report,
+    sessions_history_insert,
+    size,
+)
 
 # isort: split
 # The project's services and tasks this benchmark drives, in one place: update these lines when
@@ -97,21 +106,7 @@ def _seed_patients(*, therapist: object, n: int, prefix: str) -> list[int]:
     )
     today = timezone.localdate()
     with connection.cursor() as cur:
-        cur.execute(
-            "UPDATE programs_plan p SET current_version_id = v.id FROM programs_planversion v "
-            "WHERE v.plan_id = p.id AND p.patient_id = ANY(%s)",
-            [ids],
-        )
-        cur.execute(
-            "INSERT INTO programs_exercisesession "
-            "(patient_id, plan_version_id, local_date, started_at, finished_at) "
-            "SELECT p.patient_id, p.current_version_id, d::date, d + interval '18 hours', "
-            "d + interval '18 hours 20 minutes' FROM programs_plan p "
-            "CROSS JOIN generate_series(%s::date, %s::date, interval '1 day') d "
-            "WHERE p.patient_id = ANY(%s) "
-            "AND abs(hashtext(p.patient_id::text || d::text)) %% 10 < 7",
-            [today - timedelta(days=365), today - timedelta(days=1), ids],
-        )
+        sessions_history_insert(cur, ids, today - timedelta(days=365), today - timedelta(days=1))
         cur.execute(
             "INSERT INTO programs_completion "
             "(session_id, plan_item_id, exercise_id, pain, difficulty, completed_at) "

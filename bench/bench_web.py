@@ -35,7 +35,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from bench.harness import ROOT, Outcome, report, size
+from bench.harness import ROOT, Outcome, report, sessions_history_insert, size
 
 # isort: split
 # The project's services this benchmark drives, in one place: update these lines when they
@@ -154,20 +154,8 @@ def _seed() -> tuple[list[str], list[tuple[str, str]]]:
     )
     today = timezone.localdate()
     with connection.cursor() as cur:
-        cur.execute(
-            "UPDATE programs_plan p SET current_version_id = v.id FROM programs_planversion v "
-            "WHERE v.plan_id = p.id AND p.patient_id = ANY(%s)",
-            [ids],
-        )
-        cur.execute(
-            "INSERT INTO programs_exercisesession "
-            "(patient_id, plan_version_id, local_date, started_at, finished_at) "
-            "SELECT p.patient_id, p.current_version_id, d::date, d + interval '18 hours', "
-            "d + interval '18 hours 20 minutes' FROM programs_plan p "
-            "CROSS JOIN generate_series(%s::date, %s::date, interval '1 day') d "
-            "WHERE p.patient_id = ANY(%s) "
-            "AND abs(hashtext(p.patient_id::text || d::text)) %% 10 < 7",
-            [today - timedelta(days=HISTORY_DAYS), today - timedelta(days=2), ids],
+        sessions_history_insert(
+            cur, ids, today - timedelta(days=HISTORY_DAYS), today - timedelta(days=2)
         )
         cur.execute(
             "INSERT INTO programs_completion "
