@@ -446,12 +446,22 @@ def _send_claimed(delivery_ids: list[int], *, token: int, now: datetime) -> list
 # session-level PostgreSQL advisory lock from before it claims until it returns; the lock dies
 # with the worker's connection, so a claim whose holder was killed is free again at once,
 # while a live holder's claim is never taken (a duplicated or redelivered task skips it).
+# The lock test runs only on the batch's own rows, picked first in a materialized CTE: in
+# one WHERE clause the planner may test the lock before `id = ANY(...)` on every row it
+# scans, and so hold (until commit) the tokens of other batches, whose claimers would then
+# see them as taken although their holder is dead.
 _CLAIM_SQL = """
-UPDATE programs_reminderdelivery SET claim_token = %s, claimed_at = %s
-WHERE id = ANY(%s) AND status = 'pending'
-    AND CASE WHEN claim_token IS NULL THEN true
-        ELSE pg_try_advisory_xact_lock(claim_token) END
-RETURNING id
+WITH batch AS MATERIALIZED (
+    SELECT id, claim_token FROM programs_reminderdelivery
+    WHERE id = ANY(%s) AND status = 'pending'
+    ORDER BY id  -- two claims of one batch lock its rows in the same order
+    FOR UPDATE
+)
+UPDATE programs_reminderdelivery AS d SET claim_token = %s, claimed_at = %s
+FROM batch
+WHERE d.id = batch.id
+    AND (batch.claim_token IS NULL OR pg_try_advisory_xact_lock(batch.claim_token))
+RETURNING d.id
 """
 
 
@@ -478,7 +488,7 @@ def _claim(*, delivery_ids: list[int], token: int, now: datetime) -> list[int]:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute(_CLAIM_SQL, [token, now, list(delivery_ids)])
+                cursor.execute(_CLAIM_SQL, [list(delivery_ids), token, now])
                 return sorted(row[0] for row in cursor.fetchall())
         # The embedded default (SQLite) has no advisory locks: a claim counts as abandoned
         # once it is as old as the requeue delay.
