@@ -13,6 +13,7 @@ from tests import factories
 from tests.mailbox import Mailbox
 from tests.security_helpers import MfaClient
 from therapy.celery import app as celery_app
+from therapy.queues import queue_settings
 
 # Tests run on the production engines, never on the embedded defaults.
 assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql", (
@@ -23,7 +24,8 @@ assert settings.REDIS_URL, "Run the tests through `make test`: they need REDIS_U
 
 def pytest_configure(config: pytest.Config) -> None:
     # A queue of our own, so that a `make run` worker on the same Redis cannot steal our tasks.
-    celery_app.conf.task_default_queue = f"test-{uuid.uuid4().hex[:8]}"
+    # Its reminders, imports and email queues are named after it (therapy/queues.py).
+    celery_app.conf.update(queue_settings(f"test-{uuid.uuid4().hex[:8]}"))
 
 
 _MARKED_FOLDERS = {"browser": "browser", "integration": "integration"}
@@ -141,11 +143,12 @@ def _wait_for_idle_worker(timeout: float = 20.0) -> None:
     """Block until the in-thread worker has nothing queued, reserved or running."""
     from celery.worker import state
 
-    queue = celery_app.conf.task_default_queue
+    queues = [q.name for q in celery_app.conf.task_queues]  # the default and the routed ones
     client = redis.Redis.from_url(settings.REDIS_URL)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not client.llen(queue) and not state.active_requests and not state.reserved_requests:
+        queued = sum(client.llen(q) for q in queues)
+        if not queued and not state.active_requests and not state.reserved_requests:
             return
         time.sleep(0.05)
 
