@@ -27,8 +27,8 @@ def send_templated_email(
 ) -> None:
     """Render templates/<template>_subject.txt, _body.txt and _body.html and send them."""
     context = {"SITE_NAME": settings.SITE_NAME, **context}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    text = render_to_string(f"{template}_body.txt", context)
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context, using="text").split())
+    text = render_to_string(f"{template}_body.txt", context, using="text")
     html = render_to_string(f"{template}_body.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
     message.attach_alternative(html, "text/html")

@@ -15,5 +15,5 @@ STATIC_ROOT = env("BENCH_STATIC_ROOT")
 # (minutes of CPU for 1,400 files on 2 cores): the load requests pages, not static files.
 STORAGES = {
     **STORAGES,  # noqa: F405
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "therapy.storage.HashedStaticFilesStorage"},
 }

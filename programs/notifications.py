@@ -245,8 +245,8 @@ def _reminder_email(
 def reminder_email_message(*, context: dict, to: str, delivery_id: int) -> EmailMultiAlternatives:
     """One reminder email, rendered on its own (ReminderTemplates renders a batch's)."""
     return _reminder_email(
-        subject=render_to_string(f"{_REMINDER_EMAIL}_subject.txt", context),
-        text=render_to_string(f"{_REMINDER_EMAIL}_body.txt", context),
+        subject=render_to_string(f"{_REMINDER_EMAIL}_subject.txt", context, using="text"),
+        text=render_to_string(f"{_REMINDER_EMAIL}_body.txt", context, using="text"),
         html=render_to_string(f"{_REMINDER_EMAIL}_body.html", context),
         to=to,
         unsubscribe_url=context["unsubscribe_url"],
@@ -255,7 +255,7 @@ def reminder_email_message(*, context: dict, to: str, delivery_id: int) -> Email
 
 
 def reminder_sms_body(*, context: dict) -> str:
-    return render_to_string(_REMINDER_SMS, context).strip()
+    return render_to_string(_REMINDER_SMS, context, using="text").strip()
 
 
 @dataclass(frozen=True)
@@ -272,6 +272,10 @@ _SLOTS = {"first_name": "\ue000first_name\ue001", "unsubscribe_url": "\ue000unsu
 _SLOT = re.compile("\ue000(first_name|unsubscribe_url)\ue001")
 _TOKEN_SLOT = "unsubscribe-token-slot"  # noqa: S105 - a stand-in, reversed once (no quoting)
 _PROBE = ReminderRecipient(delivery_id=0, patient_id=0, first_name='O\'Neil <&> "Zoë"', email="")
+
+
+def _fill(part: str, values: dict[str, str]) -> str:
+    return _SLOT.sub(lambda match: values[match.group(1)], part)
 
 
 class ReminderTemplates:
@@ -292,10 +296,10 @@ class ReminderTemplates:
         }
         with_slots = {**self._base, **_SLOTS}
         self._parts = [
-            render_to_string(f"{_REMINDER_EMAIL}_subject.txt", with_slots),
-            render_to_string(f"{_REMINDER_EMAIL}_body.txt", with_slots),
+            render_to_string(f"{_REMINDER_EMAIL}_subject.txt", with_slots, using="text"),
+            render_to_string(f"{_REMINDER_EMAIL}_body.txt", with_slots, using="text"),
             render_to_string(f"{_REMINDER_EMAIL}_body.html", with_slots),
-            render_to_string(_REMINDER_SMS, with_slots).strip(),
+            render_to_string(_REMINDER_SMS, with_slots, using="text").strip(),
         ]
         url = self._url(_PROBE)
         self._fill_ok = self._filled(_PROBE, url) == self._rendered(_PROBE, url)
@@ -305,17 +309,19 @@ class ReminderTemplates:
         return self._unsubscribe.replace(_TOKEN_SLOT, token)
 
     def _filled(self, recipient: ReminderRecipient, url: str) -> list[str]:
-        values = {
-            "first_name": conditional_escape(recipient.first_name),
-            "unsubscribe_url": conditional_escape(url),
-        }
-        return [_SLOT.sub(lambda match: values[match.group(1)], part) for part in self._parts]
+        text = {"first_name": recipient.first_name, "unsubscribe_url": url}
+        html = {name: str(conditional_escape(value)) for name, value in text.items()}
+        # [subject, text body, HTML body, SMS]: only the HTML body is escaped
+        return [
+            _fill(part, values)
+            for part, values in zip(self._parts, (text, text, html, text), strict=True)
+        ]
 
     def _rendered(self, recipient: ReminderRecipient, url: str) -> list[str]:
         context = {**self._base, "first_name": recipient.first_name, "unsubscribe_url": url}
         return [
-            render_to_string(f"{_REMINDER_EMAIL}_subject.txt", context),
-            render_to_string(f"{_REMINDER_EMAIL}_body.txt", context),
+            render_to_string(f"{_REMINDER_EMAIL}_subject.txt", context, using="text"),
+            render_to_string(f"{_REMINDER_EMAIL}_body.txt", context, using="text"),
             render_to_string(f"{_REMINDER_EMAIL}_body.html", context),
             reminder_sms_body(context=context),
         ]

@@ -88,6 +88,15 @@ TEMPLATES = [
             "builtins": ["therapy.when"],
         },
     },
+    {
+        # Plain text (email bodies and subjects, SMS): nothing is HTML-escaped, so a name such
+        # as O'Neil reads O'Neil, not O&#x27;Neil. Render .txt templates with using="text".
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False, "builtins": ["therapy.when"]},
+    },
 ]
 
 # --- Data -----------------------------------------------------------------------------
@@ -376,7 +385,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "therapy.storage.StaticFilesStorage"
     },
 }
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / ".run" / "media")))

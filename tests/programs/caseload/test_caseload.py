@@ -89,6 +89,9 @@ def test_filters_search_and_sort(pt, patient, plan, psoas):
     assert ids(show="nonsense", sort="nonsense") == ids()  # unknown values fall back
     page = client_for(pt).get("/caseload/?show=alerts&q=&sort=pain").content.decode()
     assert patient.last_name in page and "Zephyr" not in page
+    # the last activity reads as a date for people, with the ISO date for machines
+    last = days_ago(patient, 10)
+    assert f'<time datetime="{last.isoformat()}">{last:%a} {last.day} {last:%b %Y}</time>' in page
 
 
 def test_the_caseload_api_audits_each_patient_on_the_page(pt, psoas):
