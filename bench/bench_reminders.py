@@ -286,9 +286,10 @@ def run() -> Outcome:
     from programs.models import ProgramTemplate, ReminderDelivery
     from tests.factories import TherapistFactory
     from therapy.celery import app as celery_app
+    from therapy.queues import queue_names, queue_settings
 
     queue = f"bench-{uuid.uuid4().hex[:8]}"
-    celery_app.conf.task_default_queue = queue
+    celery_app.conf.update(queue_settings(queue))  # the sends go to f"{queue}.reminders"
     batch = settings.REMINDERS_SWEEP_BATCH
     t0 = timezone.now().replace(second=0, microsecond=0) + timedelta(hours=1)
     now = t0 + timedelta(minutes=1)
@@ -310,7 +311,8 @@ def run() -> Outcome:
     sweep_check = _check(t0, DUE)
     per_reminder_send_floor = _send_floor(SEND_SAMPLE)
     with celery_app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(queue)
+        for name in queue_names(queue):
+            conn.default_channel.queue_purge(name)
     _reset(SEND_SAMPLE)
 
     worker = _worker(queue)

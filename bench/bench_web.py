@@ -221,8 +221,11 @@ def _forget_queue() -> None:
     """The alert tasks the completions queued: no worker runs here, nobody will take them."""
     import redis
 
+    from therapy.queues import queue_names
+
     client = redis.Redis.from_url(settings.REDIS_URL)
-    client.delete(QUEUE, f"_kombu.binding.{QUEUE}")
+    for name in queue_names(QUEUE):  # the default queue and the routed ones (email, ...)
+        client.delete(name, f"_kombu.binding.{name}")
 
 
 def _serve_and_load(work: Path, patients: list[str], therapists: list[tuple[str, str]]) -> dict:

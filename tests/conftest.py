@@ -13,6 +13,7 @@ from tests import factories
 from tests.mailbox import Mailbox
 from tests.security_helpers import MfaClient
 from therapy.celery import app as celery_app
+from therapy.queues import queue_names, queue_settings
 
 # Tests run on the production engines, never on the embedded defaults.
 assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql", (
@@ -23,7 +24,8 @@ assert settings.REDIS_URL, "Run the tests through `make test`: they need REDIS_U
 
 def pytest_configure(config: pytest.Config) -> None:
     # A queue of our own, so that a `make run` worker on the same Redis cannot steal our tasks.
-    celery_app.conf.task_default_queue = f"test-{uuid.uuid4().hex[:8]}"
+    # Its reminders, imports and email queues are named after it (therapy/queues.py).
+    celery_app.conf.update(queue_settings(f"test-{uuid.uuid4().hex[:8]}"))
 
 
 _MARKED_FOLDERS = {"browser": "browser", "integration": "integration"}
@@ -122,7 +124,11 @@ def celery_session_worker(django_db_blocker: object) -> Iterator[object]:
     # Tasks the earlier, worker-less tests enqueued belong to rows those tests have since
     # rolled back or truncated. Left queued, the solo worker would first chew through all of
     # them, and the first test that waits on its own email could time out behind them.
-    celery_app.control.purge()
+    # Every queue: the default and the routed ones (therapy/queues.py).
+    with celery_app.connection_for_write() as conn:
+        for name in queue_names(celery_app.conf.task_default_queue):
+            conn.default_channel.queue_purge(name)
+    # Without `queues`, it consumes every queue in task_queues, as a worker without -Q does.
     with (
         django_db_blocker.unblock(),
         start_worker(  # type: ignore[attr-defined]
@@ -141,11 +147,12 @@ def _wait_for_idle_worker(timeout: float = 20.0) -> None:
     """Block until the in-thread worker has nothing queued, reserved or running."""
     from celery.worker import state
 
-    queue = celery_app.conf.task_default_queue
+    queues = queue_names(celery_app.conf.task_default_queue)
     client = redis.Redis.from_url(settings.REDIS_URL)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not client.llen(queue) and not state.active_requests and not state.reserved_requests:
+        queued = sum(client.llen(q) for q in queues)
+        if not queued and not state.active_requests and not state.reserved_requests:
             return
         time.sleep(0.05)
 

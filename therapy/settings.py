@@ -12,6 +12,8 @@ import environ
 from celery.schedules import crontab
 from django.utils.csp import CSP
 
+from therapy.queues import queue_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -161,6 +163,13 @@ else:
         "polling_interval": 0.2,
     }
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="therapy")
+# Reminders, roster imports and email each have a queue of their own, named after the default
+# one ("therapy.reminders", ...): therapy/queues.py. A worker started without -Q consumes them
+# all (`make run`, docker-compose.yml, the tests' workers); docs/operations.md says how to give
+# each its own workers.
+_queues = queue_settings(CELERY_TASK_DEFAULT_QUEUE)
+CELERY_TASK_QUEUES = _queues["task_queues"]
+CELERY_TASK_ROUTES = _queues["task_routes"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -35,10 +35,16 @@ def process_env(*, queue: str, redis_url: str, email_port: int, **extra: str) ->
     }
 
 
-def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
+def start_worker(
+    env: dict[str, str], log: Path, *, queues: list[str] | None = None
+) -> subprocess.Popen:
+    """A worker on `queues` (`-Q`); without them, on every queue, as `make run` starts one."""
+    command = [CELERY, "-A", "therapy", "worker", "--loglevel=INFO", "--concurrency=2"]
+    if queues:
+        command += ["-Q", ",".join(queues)]
     # A session of its own, so SIGKILL reaches the pool's children too.
     return subprocess.Popen(
-        [CELERY, "-A", "therapy", "worker", "--loglevel=INFO", "--concurrency=2"],
+        command,
         cwd=ROOT,
         env=env,
         stdout=log.open("ab"),
