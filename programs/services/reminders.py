@@ -573,8 +573,14 @@ def _outcomes_record(outcomes: list[list[Any]], *, token: int) -> None:
                 cursor.execute(_RECORD_ONE_SQL, [*row[1:], row[0], token])
         return
     connection.ensure_connection()
-    # Server-side binding: prepared once per connection; the values go as arrays.
+    # Server-side binding, prepared once per connection. One hand-over (the usual case,
+    # REMINDERS_RECORD_EVERY = 1) goes as plain values: as arrays for unnest() it cost the
+    # client more than the statement cost the server.
     with psycopg.Cursor(connection.connection) as cursor:
+        if len(outcomes) == 1:
+            [row] = outcomes
+            cursor.execute(_RECORD_ONE_SQL, [*row[1:], row[0], token], prepare=True)
+            return
         columns = [list(column) for column in zip(*outcomes, strict=True)]
         cursor.execute(_RECORD_SQL, [*columns, token], prepare=True)
 
