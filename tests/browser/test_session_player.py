@@ -53,6 +53,17 @@ def test_a_patient_walks_a_session_in_the_player(live_server, browser: Browser, 
     expect(card.locator("[data-set-progress]")).to_have_text("Set 1 of 1 · left side")
     assert_accessible(page)
 
+    # "How to do it" shows that it opens (a triangle), and the triangle turns once it is open
+    summary = card.locator(".how-to > summary")
+    marker = "s => { const m = getComputedStyle(s, '::before');"
+    marker += " return [m.borderLeftWidth, m.transform]; }"
+    width, closed = summary.evaluate(marker)
+    assert float(width.removesuffix("px")) > 0 and closed == "none"
+    summary.click()
+    expect(card.locator(".how-to ol.steps")).to_be_visible()
+    assert summary.evaluate(marker)[1] != "none"
+    summary.click()
+
     # The timer runs through the hold, a rest phase, the other side
     timer = card.locator("[data-hold-timer]")
     live = card.locator("[data-timer-live]")
