@@ -33,7 +33,7 @@ from programs.models import (
     ReminderSchedule,
     ReminderSettings,
 )
-from programs.push import PushProviderError
+from programs.push import PushProviderError, push_enabled
 from programs.selectors.reminders import (
     PendingDelivery,
     deliveries_pending,
@@ -90,6 +90,12 @@ def _validate(*, patient: User, choices: ReminderChoices) -> None:
         and not patient.patient_profile.phone
     ):
         errors["channel"] = ["Add a phone number to your profile first to get text messages."]
+    elif choices.channel == ReminderChannel.PUSH and not push_enabled():
+        # No VAPID key pair configured: no browser could subscribe, so every "push" reminder
+        # would quietly go by email instead.
+        errors["channel"] = [
+            "Notifications on your devices are not offered here. Choose email or text message."
+        ]
     if (choices.quiet_start is None) != (choices.quiet_end is None):
         errors["quiet_end" if choices.quiet_end is None else "quiet_start"] = [
             "Give both the start and the end of your quiet hours, or neither."

@@ -10,6 +10,7 @@ from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
 from programs import notifications
 from programs.forms.reminders import ReminderSettingsForm
+from programs.models import ReminderChannel
 from programs.push import push_enabled
 from programs.reminders_times import weekdays_from_mask
 from programs.selectors.push import push_subscriptions_for_user
@@ -39,6 +40,11 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
         "quiet_end": prefs.quiet_end,
     }
     form = ReminderSettingsForm(request.POST or None, initial=initial)
+    if not push_enabled() and prefs.channel != ReminderChannel.PUSH:
+        # Not offered without a VAPID key pair (docs/reminders.md, "Keys"); a saved choice stays visible
+        # so the patient sees what they have, and saving it again says why it cannot stay.
+        channel = form.fields["channel"]
+        channel.choices = [c for c in channel.choices if c[0] != ReminderChannel.PUSH]  # type: ignore[attr-defined]
     form.fields["time_zone"].help_text = (
         "Reminders follow the time zone in your profile "
         f"({user.patient_profile.time_zone}). Change it here and your profile changes "

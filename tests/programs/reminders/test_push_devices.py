@@ -98,3 +98,34 @@ def test_the_export_lists_the_devices_without_their_secrets(patient):
     [exported] = _reminders(patient)["push_devices"]
     assert exported["push_service"] == "fcm.googleapis.com"
     assert device.endpoint not in str(exported) and device.auth not in str(exported)
+
+
+@pytest.mark.django_db
+def test_without_a_vapid_key_pair_push_is_not_offered_on_the_page_or_the_api(patient, settings):
+    settings.VAPID_PUBLIC_KEY = settings.VAPID_PRIVATE_KEY = ""
+    client = client_for(patient)
+    page = client.get(reverse("programs:reminders")).content.decode()
+    assert "Notification on my phone or computer" not in page
+    assert "Notifications on your devices" not in page
+    # asked for anyway: a clear error, and nothing saved
+    form = {"enabled": "on", "times": "08:00", "weekdays": ["0"], "time_zone": "UTC"}
+    response = client.post(reverse("programs:reminders"), {**form, "channel": "push"})
+    assert response.status_code == 200
+    assert "Select a valid choice. push is not one of the available choices." in (
+        response.content.decode()
+    )
+    assert not ReminderSettings.objects.filter(patient=patient, channel="push").exists()
+    api = client.put(
+        "/api/v1/reminders/settings/",
+        {
+            "enabled": True,
+            "times": ["08:00"],
+            "weekdays": [0],
+            "time_zone": "UTC",
+            "channel": "push",
+        },
+        content_type="application/json",
+    )
+    assert api.status_code == 400
+    assert "not offered here" in str(api.json())
+    assert not ReminderSettings.objects.filter(patient=patient, channel="push").exists()
