@@ -41,8 +41,8 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
     }
     form = ReminderSettingsForm(request.POST or None, initial=initial)
     if not push_enabled() and prefs.channel != ReminderChannel.PUSH:
-        # Not offered without a VAPID key pair (docs/reminders.md, "Keys"); a saved choice stays visible
-        # so the patient sees what they have, and saving it again says why it cannot stay.
+        # Not offered without a VAPID key pair (docs/reminders.md, "Keys"). A saved choice
+        # stays visible so the patient sees what they have; saving it again says why it can't.
         channel = form.fields["channel"]
         channel.choices = [c for c in channel.choices if c[0] != ReminderChannel.PUSH]  # type: ignore[attr-defined]
     form.fields["time_zone"].help_text = (
