@@ -138,6 +138,11 @@ urlpatterns = [
     ),
     path("triage/", triage.TriageApi.as_view(), name="api-triage"),
     path(
+        "triage/<int:patient_id>/assign/",
+        triage.TriageAssignApi.as_view(),
+        name="api-triage-assign",
+    ),
+    path(
         "patients/<int:patient_id>/intake/",
         intake.PatientIntakeApi.as_view(),
         name="api-patient-intake",

@@ -10,6 +10,7 @@ from accounts.models import User
 from accounts.services.audit import audit_read_many
 from programs.selectors.alerts import alert_describe
 from programs.selectors.triage import triage_queue
+from programs.services.triage import triage_assign_therapist
 from therapy.api_errors import ErrorSerializer
 from therapy.permissions import RoleOr404
 
@@ -99,4 +100,53 @@ class TriageApi(APIView):
                     ],
                 }
             ).data
+        )
+
+
+class TriageAssignInput(serializers.Serializer):
+    therapist_id = serializers.IntegerField()
+
+
+class TriageAssignOutput(serializers.Serializer):
+    patient = serializers.IntegerField()
+    therapist = serializers.IntegerField()
+    therapist_name = serializers.CharField()
+    started_at = serializers.DateTimeField()
+
+
+class TriageAssignApi(APIView):
+    """The page's "Assign" through the API: a PT licensed in the patient's state becomes their
+    primary PT, and the patient's open alerts move to that PT."""
+
+    permission_classes = [RoleOr404(User.Role.STAFF)]
+
+    @extend_schema(
+        request=TriageAssignInput,
+        responses={
+            201: TriageAssignOutput,
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+            409: ErrorSerializer,
+        },
+        summary="Make a PT licensed in the patient's state the primary PT of a patient",
+    )
+    def post(self, request: Request, patient_id: int) -> Response:
+        data = TriageAssignInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        link = triage_assign_therapist(
+            staff=request.user,  # type: ignore[arg-type]
+            patient_id=patient_id,
+            therapist_id=data.validated_data["therapist_id"],
+            audit_as=request,
+        )
+        return Response(
+            TriageAssignOutput(
+                {
+                    "patient": link.patient_id,
+                    "therapist": link.therapist_id,
+                    "therapist_name": link.therapist.get_full_name(),
+                    "started_at": link.started_at,
+                }
+            ).data,
+            status=201,
         )

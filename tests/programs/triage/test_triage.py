@@ -89,6 +89,37 @@ def test_staff_assign_a_pt_who_is_told_about_the_open_alert_and_it_is_audited(
     assert client_for(staff).get("/api/v1/triage/").json()["patients_without_pt"] == []
 
 
+def test_staff_assign_a_pt_through_the_api_with_clear_errors(orphan, staff, pt, wyoming_pt):
+    api = client_for(staff)
+    url = f"/api/v1/triage/{orphan.pk}/assign/"
+    _emergency(orphan)
+    # bad input: a 400 saying what is wrong, and nothing saved
+    missing = api.post(url, {}, content_type="application/json")
+    assert missing.status_code == 400 and "therapist_id" in missing.json()["errors"]
+    elsewhere = api.post(url, {"therapist_id": pt.pk}, content_type="application/json")
+    assert elsewhere.status_code == 400
+    assert "not licensed in the patient's state" in str(elsewhere.json())
+    unknown = api.post(
+        "/api/v1/triage/999999/assign/",
+        {"therapist_id": wyoming_pt.pk},
+        content_type="application/json",
+    )
+    assert unknown.status_code == 404
+    assert not CareTeamLink.objects.filter(patient=orphan).exists()
+    # the assignment: the PT owns the patient and the open alert, and it is audited
+    done = api.post(url, {"therapist_id": wyoming_pt.pk}, content_type="application/json")
+    assert done.status_code == 201
+    assert done.json()["therapist"] == wyoming_pt.pk
+    assert done.json()["therapist_name"] == wyoming_pt.get_full_name()
+    link = CareTeamLink.objects.get(patient=orphan, ended_at__isnull=True)
+    assert link.therapist == wyoming_pt
+    assert Alert.objects.get(patient=orphan, kind=Alert.Kind.RED_FLAG).therapist == wyoming_pt
+    assert AuditEvent.objects.filter(
+        actor=staff, object_type="accounts.careteamlink", object_id=str(link.pk)
+    ).exists()
+    assert api.get("/api/v1/triage/").json()["patients_without_pt"] == []
+
+
 def test_staff_cannot_assign_a_pt_licensed_elsewhere(orphan, staff, pt):
     with pytest.raises(ApplicationError) as refused:
         triage_assign_therapist(staff=staff, patient_id=orphan.pk, therapist_id=pt.pk)
@@ -106,6 +137,12 @@ def test_only_staff_see_or_use_the_queue(orphan, patient, pt, employer_admin, wy
             .status_code
             == 404
         )
+        api = client_for(user).post(
+            f"/api/v1/triage/{orphan.pk}/assign/",
+            {"therapist_id": wyoming_pt.pk},
+            content_type="application/json",
+        )
+        assert api.status_code == 404
     assert client_for(None).get("/triage/").status_code == 302
     assert not CareTeamLink.objects.filter(patient=orphan).exists()
 
