@@ -92,9 +92,12 @@ def when_short(value: datetime | None, zone: str | None = None) -> str:
         value = timezone.make_aware(value, zoneinfo.ZoneInfo("UTC"))
     local = value.astimezone(tz)
     year = "" if local.year == timezone.now().astimezone(tz).year else f" {local.year}"
-    hour = local.hour % 12 or 12
-    clock = f"{hour}:{local:%M} {'am' if local.hour < 12 else 'pm'}"
-    return f"{local:%a} {local.day} {local:%b}{year}, {clock} {local.tzname()}"
+    return f"{local:%a} {local.day} {local:%b}{year}, {clock(local)} {local.tzname()}"
+
+
+def clock(local: datetime) -> str:
+    """The time of day as people say it: "7:30 am", "12:00 pm"."""
+    return f"{local.hour % 12 or 12}:{local:%M} {'am' if local.hour < 12 else 'pm'}"
 
 
 @register.filter(name="zone_label")

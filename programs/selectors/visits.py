@@ -11,6 +11,7 @@ from accounts.models import User
 from programs.models import Visit, VisitSchedule
 from programs.visits_slots import BOOKING_HORIZON_DAYS, WeeklyWindow, slot_starts
 from therapy.permissions import scope_patient_records
+from therapy.when import clock
 from therapy.when import viewer_time_zone as _viewer_time_zone
 
 
@@ -68,7 +69,7 @@ def slots_by_local_day(
     for start in sorted(slots):
         local = start.astimezone(zone)
         day = f"{local:%A} {local.day} {local:%B %Y}"
-        label = f"{local:%A} {local.day} {local:%B}, {local:%H:%M} {local.tzname()}"
+        label = f"{local:%A} {local.day} {local:%B}, {clock(local)} {local.tzname()}"
         groups.setdefault(day, []).append((start.strftime("%Y-%m-%dT%H:%M:%SZ"), label))
     return list(groups.items())
 

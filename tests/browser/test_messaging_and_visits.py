@@ -81,7 +81,7 @@ def test_patient_writes_pt_sees_the_count_and_replies_patient_books_a_visit(
         "href", re.compile(r"^https://meet\.jit\.si/psoas-care-[\w-]{20,}$")
     )
     # shown in the patient's zone, New York, like the option they chose
-    hour_minute = re.search(r"(\d\d:\d\d) E[SD]T", label).group(1)
+    hour_minute = re.search(r"(\d{1,2}:\d\d [ap]m) E[SD]T", label).group(1)
     expect(patient_page.locator("#main").get_by_text(re.compile(hour_minute)).first).to_be_visible()
     assert_accessible(patient_page)
     assert patient_page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -27,8 +27,8 @@ def test_monday_morning_slots_keep_the_pts_wall_clock_across_the_autumn_change()
         slots=dict.fromkeys(starts, timedelta(minutes=30)), time_zone="America/New_York"
     )
     labels = [label for _, options in groups for _, label in options]
-    assert labels[0] == "Monday 26 October, 12:00 EDT"
-    assert labels[2] == "Monday 2 November, 12:00 EST"
+    assert labels[0] == "Monday 26 October, 12:00 pm EDT"
+    assert labels[2] == "Monday 2 November, 12:00 pm EST"
 
 
 def test_the_skipped_spring_hour_has_no_slot_and_the_repeated_autumn_hour_has_one():
