@@ -17,10 +17,8 @@ from programs.models import ReminderDelivery
 from programs.services.reminders import _CLAIM_SQL, _claim
 from tests import factories
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif("connection.vendor != 'postgresql'"),
-]
+# PostgreSQL only, as every test here (the advisory locks are PostgreSQL's).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @contextmanager
