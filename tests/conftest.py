@@ -196,14 +196,20 @@ def pt2(db: None) -> factories.TherapistFactory:
 
 @pytest.fixture
 def patient(pt: object) -> factories.PatientFactory:
-    user = factories.PatientFactory(email="patient@example.test", first_name="Alex")
+    # Fixed last names: tests assert one patient's name is absent from a page or a message,
+    # and two random ones can be the same (it failed once with "Jones" and "Jones").
+    user = factories.PatientFactory(
+        email="patient@example.test", first_name="Alex", last_name="Pembrook"
+    )
     factories.CareTeamLinkFactory(patient=user, therapist=pt)
     return user
 
 
 @pytest.fixture
 def patient2(pt2: object) -> factories.PatientFactory:
-    user = factories.PatientFactory(email="patient2@example.test", first_name="Blair")
+    user = factories.PatientFactory(
+        email="patient2@example.test", first_name="Blair", last_name="Ashdown"
+    )
     factories.CareTeamLinkFactory(patient=user, therapist=pt2)
     return user
 
