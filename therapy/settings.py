@@ -332,10 +332,6 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Reminders and text messages -------------------------------------------------------
 REMINDERS_SWEEP_BATCH = env.int("REMINDERS_SWEEP_BATCH", default=5000)  # rows per transaction
 REMINDERS_SEND_BATCH = env.int("REMINDERS_SEND_BATCH", default=500)  # delivery ids per message
-# Hand-overs recorded per statement by the send: a worker killed mid-batch can resend at most
-# this many reminders per pool process (docs/reminders.md, "Exactly once, and its limits").
-# Fixed at 1, not read from the environment: more widens the resend bound after a SIGKILL.
-REMINDERS_RECORD_EVERY = 1
 REMINDERS_MAX_ATTEMPTS = env.int("REMINDERS_MAX_ATTEMPTS", default=5)
 REMINDERS_RETRY_BASE_SECONDS = env.float("REMINDERS_RETRY_BASE_SECONDS", default=30.0)
 REMINDERS_REQUEUE_AFTER_SECONDS = env.int("REMINDERS_REQUEUE_AFTER_SECONDS", default=600)

@@ -429,20 +429,15 @@ def _send_claimed(delivery_ids: list[int], *, token: int, now: datetime) -> list
         else None
     )
     retry = []
-    outcomes: list[list[Any]] = []
-    every = max(1, settings.REMINDERS_RECORD_EVERY)
     try:
         for delivery in to_send:
             outcome = _deliver(delivery, templates=templates, mailer=mailer, sms=sms)
+            # recorded before the next hand-over: a worker killed mid-batch resends at most
+            # the one message it was handing over (docs/reminders.md, "Exactly once")
+            _outcome_record(outcome[:-1], token=token)
             if outcome[-1]:
                 retry.append(delivery.id)
-            outcomes.append(outcome[:-1])
-            if len(outcomes) >= every:
-                _outcomes_record(outcomes, token=token)
-                outcomes = []
     finally:
-        # what was handed over is recorded even when the batch stops on an unexpected error
-        _outcomes_record(outcomes, token=token)
         _close_quietly(mailer)
     return retry
 
@@ -550,45 +545,26 @@ def _close_quietly(mailer: BaseEmailBackend) -> None:
         logger.debug("closing a broken mail connection failed", exc_info=True)
 
 
-# One statement records a chunk of hand-overs, only while this call still holds the claim.
-_RECORD_SQL = """
-UPDATE programs_reminderdelivery AS d
-SET attempts = v.attempts, channel = v.channel, email_sent_at = v.email_at,
-    sms_sent_at = v.sms_at, push_sent_at = v.push_at, status = v.status, reason = v.reason,
-    last_error = v.error, finished_at = v.finished, claim_token = NULL
-FROM unnest(%s::bigint[], %s::smallint[], %s::text[], %s::timestamptz[], %s::timestamptz[],
-    %s::timestamptz[], %s::text[], %s::text[], %s::text[], %s::timestamptz[])
-    AS v(id, attempts, channel, email_at, sms_at, push_at, status, reason, error, finished)
-WHERE d.id = v.id AND d.claim_token = %s
-"""
-_RECORD_ONE_SQL = (
+# One statement records a hand-over, only while this call still holds the claim.
+_RECORD_SQL = (
     "UPDATE programs_reminderdelivery SET attempts = %s, channel = %s, email_sent_at = %s,"
     " sms_sent_at = %s, push_sent_at = %s, status = %s, reason = %s, last_error = %s,"
     " finished_at = %s, claim_token = NULL WHERE id = %s AND claim_token = %s"
 )
 
 
-def _outcomes_record(outcomes: list[list[Any]], *, token: int) -> None:
-    """Record hand-overs, each [id, attempts, channel, email_at, sms_at, push_at, status,
-    reason, error, finished_at], in one statement."""
-    if not outcomes:
-        return
+def _outcome_record(outcome: list[Any], *, token: int) -> None:
+    """Record one hand-over: [id, attempts, channel, email_at, sms_at, push_at, status,
+    reason, error, finished_at]."""
+    params = [*outcome[1:], outcome[0], token]
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
-            for row in outcomes:
-                cursor.execute(_RECORD_ONE_SQL, [*row[1:], row[0], token])
+            cursor.execute(_RECORD_SQL, params)
         return
     connection.ensure_connection()
-    # Server-side binding, prepared once per connection. One hand-over (the usual case,
-    # REMINDERS_RECORD_EVERY = 1) goes as plain values: as arrays for unnest() it cost the
-    # client more than the statement cost the server.
+    # Server-side binding, prepared once per connection: hundreds run per batch.
     with psycopg.Cursor(connection.connection) as cursor:
-        if len(outcomes) == 1:
-            [row] = outcomes
-            cursor.execute(_RECORD_ONE_SQL, [*row[1:], row[0], token], prepare=True)
-            return
-        columns = [list(column) for column in zip(*outcomes, strict=True)]
-        cursor.execute(_RECORD_SQL, [*columns, token], prepare=True)
+        cursor.execute(_RECORD_SQL, params, prepare=True)
 
 
 def _deliver(
@@ -598,7 +574,7 @@ def _deliver(
     mailer: BaseEmailBackend,
     sms: SmsBackend | None,
 ) -> list[Any]:
-    """Hand one claimed delivery over. Returns its outcome for _outcomes_record, then whether
+    """Hand one claimed delivery over. Returns its outcome for _outcome_record, then whether
     it should be retried."""
     assert delivery.prefs is not None  # the skip rules turned away everyone without settings
     channel = delivery.prefs.channel
