@@ -274,9 +274,9 @@ moved AS (
     WHERE s.id = ANY(ARRAY(SELECT id FROM due))
 ),
 created AS (
-    INSERT INTO programs_reminderdelivery (patient_id, schedule_id, slot_at, local_date,
-        local_time, status, reason, channel, attempts, last_error, created_at, enqueued_at)
-    SELECT patient_id, id, next_due_at, next_local_date, local_time, 'pending', '', '', 0, '',
+    INSERT INTO programs_reminderdelivery (patient_id, slot_at, local_date, local_time,
+        status, reason, channel, attempts, last_error, created_at, enqueued_at)
+    SELECT patient_id, next_due_at, next_local_date, local_time, 'pending', '', '', 0, '',
         %s, %s
     FROM due
     ON CONFLICT (patient_id, slot_at) DO NOTHING
@@ -321,7 +321,6 @@ def _advance_and_record(rows: list[tuple], *, now: datetime) -> list[int]:
         [
             ReminderDelivery(
                 patient_id=r[1],
-                schedule_id=r[0],
                 slot_at=r[6],
                 local_date=r[5],
                 local_time=r[2],
@@ -334,7 +333,7 @@ def _advance_and_record(rows: list[tuple], *, now: datetime) -> list[int]:
     )
     return list(
         ReminderDelivery.objects.filter(
-            schedule_id__in=[s.id for s in schedules],
+            patient_id__in={r[1] for r in rows},
             enqueued_at=now,
             status=ReminderDelivery.Status.PENDING,
         ).values_list("id", flat=True)
