@@ -646,8 +646,9 @@ class _HandOverJournal:
         return ",".join("" if at is None else at.isoformat() for at in handed)
 
     @staticmethod
-    def _decode(value: bytes) -> list[datetime | None]:
-        return [datetime.fromisoformat(at) if at else None for at in value.decode().split(",")]
+    def _decode(value: bytes | str) -> list[datetime | None]:
+        text = value.decode() if isinstance(value, bytes) else value
+        return [datetime.fromisoformat(at) if at else None for at in text.split(",")]
 
     def note(self, delivery: PendingDelivery, outcome: list[Any]) -> bool:
         """Note what this attempt handed over; True when noted (or nothing to note)."""
