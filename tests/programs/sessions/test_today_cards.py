@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -332,3 +333,11 @@ def test_one_patients_note_and_answers_never_reach_another(patient, patient2, pl
 def test_the_fixed_part_is_rendered_once_per_content(plan):
     item = plan.current_version.items.select_related("exercise").first()
     assert card_fixed(item) is card_fixed(item)
+
+
+def test_with_debug_on_the_fixed_part_is_rendered_each_time(plan):
+    # an edited template shows at once while developing
+    item = plan.current_version.items.select_related("exercise").first()
+    with override_settings(DEBUG=True):
+        first, second = card_fixed(item), card_fixed(item)
+    assert first is not second and first == second
