@@ -451,10 +451,11 @@ def _send_claimed(delivery_ids: list[int], *, token: int, now: datetime) -> list
                 _outcome_record(outcome[:-1], token=token)
     finally:
         _close_quietly(mailer)
-        # what was handed over is recorded even when the batch stops on an unexpected error
+        # what was handed over is recorded even when the batch stops on an unexpected error;
+        # the journal keeps it until the record has committed
         _outcomes_record(outcomes, token=token)
-    if journal is not None:
-        journal.forget(noted)  # recorded in the database now
+        if journal is not None:
+            journal.forget(noted)
     return retry
 
 
