@@ -119,9 +119,8 @@ class ReminderDelivery(models.Model):
         related_name="reminder_deliveries",
         db_index=False,
     )
-    schedule = models.ForeignKey(
-        ReminderSchedule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    # No link to the schedule row: the patient and local time name it, and a foreign key cost
+    # every insert of the sweep an index entry and a referential check.
     slot_at = models.DateTimeField(help_text="The instant the reminder was due (UTC).")
     local_date = models.DateField()
     local_time = models.TimeField()

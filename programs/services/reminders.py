@@ -12,12 +12,13 @@ import logging
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from functools import partial
 from typing import Any
 
 import psycopg
+import redis
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail.backends.base import BaseEmailBackend
@@ -273,9 +274,9 @@ moved AS (
     WHERE s.id = ANY(ARRAY(SELECT id FROM due))
 ),
 created AS (
-    INSERT INTO programs_reminderdelivery (patient_id, schedule_id, slot_at, local_date,
-        local_time, status, reason, channel, attempts, last_error, created_at, enqueued_at)
-    SELECT patient_id, id, next_due_at, next_local_date, local_time, 'pending', '', '', 0, '',
+    INSERT INTO programs_reminderdelivery (patient_id, slot_at, local_date, local_time,
+        status, reason, channel, attempts, last_error, created_at, enqueued_at)
+    SELECT patient_id, next_due_at, next_local_date, local_time, 'pending', '', '', 0, '',
         %s, %s
     FROM due
     ON CONFLICT (patient_id, slot_at) DO NOTHING
@@ -320,7 +321,6 @@ def _advance_and_record(rows: list[tuple], *, now: datetime) -> list[int]:
         [
             ReminderDelivery(
                 patient_id=r[1],
-                schedule_id=r[0],
                 slot_at=r[6],
                 local_date=r[5],
                 local_time=r[2],
@@ -333,7 +333,7 @@ def _advance_and_record(rows: list[tuple], *, now: datetime) -> list[int]:
     )
     return list(
         ReminderDelivery.objects.filter(
-            schedule_id__in=[s.id for s in schedules],
+            patient_id__in={r[1] for r in rows},
             enqueued_at=now,
             status=ReminderDelivery.Status.PENDING,
         ).values_list("id", flat=True)
@@ -398,10 +398,12 @@ def deliveries_send(*, delivery_ids: list[int], now: datetime | None = None) -> 
     3. every message is rendered from templates rendered once per batch
        (`notifications.ReminderTemplates`) and handed to one email connection (one SMS
        backend instance);
-    4. each hand-over is recorded at once by one statement, committed without waiting for
-       the disk (`synchronous_commit = off`): a worker killed mid-batch leaves at most the one
-       message it was handing over unrecorded, and no commit waits on an fsync.
-    Each channel is recorded as it succeeds, so a retry after a failed SMS does not email twice.
+    4. each hand-over is noted at once in the hand-over journal (`_HandOverJournal`, one
+       Redis write), and the whole batch's outcomes are recorded by one statement at the end,
+       committed without waiting for the disk (`synchronous_commit = off`). A worker killed
+       mid-batch leaves at most the one message it was handing over unnoted: whoever claims
+       the batch next reads the journal and does not hand the others over again.
+    Each channel is noted as it succeeds, so a retry after a failed SMS does not email twice.
     """
     if not delivery_ids:
         return []
@@ -415,7 +417,11 @@ def deliveries_send(*, delivery_ids: list[int], now: datetime | None = None) -> 
 
 
 def _send_claimed(delivery_ids: list[int], *, token: int, now: datetime) -> list[int]:
+    journal = _HandOverJournal.for_connection()
     batch = deliveries_pending(delivery_ids=delivery_ids)
+    if journal is not None:
+        # what a killed holder of this batch had handed over is not handed over again
+        batch = journal.merged(batch)
     reasons = reminders_skip_reasons(deliveries=batch, now=now)
     _skips_record(reasons={d.id: reasons[d.id] for d in batch if reasons[d.id]}, token=token)
     to_send = [d for d in batch if not reasons[d.id]]
@@ -429,16 +435,26 @@ def _send_claimed(delivery_ids: list[int], *, token: int, now: datetime) -> list
         else None
     )
     retry = []
+    outcomes: list[list[Any]] = []
+    noted: list[PendingDelivery] = []
     try:
         for delivery in to_send:
             outcome = _deliver(delivery, templates=templates, mailer=mailer, sms=sms)
-            # recorded before the next hand-over: a worker killed mid-batch resends at most
-            # the one message it was handing over (docs/reminders.md, "Exactly once")
-            _outcome_record(outcome[:-1], token=token)
             if outcome[-1]:
                 retry.append(delivery.id)
+            # noted before the next hand-over: a worker killed mid-batch resends at most the
+            # one message it was handing over (docs/reminders.md, "Exactly once")
+            if journal is not None and journal.note(delivery, outcome):
+                noted.append(delivery)
+                outcomes.append(outcome[:-1])
+            else:  # no journal (SQLite), or it failed: recorded at once instead
+                _outcome_record(outcome[:-1], token=token)
     finally:
         _close_quietly(mailer)
+        # what was handed over is recorded even when the batch stops on an unexpected error
+        _outcomes_record(outcomes, token=token)
+    if journal is not None:
+        journal.forget(noted)  # recorded in the database now
     return retry
 
 
@@ -553,6 +569,29 @@ _RECORD_SQL = (
 )
 
 
+# One statement records a whole batch's outcomes, only where this call still holds the claim.
+_RECORD_MANY_SQL = """
+UPDATE programs_reminderdelivery AS d
+SET attempts = v.attempts, channel = v.channel, email_sent_at = v.email_at,
+    sms_sent_at = v.sms_at, push_sent_at = v.push_at, status = v.status, reason = v.reason,
+    last_error = v.error, finished_at = v.finished, claim_token = NULL
+FROM unnest(%s::bigint[], %s::smallint[], %s::text[], %s::timestamptz[], %s::timestamptz[],
+    %s::timestamptz[], %s::text[], %s::text[], %s::text[], %s::timestamptz[])
+    AS v(id, attempts, channel, email_at, sms_at, push_at, status, reason, error, finished)
+WHERE d.id = v.id AND d.claim_token = %s
+"""
+
+
+def _outcomes_record(outcomes: list[list[Any]], *, token: int) -> None:
+    """Record hand-overs, each as _outcome_record takes it, in one statement (PostgreSQL)."""
+    if not outcomes:
+        return
+    columns = [list(column) for column in zip(*outcomes, strict=True)]
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(_RECORD_MANY_SQL, [*columns, token])
+
+
 def _outcome_record(outcome: list[Any], *, token: int) -> None:
     """Record one hand-over: [id, attempts, channel, email_at, sms_at, push_at, status,
     reason, error, finished_at]."""
@@ -565,6 +604,94 @@ def _outcome_record(outcome: list[Any], *, token: int) -> None:
     # Server-side binding, prepared once per connection: hundreds run per batch.
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(_RECORD_SQL, params, prepare=True)
+
+
+# --- the hand-over journal ----------------------------------------------------------------
+class _HandOverJournal:
+    """Which channels of a claimed delivery were handed over, noted in Redis the moment each
+    hand-over succeeds, until the batch's one record statement has committed.
+
+    A Redis write costs the worker a fraction of a committed UPDATE and the database nothing,
+    so recording stays one statement per batch while the resend bound stays one message per
+    killed worker: whoever claims a killed worker's batch reads the journal first
+    (`merged`) and treats what it finds as handed over. A journal write that fails (Redis
+    down) falls back to recording that hand-over in the database at once. Only losing the
+    journal and the worker together (Redis restarted, or its keys evicted, while a worker
+    dies mid-batch) resends more than one message; docs/reminders.md, "Exactly once".
+    The plain client, not Django's cache: a cache.set cost three times a Redis SET."""
+
+    TIMEOUT = 24 * 60 * 60  # longer than any delivery stays pending (REMINDERS_STALE_AFTER)
+    _client: "redis.Redis | None" = None
+
+    def __init__(self, client: "redis.Redis") -> None:
+        self.client = client
+
+    @classmethod
+    def for_connection(cls) -> "_HandOverJournal | None":
+        # The embedded default (SQLite, no Redis) records each hand-over at once, as before.
+        if connection.vendor != "postgresql" or not settings.REDIS_URL:
+            return None
+        if cls._client is None:  # one pool per process (redis-py renews it after a fork)
+            cls._client = redis.Redis.from_url(settings.REDIS_URL)
+        return cls(cls._client)
+
+    @staticmethod
+    def _key(delivery: PendingDelivery) -> str:
+        # the patient and slot too: an id reused after a database restore is another delivery
+        slot = int(delivery.slot_at.timestamp())
+        return f"reminder-handed:{delivery.id}:{delivery.patient_id}:{slot}"
+
+    @staticmethod
+    def _encode(handed: tuple[datetime | None, ...]) -> str:
+        return ",".join("" if at is None else at.isoformat() for at in handed)
+
+    @staticmethod
+    def _decode(value: bytes | str) -> list[datetime | None]:
+        text = value.decode() if isinstance(value, bytes) else value
+        return [datetime.fromisoformat(at) if at else None for at in text.split(",")]
+
+    def note(self, delivery: PendingDelivery, outcome: list[Any]) -> bool:
+        """Note what this attempt handed over; True when noted (or nothing to note)."""
+        handed = tuple(outcome[3:6])  # email_at, sms_at, push_at
+        if handed == (delivery.email_sent_at, delivery.sms_sent_at, delivery.push_sent_at):
+            return True  # nothing new went out (a provider error): the batch record will do
+        try:
+            self.client.set(self._key(delivery), self._encode(handed), ex=self.TIMEOUT)
+        except redis.RedisError:
+            logger.warning("hand-over journal unavailable; recording at once", exc_info=True)
+            return False
+        return True
+
+    def merged(self, batch: list[PendingDelivery]) -> list[PendingDelivery]:
+        """The batch with what the journal says was already handed over (one read)."""
+        if not batch:
+            return batch
+        try:
+            found = self.client.mget([self._key(d) for d in batch])
+        except redis.RedisError:
+            logger.warning("hand-over journal unreadable", exc_info=True)
+            return batch
+        merged = []
+        for d, value in zip(batch, found, strict=True):
+            if value is not None:
+                email_at, sms_at, push_at = self._decode(value)
+                d = replace(
+                    d,
+                    email_sent_at=d.email_sent_at or email_at,
+                    sms_sent_at=d.sms_sent_at or sms_at,
+                    push_sent_at=d.push_sent_at or push_at,
+                )
+                logger.info("reminder %s was handed over before its sender stopped", d.id)
+            merged.append(d)
+        return merged
+
+    def forget(self, deliveries: list[PendingDelivery]) -> None:
+        if not deliveries:
+            return
+        try:
+            self.client.delete(*(self._key(d) for d in deliveries))
+        except redis.RedisError:  # they expire on their own
+            logger.warning("could not clear the hand-over journal", exc_info=True)
 
 
 def _deliver(

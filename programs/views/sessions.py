@@ -1,6 +1,7 @@
 """The patient's Today page: due exercises, recording a completion, finishing a session."""
 
 import functools
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -9,14 +10,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.services.audit import Action, audit_read, audit_record
 from programs.forms.sessions import CompletionForm
+from programs.models import PlanItem
 from programs.selectors.sessions import TodayItem, session_summary, today_for_patient
 from programs.services.plans import plan_mark_changes_seen
 from programs.services.sessions import completion_record, session_finish
@@ -26,6 +29,7 @@ from therapy.offline import OFFLINE_COPY_HEADER
 from therapy.permissions import require_role
 
 COMPLETION_FIELDS = "programs/sessions/_completion_fields.html"
+CARD_FIXED = "programs/sessions/_card_fixed.html"
 
 
 @functools.lru_cache(maxsize=1024)
@@ -36,16 +40,103 @@ def _unbound_completion_fields(prefix: str) -> SafeString:
     return render_to_string(COMPLETION_FIELDS, {"form": CompletionForm(prefix=prefix)})
 
 
-def completion_fields_html(form: CompletionForm) -> SafeString:
-    """The pain and difficulty fields of one card's form, with its values and errors."""
-    if form.is_bound or settings.DEBUG:  # DEBUG: a template being edited shows at once
-        return render_to_string(COMPLETION_FIELDS, {"form": form})
-    return _unbound_completion_fields(form.prefix or "")
+def completion_fields_html(*, prefix: str, form: CompletionForm | None = None) -> SafeString:
+    """The pain and difficulty fields of one card's form: `form`'s, with the patient's answers
+    and its errors, or, with no form, an unbound form's."""
+    if form is not None or settings.DEBUG:  # DEBUG: a template being edited shows at once
+        return render_to_string(COMPLETION_FIELDS, {"form": form or CompletionForm(prefix=prefix)})
+    return _unbound_completion_fields(prefix)
+
+
+@dataclass(frozen=True, slots=True)
+class CardContent:
+    """Everything a card's fixed part is rendered from, and so its cache key: the exercise's
+    words as the library has them now, the item's dosage, and what the rendering itself depends
+    on (language, URL prefix and configuration). The fixed parts read nothing else
+    (templates/programs/sessions/_card_fixed.html). No patient data: the PT's note, the
+    patient's answers and the day's state are filled in on each request."""
+
+    exercise_id: int
+    name: str
+    steps: tuple[str, ...]
+    safety_cues: tuple[str, ...]
+    sets: int
+    reps: int | None
+    hold_seconds: int | None
+    per_side: bool
+    language: str
+    script_prefix: str
+    urlconf: str
+
+    @classmethod
+    def of(cls, item: PlanItem) -> "CardContent":
+        exercise = item.exercise
+        return cls(
+            exercise_id=exercise.pk,
+            name=exercise.name,
+            steps=tuple(exercise.instruction_steps()),
+            safety_cues=tuple(exercise.safety_cue_list()),
+            sets=item.sets,
+            reps=item.reps,
+            hold_seconds=item.hold_seconds,
+            per_side=item.per_side,
+            language=get_language() or "",
+            script_prefix=get_script_prefix(),
+            urlconf=str(get_urlconf() or settings.ROOT_URLCONF),
+        )
+
+    @property
+    def is_hold(self) -> bool:
+        return self.hold_seconds is not None
+
+
+@dataclass(frozen=True, slots=True)
+class CardFixed:
+    """A card's parts that are the same for everyone with the same CardContent."""
+
+    dose: SafeString
+    how_to: SafeString
+    timer: SafeString
+    form_open: SafeString
+    form_close: SafeString
+
+
+def _card_fixed_render(content: CardContent) -> CardFixed:
+    context = {"c": content}
+    parts = [
+        render_to_string(f"{CARD_FIXED}#{name}", context)
+        for name in ("dose", "how-to", "timer", "form-open", "form-close")
+    ]
+    return CardFixed(*parts)
+
+
+# Keyed on the content itself (an edit to the exercise or a new plan version with a different
+# dosage is a different key, however it was made: a service, the admin, a data migration), so
+# there is nothing to invalidate and nothing time-based. Bounded: a process sees a few hundred
+# distinct exercise-and-dosage pairs. In-process, not Redis: a deploy (new templates) starts
+# with an empty cache, and a hit costs no round trip.
+_card_fixed_cached = functools.lru_cache(maxsize=2048)(_card_fixed_render)
+
+
+def card_fixed(item: PlanItem) -> CardFixed:
+    """The fixed parts of `item`'s card: name, how-to steps, safety cues, dose, timer, the
+    form's opening and its button."""
+    content = CardContent.of(item)
+    if settings.DEBUG:  # a template being edited shows at once
+        return _card_fixed_render(content)
+    return _card_fixed_cached(content)
 
 
 def _card(row: TodayItem, form: CompletionForm | None = None) -> dict[str, Any]:
-    form = form or CompletionForm(prefix=f"ex{row.exercise.pk}")
-    return {"row": row, "form": form, "fields": completion_fields_html(form)}
+    # An unbound card needs no form instance: its fields are rendered once per process, and
+    # it has no errors to show.
+    prefix = f"ex{row.exercise.pk}"
+    return {
+        "row": row,
+        "form": form,
+        "fields": completion_fields_html(prefix=prefix, form=form),
+        "fixed": card_fixed(row.item),
+    }
 
 
 def _today_context(patient: User, *, bound: CompletionForm | None = None) -> dict[str, Any]:
