@@ -188,9 +188,25 @@ _EMAILS = [
     "two words@x.example",
     "",
     "x" * 255,
+    "\u2003c@d.example",
+    "e@f.example\t",
+    "\x01g@h.example\x01",
 ]
-_RELATIONSHIPS = [*RELATIONSHIPS, "SPOUSE", " Child ", "Domestic Partner", "cousin", "\u212aid"]
-_MEMBER_IDS = ["A1", "A2", "a1", " A1", "M" * 64, "M" * 65, ""]
+# Whitespace at either end of a value, ASCII or not, and the \x01 the SQL path joins values
+# with to find such whitespace in one pass: every value here is trimmed as str.strip() does.
+_RELATIONSHIPS = [
+    *RELATIONSHIPS,
+    "SPOUSE",
+    " Child ",
+    "Domestic Partner",
+    "cousin",
+    "\u212aid",
+    "\u3000spouse",
+    "child\x0b",
+    "\x01child",
+]
+_MEMBER_IDS = ["A1", "A2", "a1", " A1", "M" * 64, "M" * 65, "", "\xa0A2", "A2\u2003", "A\x01 "]
+_POSTAL_CODES = ["10001", " 10001 ", "1" * 17, "", "\u205f10002", "10002\x1f", "1\x01"]
 
 
 def _awkward_file(rows: int, seed: int, *, plain: bool) -> bytes:
@@ -211,7 +227,7 @@ def _awkward_file(rows: int, seed: int, *, plain: bool) -> bytes:
             "last_name": rnd.choice(names),
             "date_of_birth": rnd.choice(_DATES),
             "email": rnd.choice(_EMAILS),
-            "postal_code": rnd.choice(["10001", " 10001 ", "1" * 17, ""]),
+            "postal_code": rnd.choice(_POSTAL_CODES),
             "relationship": rnd.choice(_RELATIONSHIPS),
             "coverage_start": rnd.choice(_DATES),
             "coverage_end": rnd.choice(["", "", *_DATES]),
