@@ -6,10 +6,12 @@ on fewer days this week than were scheduled up to and including that day. So a m
 Monday can be caught up on Tuesday, and a 3x/week exercise is not due seven days a week.
 """
 
+import functools
 import zoneinfo
 from datetime import date, datetime, timedelta
 
 
+@functools.cache  # a handful of values; called for every item of every reminder and page
 def scheduled_weekdays(sessions_per_week: int) -> frozenset[int]:
     """Weekday numbers (Monday = 0) for an exercise done `sessions_per_week` times a week."""
     n = max(1, min(7, sessions_per_week))
