@@ -633,7 +633,10 @@ class _HandOverJournal:
         if connection.vendor != "postgresql" or not settings.REDIS_URL:
             return None
         if cls._client is None:  # one pool per process (redis-py renews it after a fork)
-            cls._client = redis.Redis.from_url(settings.REDIS_URL)
+            # bounded waits: a Redis that hangs falls back to recording at once, not a stall
+            cls._client = redis.Redis.from_url(
+                settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=2
+            )
         return cls(cls._client)
 
     @staticmethod
