@@ -11,7 +11,7 @@ from programs.services.progression import progression_check
 from tests.browser.conftest import assert_accessible, log_in
 from tests.factories import PASSWORD
 from tests.programs.history import ensure_psoas_library, local_today, start_plan_on
-from tests.programs.progression.history import do_item, item_of, scheduled_days
+from tests.programs.progression.history import two_easy_weeks_of_bridges
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,16 +21,8 @@ def test_pt_accepts_a_suggestion_and_the_patient_sees_why(live_server, browser, 
     base = live_server.url
     plan = plan_assign_template(therapist=pt, patient=patient, template=ensure_psoas_library())
     start_plan_on(patient, plan, local_today(patient) - timedelta(days=21))
-    bridge = item_of(plan, "glute-bridge")
-    days = scheduled_days(bridge, local_today(patient), 14)
+    _bridge, days = two_easy_weeks_of_bridges(patient, plan)
     n = len(days)
-    do_item(
-        patient,
-        bridge,
-        days,
-        [2 if i < n // 2 else 1 for i in range(n)],
-        ["too_easy"] * (n - 2) + ["about_right"] * 2,
-    )
     assert len(progression_check(patient_ids=[patient.pk])) == 1
 
     # when: the PT accepts it on the caseload, on a phone-sized screen

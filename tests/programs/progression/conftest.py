@@ -4,7 +4,12 @@ import pytest
 
 from programs.models import Plan
 from tests.programs.history import local_today, start_plan_on
-from tests.programs.progression.history import do_item, item_of, scheduled_days
+from tests.programs.progression.history import (
+    do_item,
+    item_of,
+    scheduled_days,
+    two_easy_weeks_of_bridges,
+)
 
 
 @pytest.fixture
@@ -17,16 +22,7 @@ def started_plan(plan: Plan, patient) -> Plan:
 @pytest.fixture
 def improver(started_plan: Plan, patient) -> Plan:
     """Every scheduled glute bridge of the last two weeks done, pain 2 then 1, mostly easy."""
-    bridge = item_of(started_plan, "glute-bridge")
-    days = scheduled_days(bridge, local_today(patient), 14)
-    n = len(days)
-    do_item(
-        patient,
-        bridge,
-        days,
-        [2 if i < n // 2 else 1 for i in range(n)],
-        ["too_easy"] * (n - 2) + ["about_right"] * 2,
-    )
+    two_easy_weeks_of_bridges(patient, started_plan)
     return started_plan
 
 

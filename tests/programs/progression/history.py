@@ -4,6 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 from programs import sessions_schedule
 from programs.models import Completion, ExerciseSession, Plan, PlanItem
+from tests.programs.history import local_today
 
 
 def item_of(plan: Plan, slug: str) -> PlanItem:
@@ -40,3 +41,19 @@ def do_item(patient, item: PlanItem, days: list[date], pains: list[int], feels: 
             difficulty=feel,
             completed_at=datetime.combine(day, time(18, 5), tzinfo=zone),
         )
+
+
+def two_easy_weeks_of_bridges(patient, plan: Plan) -> tuple[PlanItem, list[date]]:
+    """Every scheduled glute bridge of the last two weeks done, pain 2 then 1, mostly easy:
+    the history that earns one progression step. Returns the bridge item and the days done."""
+    bridge = item_of(plan, "glute-bridge")
+    days = scheduled_days(bridge, local_today(patient), 14)
+    n = len(days)
+    do_item(
+        patient,
+        bridge,
+        days,
+        [2 if i < n // 2 else 1 for i in range(n)],
+        ["too_easy"] * (n - 2) + ["about_right"] * 2,
+    )
+    return bridge, days

@@ -22,7 +22,7 @@ from programs.services.progression import progression_check, suggestion_accept
 from programs.views.sessions import CardContent, card_fixed
 from tests.conftest import client_for
 from tests.programs.history import local_today, start_plan_on
-from tests.programs.progression.history import do_item, item_of, scheduled_days
+from tests.programs.progression.history import item_of, two_easy_weeks_of_bridges
 
 pytestmark = pytest.mark.django_db
 
@@ -170,16 +170,7 @@ def test_a_new_version_with_a_new_note_shows_the_note(patient, plan, pt):
 def test_a_progression_step_shows_the_new_dose(patient, plan, pt):
     # given two weeks of easy glute bridges and the progression suggestion they make
     start_plan_on(patient, plan, local_today(patient) - timedelta(days=21))
-    bridge = item_of(plan, "glute-bridge")
-    days = scheduled_days(bridge, local_today(patient), 14)
-    n = len(days)
-    do_item(
-        patient,
-        bridge,
-        days,
-        [2 if i < n // 2 else 1 for i in range(n)],
-        ["too_easy"] * (n - 2) + ["about_right"] * 2,
-    )
+    bridge, _days = two_easy_weeks_of_bridges(patient, plan)
     progression_check(patient_ids=[patient.pk])
     suggestion = ProgressionSuggestion.objects.get()
     _page(patient)
