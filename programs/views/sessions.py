@@ -166,8 +166,8 @@ def today(request: AuthenticatedHtmxRequest) -> HttpResponse:
     # The week's figure by the one adherence definition, as Progress and the PT show it,
     # read from the rows Today already loaded.
     context["week"] = context["day"].week
-    if plan is not None:  # read with the plan: the navigation needs no query of its own
-        context["nav_unread"] = plan.unread_messages
+    # read with the plan: the navigation needs no query of its own
+    context["nav_unread"] = context["day"].unread_messages
     finished = context["day"].session is not None and context["day"].session.finished_at
     context["summary"] = session_summary(patient=patient, day=context["day"]) if finished else None
     audit_read(request, patient_id=patient.pk, obj=plan or patient)
