@@ -82,7 +82,9 @@ class _Columns[M: Model]:
 
     def build(self, row: Sequence[Any], start: int) -> M:
         """The instance, from the row where this model's columns begin at `start`."""
-        values = [self._convert(n, v) for n, v in enumerate(row[start : start + len(self.fields)])]
+        values = row[start : start + len(self.fields)]
+        if self._converters:  # none on PostgreSQL for these models
+            values = tuple(self._convert(n, v) for n, v in enumerate(values))
         return self.model.from_db(connection.alias, self.attnames, values)
 
 
