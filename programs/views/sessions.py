@@ -51,8 +51,9 @@ def completion_fields_html(*, prefix: str, form: CompletionForm | None = None) -
 @dataclass(frozen=True, slots=True)
 class CardContent:
     """Everything a card's fixed part is rendered from, and so its cache key: the exercise's
-    words as the library has them now, the item's dosage, and what the rendering itself depends
-    on (language, URL prefix and configuration). The fixed parts read nothing else
+    words and drawing as the library has them now, the item's dosage, and what the rendering
+    itself depends on (language, URL prefix and configuration; static files' URLs change only
+    with a deploy, which starts new processes). The fixed parts read nothing else
     (templates/programs/sessions/_card_fixed.html). No patient data: the PT's note, the
     patient's answers and the day's state are filled in on each request."""
 
@@ -60,6 +61,8 @@ class CardContent:
     name: str
     steps: tuple[str, ...]
     safety_cues: tuple[str, ...]
+    illustration: str
+    illustration_alt: str
     sets: int
     reps: int | None
     hold_seconds: int | None
@@ -76,6 +79,8 @@ class CardContent:
             name=exercise.name,
             steps=tuple(exercise.instruction_steps()),
             safety_cues=tuple(exercise.safety_cue_list()),
+            illustration=exercise.illustration,
+            illustration_alt=exercise.illustration_alt,
             sets=item.sets,
             reps=item.reps,
             hold_seconds=item.hold_seconds,
@@ -94,6 +99,8 @@ class CardContent:
 class CardFixed:
     """A card's parts that are the same for everyone with the same CardContent."""
 
+    image: SafeString
+    image_lazy: SafeString  # for every card but the first: the browser loads it when near
     dose: SafeString
     how_to: SafeString
     timer: SafeString
@@ -105,7 +112,7 @@ def _card_fixed_render(content: CardContent) -> CardFixed:
     context = {"c": content}
     parts = [
         render_to_string(f"{CARD_FIXED}#{name}", context)
-        for name in ("dose", "how-to", "timer", "form-open", "form-close")
+        for name in ("image", "image-lazy", "dose", "how-to", "timer", "form-open", "form-close")
     ]
     return CardFixed(*parts)
 
@@ -119,7 +126,7 @@ _card_fixed_cached = functools.lru_cache(maxsize=2048)(_card_fixed_render)
 
 
 def card_fixed(item: PlanItem) -> CardFixed:
-    """The fixed parts of `item`'s card: name, how-to steps, safety cues, dose, timer, the
+    """The fixed parts of `item`'s card: drawing, dose, how-to steps, safety cues, timer, the
     form's opening and its button."""
     content = CardContent.of(item)
     if settings.DEBUG:  # a template being edited shows at once
