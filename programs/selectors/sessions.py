@@ -218,7 +218,7 @@ def today_plan_rows(*, patient: User, now: datetime | None = None) -> dict[str, 
             version__plan__status=Plan.Status.ACTIVE,
             version__plan__current_version=F("version"),
         )
-        .order_by("order")
+        .order_by("order", "id")  # as the page (programs.selectors.today_sql)
         .values(*ITEM_FIELDS)
     )
     if not rows:
@@ -227,18 +227,22 @@ def today_plan_rows(*, patient: User, now: datetime | None = None) -> dict[str, 
     # The zone comes with the rows: one query fewer than reading the profile first.
     zone = rows[0]["version__plan__patient__patient_profile__time_zone"]
     local = sessions_schedule.local_today(zone, now)
-    completions = Completion.objects.filter(
-        session__patient=patient,
-        session__local_date__gte=sessions_schedule.week_start(local),
-        session__local_date__lte=local,
-    ).values(
-        "exercise_id",
-        "exercise__regression_id",
-        "exercise__progression_id",
-        "session__local_date",
-        "session__finished_at",
-        "pain",
-        "difficulty",
+    completions = (
+        Completion.objects.filter(
+            session__patient=patient,
+            session__local_date__gte=sessions_schedule.week_start(local),
+            session__local_date__lte=local,
+        )
+        .order_by("completed_at", "id")  # as the page: the last of today's decides
+        .values(
+            "exercise_id",
+            "exercise__regression_id",
+            "exercise__progression_id",
+            "session__local_date",
+            "session__finished_at",
+            "pain",
+            "difficulty",
+        )
     )
     variants = [
         Variants(r["exercise_id"], r["exercise__regression_id"], r["exercise__progression_id"])
