@@ -2,17 +2,21 @@
 
 import functools
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
@@ -28,6 +32,7 @@ from therapy.http import AuthenticatedHtmxRequest
 from therapy.offline import OFFLINE_COPY_HEADER
 from therapy.permissions import require_role
 
+TODAY = "programs/sessions/today.html"
 COMPLETION_FIELDS = "programs/sessions/_completion_fields.html"
 CARD_FIXED = "programs/sessions/_card_fixed.html"
 
@@ -143,17 +148,93 @@ def _card(row: TodayItem, form: CompletionForm | None = None) -> dict[str, Any]:
         "form": form,
         "fields": completion_fields_html(prefix=prefix, form=form),
         "fixed": card_fixed(row.item),
+        "html": None,  # the whole card, when card_html gave it (the template renders it else)
     }
 
 
-def _today_context(patient: User, *, bound: CompletionForm | None = None) -> dict[str, Any]:
+# Stand-ins for what a card shows of the patient while its shape is rendered for the cache. No
+# text a card shows holds a NUL, and escaping and {% spaceless %} leave these as they are.
+_NOTE, _PAIN, _FEEL, _CSRF = "\x00note\x00", "\x00pain\x00", "\x00feel\x00", "\x00csrf\x00"
+
+
+@dataclass(frozen=True, slots=True)
+class CardShape:
+    """A whole card without the patient's data: its content (CardContent) and the day's state
+    as the card's markup branches on it. The PT's note, the answers (pain and how it felt) and
+    the CSRF token are filled in on each request."""
+
+    content: CardContent
+    done: bool
+    catch_up: bool
+    noted: bool
+    first: bool  # the first card of its list: its drawing loads at once
+
+
+def _card_shape_render(shape: CardShape) -> str:
+    c = shape.content
+    completion = SimpleNamespace(pain=_PAIN, get_difficulty_display=lambda: _FEEL)
+    row = SimpleNamespace(
+        completion=completion if shape.done else None,
+        catch_up=shape.catch_up,
+        item=SimpleNamespace(note=_NOTE if shape.noted else ""),
+        exercise=SimpleNamespace(pk=c.exercise_id, name=c.name),
+    )
+    card = {
+        "row": row,
+        "form": None,
+        "fields": completion_fields_html(prefix=f"ex{c.exercise_id}"),
+        "fixed": _card_fixed_cached(c),
+    }
+    context = {"card": card, "forloop": {"first": shape.first}, "csrf_token": _CSRF}
+    return render_to_string(f"{TODAY}#exercise-card", context)
+
+
+# As the fixed parts: keyed on everything the markup depends on, so nothing to invalidate.
+_card_shape_cached = functools.lru_cache(maxsize=4096)(_card_shape_render)
+
+
+def card_html(card: dict[str, Any], *, first: bool, csrf_token: str) -> SafeString | None:
+    """The whole card (today.html#exercise-card) from its cached shape with the patient's data
+    filled in, byte for byte what the template renders; None when the template must render it
+    (a form with answers or errors, DEBUG, or a note of blanks, which {% spaceless %} drops)."""
+    row: TodayItem = card["row"]
+    note = row.item.note
+    if card["form"] is not None or settings.DEBUG or (note and not note.strip()):
+        return None
+    shape = CardShape(
+        content=CardContent.of(row.item),
+        done=row.completion is not None,
+        catch_up=row.catch_up,
+        noted=bool(note),
+        first=first,
+    )
+    html = _card_shape_cached(shape).replace(_CSRF, csrf_token)
+    if shape.noted:
+        html = html.replace(_NOTE, conditional_escape(note))
+    if row.completion is not None:
+        feel = conditional_escape(row.completion.get_difficulty_display().lower())
+        html = html.replace(_PAIN, conditional_escape(localize(row.completion.pain)))
+        html = html.replace(_FEEL, feel)
+    return mark_safe(html)  # the template's output, the values escaped as it escapes them
+
+
+def _today_context(
+    patient: User, *, bound: CompletionForm | None = None, csrf_token: str | None = None
+) -> dict[str, Any]:
+    """Today's page context. With `csrf_token`, the unbound cards come whole (card_html)."""
     day = today_for_patient(patient=patient)
     bound_id = int((bound.prefix or "").removeprefix("ex")) if bound else None
     cards = [_card(r, bound if r.exercise.pk == bound_id else None) for r in day.items]
+    due = [c for c in cards if c["row"].due or c["row"].completion]
+    extra = [c for c in cards if not (c["row"].due or c["row"].completion)]
+    if csrf_token is not None:
+        for shown in (due, extra):
+            for n, card in enumerate(shown):
+                card["html"] = card_html(card, first=n == 0, csrf_token=csrf_token)
     return {
         "day": day,
-        "due_cards": [c for c in cards if c["row"].due or c["row"].completion],
-        "extra_cards": [c for c in cards if not (c["row"].due or c["row"].completion)],
+        "due_cards": due,
+        "extra_cards": extra,
         "saved_at": timezone.now(),  # named by the offline copy's notice, if it is kept
     }
 
@@ -161,7 +242,7 @@ def _today_context(patient: User, *, bound: CompletionForm | None = None) -> dic
 @login_required
 def today(request: AuthenticatedHtmxRequest) -> HttpResponse:
     patient = require_role(request, User.Role.PATIENT)
-    context = _today_context(patient)
+    context = _today_context(patient, csrf_token=get_token(request))
     plan = context["day"].plan
     # Versions are marked seen together, so a seen current version means nothing is unseen:
     # skip the locking transaction on the ordinary visit.
