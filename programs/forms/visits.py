@@ -35,11 +35,21 @@ class SlotForm(forms.Form):
         self.fields["starts_at"].widget = forms.Select(
             choices=[("", "Choose a time"), *[(day, opts) for day, opts in slot_groups]]
         )
-        # The pages draw the open times as a grid of buttons per day: (day, [(value, full
-        # label for screen readers, the time alone for the button)]).
+        # The pages draw the open times as a grid of buttons per day: (day, is it open, [(value,
+        # full label for screen readers, the time alone for the button)]). One day is open at
+        # a time (the one holding the form's time, else the first): weeks of times at once
+        # were a page 8,000 px tall on a phone before its button.
+        chosen = self.data.get(self.add_prefix("starts_at")) if self.is_bound else None
+        open_day = next(
+            (i for i, (_, options) in enumerate(slot_groups) if chosen in dict(options)), 0
+        )
         self.slot_days = [
-            (day, [(value, label, label.rpartition(", ")[2]) for value, label in options])
-            for day, options in slot_groups
+            (
+                day,
+                i == open_day,
+                [(value, label, label.rpartition(", ")[2]) for value, label in options],
+            )
+            for i, (day, options) in enumerate(slot_groups)
         ]
 
     def clean_starts_at(self) -> datetime:

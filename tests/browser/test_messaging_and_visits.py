@@ -1,6 +1,7 @@
 """Patient and PT message each other and book a video visit, in Chromium."""
 
 import re
+from datetime import datetime
 
 import pytest
 from playwright.sync_api import Browser, expect
@@ -91,3 +92,44 @@ def test_patient_writes_pt_sees_the_count_and_replies_patient_books_a_visit(
     expect(pt_page.get_by_role("heading", name="Video visit with Alex Morgan")).to_be_visible()
     expect(pt_page.get_by_role("link", name=re.compile("Join the video visit"))).to_be_visible()
     assert_accessible(pt_page)
+
+
+def test_on_a_phone_the_patient_opens_a_later_day_and_books_without_scrolling_past_weeks(
+    live_server, browser: Browser
+):
+    # Defect: every open time of the next weeks was shown at once: on a phone the page was
+    # 8,000 px tall before its "Book this visit" button.
+    pt = factories.TherapistFactory(email="pt-g@example.test")
+    patient = factories.PatientFactory(email="alex-g@example.test")
+    factories.CareTeamLinkFactory(patient=patient, therapist=pt)
+    open_every_day(pt)
+    page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+    log_in(page, live_server.url, patient.email, factories.PASSWORD)
+    page.goto(live_server.url + "/visits/")
+    times = page.get_by_role("group", name="Choose a time")
+    days = times.locator("details.slot-day")
+    assert days.count() >= 5
+    # then: the first day's times show, the later days are one line each
+    expect(days.nth(0).get_by_role("radio").first).to_be_visible()
+    expect(days.nth(2).get_by_role("radio").first).to_be_hidden()
+    button = page.get_by_role("button", name="Book this visit")
+    grid_top = times.bounding_box()["y"]
+    assert button.bounding_box()["y"] - grid_top < 3 * 740
+    # when: the patient opens the third day with the keyboard and picks its second time
+    days.nth(2).locator("summary").focus()
+    page.keyboard.press("Enter")
+    chosen = days.nth(2).get_by_role("radio").nth(1)
+    expect(chosen).to_be_visible()
+    label = chosen.evaluate("r => r.labels[0].querySelector('.visually-hidden').textContent")
+    hour_minute = re.search(r"(\d{1,2}:\d\d [ap]m) E[SD]T", label).group(1)
+    value = chosen.get_attribute("value")
+    chosen.check()
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    button.click()
+    # then: booked at that time
+    expect(page.get_by_text("Your visit is booked.")).to_be_visible()
+    upcoming = page.get_by_role("region", name="Your upcoming visits").locator("time")
+    starts = datetime.fromisoformat(value).isoformat()
+    expect(upcoming).to_have_attribute("datetime", starts)
+    expect(upcoming).to_have_text(re.compile(hour_minute))

@@ -7,10 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from programs.forms.visits import SlotForm
 from programs.models import Visit, VisitReminder
+from programs.selectors.visits import open_slots_for_therapist, slots_by_local_day
 from programs.services.visits import visit_book, visit_cancel, visit_reschedule
 from tests import factories
 from tests.conftest import client_for
@@ -417,7 +420,7 @@ def test_booking_shows_the_open_times_as_a_grid_of_buttons_per_day(pt, patient):
     html = client_for(patient).get(reverse("programs:visits")).content.decode()
     # then: no drop-down of every time, but a group per day of radio buttons, each named in full
     assert "<select" not in html
-    days = re.findall(r'<fieldset class="slot-day">\s*<legend>([^<]+)</legend>', html)
+    days = re.findall(r'<fieldset>\s*<legend class="visually-hidden">([^<]+)</legend>', html)
     assert len(days) >= 5
     buttons = re.findall(
         r'<input type="radio" name="starts_at" value="([^"]+)"><span aria-hidden="true">'
@@ -429,6 +432,59 @@ def test_booking_shows_the_open_times_as_a_grid_of_buttons_per_day(pt, patient):
     assert (
         value.endswith("Z") and full.endswith(short) and full.startswith(days[0].rsplit(" ", 1)[0])
     )
+
+
+def _days(html: str) -> list[tuple[bool, str, str]]:
+    """(open, the day's summary, its checked value or "") of each day of the slot grid."""
+    days = re.findall(
+        r'<details class="slot-day"( open)?>\s*<summary>(.+?)</summary>(.+?)</details>', html, re.S
+    )
+    out = []
+    for is_open, summary, body in days:
+        checked = re.search(r'value="([^"]+)" checked', body)
+        out.append(
+            (
+                bool(is_open),
+                " ".join(re.sub("<[^>]+>", " ", summary).split()),
+                checked.group(1) if checked else "",
+            )
+        )
+    return out
+
+
+@pytest.mark.django_db
+def test_booking_opens_one_day_at_a_time_so_a_phone_reaches_the_button(pt, patient):
+    # Defect: every open time of the next weeks was listed at once (16 a day for 15 days: a
+    # page 8,000 px tall on a phone before the "Book this visit" button).
+    open_every_day(pt)
+    html = client_for(patient).get(reverse("programs:visits")).content.decode()
+    days = _days(html)
+    assert len(days) >= 5
+    # then: the first day is open, every later one is a line naming the day and its count
+    assert [is_open for is_open, _, _ in days] == [True] + [False] * (len(days) - 1)
+    first = re.search(r'<details class="slot-day" open>(.+?)</details>', html, re.S).group(1)
+    count = len(re.findall(r'type="radio"', first))
+    assert days[0][1].endswith(f"{count} open times")
+    assert all(re.search(r"\d+ open times?$", summary) for _, summary, _ in days)
+
+
+@pytest.mark.django_db
+def test_the_grid_opens_the_day_of_the_time_the_form_holds(pt, patient):
+    # given: a form holding a time on the third day (as when the page is shown again with
+    # the patient's choice)
+    open_every_day(pt)
+    html = client_for(patient).get(reverse("programs:visits")).content.decode()
+    third = re.findall(r'<details class="slot-day"(?: open)?>(.+?)</details>', html, re.S)[2]
+    value = re.search(r'name="starts_at" value="([^"]+)"', third).group(1)
+    groups = slots_by_local_day(
+        slots=open_slots_for_therapist(therapist=pt, patient=patient), time_zone=NY
+    )
+    form = SlotForm({"starts_at": value}, slot_groups=groups)
+    # when
+    days = _days(render_to_string("programs/visits/_slot_grid.html", {"form": form}))
+    # then: that day is open with the time checked, and only that day
+    assert [is_open for is_open, _, _ in days] == [i == 2 for i in range(len(days))]
+    assert days[2][2] == value
 
 
 @pytest.mark.django_db
