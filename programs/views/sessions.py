@@ -130,10 +130,10 @@ def _card_fixed_render(content: CardContent) -> CardFixed:
 _card_fixed_cached = functools.lru_cache(maxsize=2048)(_card_fixed_render)
 
 
-def card_fixed(item: PlanItem) -> CardFixed:
+def card_fixed(item: PlanItem, content: CardContent | None = None) -> CardFixed:
     """The fixed parts of `item`'s card: drawing, dose, how-to steps, safety cues, timer, the
-    form's opening and its button."""
-    content = CardContent.of(item)
+    form's opening and its button. `content`: CardContent.of(item), when already made."""
+    content = content or CardContent.of(item)
     if settings.DEBUG:  # a template being edited shows at once
         return _card_fixed_render(content)
     return _card_fixed_cached(content)
@@ -143,11 +143,13 @@ def _card(row: TodayItem, form: CompletionForm | None = None) -> dict[str, Any]:
     # An unbound card needs no form instance: its fields are rendered once per process, and
     # it has no errors to show.
     prefix = f"ex{row.exercise.pk}"
+    content = CardContent.of(row.item)
     return {
         "row": row,
         "form": form,
         "fields": completion_fields_html(prefix=prefix, form=form),
-        "fixed": card_fixed(row.item),
+        "content": content,
+        "fixed": card_fixed(row.item, content),
         "html": None,  # the whole card, when card_html gave it (the template renders it else)
     }
 
@@ -202,7 +204,7 @@ def card_html(card: dict[str, Any], *, first: bool, csrf_token: str) -> SafeStri
     if card["form"] is not None or settings.DEBUG or (note and not note.strip()):
         return None
     shape = CardShape(
-        content=CardContent.of(row.item),
+        content=card["content"],
         done=row.completion is not None,
         catch_up=row.catch_up,
         noted=bool(note),
