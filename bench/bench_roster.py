@@ -175,9 +175,10 @@ def raw_copy(path: Path) -> float:
 
 
 def raw_copy_like_roster(path: Path, sponsor) -> float:
-    """(i) again, into a table made like accounts_rosterentry itself: its columns, check
-    constraint, indexes and deferred foreign keys (checked row by row at commit), which the
-    import's own insert pays too. Printed beside the goal's floor, not a goal."""
+    """(i) again, into a table made like accounts_rosterentry: its columns, check constraint,
+    indexes and the deferred foreign keys it declared until accounts migration 0013 (checked
+    row by row at commit; the sponsor's is now a trigger the import's own rows skip). Printed
+    beside the goal's floor, not a goal."""
     from django.db import connection
 
     with connection.cursor() as cursor:
