@@ -10,11 +10,12 @@ Other apps call two functions, from views and APIs (where the request is known):
 Rows carry ids, never the data itself (no names, no free text), so the audit is not a second
 copy of the health record. See docs/security.md."""
 
+import functools
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from django.db import connection
-from django.db.models import Model
+from django.db import connection, transaction
+from django.db.models import Field, Model
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -66,6 +67,36 @@ def _event(
     )
 
 
+@functools.cache
+def _insert_sql(vendor: str) -> tuple[str, tuple[Field, ...], bool]:
+    """One event's INSERT, from the model's fields, and whether it returns the new id."""
+    quote = connection.ops.quote_name
+    fields = tuple(f for f in AuditEvent._meta.concrete_fields if not f.primary_key)
+    columns = ", ".join(quote(cast(str, f.column)) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    returning = connection.features.can_return_columns_from_insert
+    # Names from the model, values as parameters.
+    sql = f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    if returning:
+        sql += f" RETURNING {quote(cast(str, AuditEvent._meta.pk.column))}"
+    return sql, fields, returning
+
+
+def _insert(event: AuditEvent) -> None:
+    """event.save(force_insert=True) without building and compiling the INSERT each time
+    (about a third of the cost of a page's audit row): the same statement, values prepared
+    by the same field methods, executed in the caller's transaction, or committed at once
+    in autocommit, before the caller goes on."""
+    sql, fields, returning = _insert_sql(connection.vendor)
+    params = [f.get_db_prep_save(f.pre_save(event, add=True), connection) for f in fields]
+    # As Model.save: a failed insert inside an atomic block marks it for rollback.
+    with transaction.mark_for_rollback_on_error(connection.alias), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        event.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+    event._state.adding = False
+    event._state.db = connection.alias
+
+
 def audit_record(
     *,
     request_or_actor: "HttpRequest | Request | User | None",
@@ -89,7 +120,7 @@ def audit_record(
     )
     if object_type:
         event.object_type = object_type
-    event.save(force_insert=True)
+    _insert(event)
     return event
 
 

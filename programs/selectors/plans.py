@@ -11,7 +11,6 @@ from programs.models import (
     PlanItem,
     PlanVersion,
 )
-from programs.selectors.messaging import unread_count_expression
 from therapy.permissions import get_patient_record_or_404, scope_patient_records
 
 
@@ -21,28 +20,6 @@ def plan_active_for_patient(*, patient: User) -> Plan | None:
         .filter(patient=patient, status=Plan.Status.ACTIVE)
         .first()
     )
-
-
-def plan_active_for_today(*, patient: User) -> Plan | None:
-    """The active plan as the Today page reads it, with in the same query what else the page
-    needs: the current version, the patient's profile (put onto `patient` when it is not
-    loaded yet) and `plan.unread_messages`, the navigation's count of the patient's unread
-    messages (programs.selectors.messaging). Not the template or the version's author."""
-    plans = (
-        Plan.objects.select_related("current_version")
-        .filter(patient=patient, status=Plan.Status.ACTIVE)
-        .annotate(unread_messages=unread_count_expression(user=patient))
-    )
-    profile_loaded = User.patient_profile.is_cached(patient)
-    if not profile_loaded:
-        plans = plans.select_related("patient__patient_profile")
-    plan = plans.first()
-    if plan is not None and not profile_loaded:
-        profile = getattr(plan.patient, "patient_profile", None)  # None: no profile row
-        if profile is not None:
-            patient.patient_profile = profile
-        plan.patient = patient
-    return plan
 
 
 def plan_get_for_user(*, user: User, patient_id: int) -> Plan:

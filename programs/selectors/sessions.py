@@ -17,7 +17,6 @@ from programs.models import (
     PlanItem,
     dosage_text,
 )
-from programs.selectors.plans import plan_active_for_today, plan_items
 from programs.selectors.progress import (
     Variants,
     WeekAdherence,
@@ -27,6 +26,7 @@ from programs.selectors.progress import (
     item_variants,
     streak_days,
 )
+from programs.selectors.today_sql import WeekCompletion, today_plan_read, week_completions_read
 
 
 @dataclass
@@ -51,6 +51,8 @@ class Today:
     session: ExerciseSession | None = None
     # This week's adherence (the one definition, programs.selectors.progress), from these rows.
     week: WeekAdherence | None = None
+    # The navigation's unread count, read with the plan (None: not read, the tag reads it).
+    unread_messages: int | None = None
 
     @property
     def due(self) -> list[TodayItem]:
@@ -71,47 +73,35 @@ class Today:
 
 def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
     """What the patient should do on their own local day, with this week's adherence.
-    Three queries whatever the plan size: the plan brings the patient's profile and the
-    navigation's unread count (`plan.unread_messages`)."""
-    plan = plan_active_for_today(patient=patient)
+    Two statements whatever the plan size (programs.selectors.today_sql): the plan with the
+    patient's profile, the navigation's unread count and the items, then the week's
+    completions."""
+    plan, items, unread = today_plan_read(patient=patient)
     zone = patient.patient_profile.time_zone
     local = sessions_schedule.local_today(zone, now)
     if plan is None or plan.current_version is None:
-        return Today(local_date=local, plan=None)
-    items = plan_items(version=plan.current_version, with_variants=False)
+        return Today(local_date=local, plan=None, unread_messages=unread)
     monday = sessions_schedule.week_start(local)
-    week_completions = list(
-        Completion.objects.filter(
-            session__patient=patient,
-            session__local_date__gte=monday,
-            session__local_date__lte=local,
-        )
-        # The exercise's variant links only (for a swap's credit), not its whole row.
-        .select_related("session")
-        .annotate(
-            exercise_regression_id=F("exercise__regression_id"),
-            exercise_progression_id=F("exercise__progression_id"),
-        )
-        .order_by("completed_at")
-    )
+    week_completions = week_completions_read(patient=patient, first=monday, last=local)
     variants = item_variants(items)
     done_days: dict[int, set[date]] = defaultdict(set)
-    today_done: dict[int, Completion] = {}
-    session = None
+    today_done: dict[int, WeekCompletion] = {}
+    session_of: WeekCompletion | None = None
     for c in week_completions:
         # a completion counts for the item that replaced its exercise in a swap
         credited = credited_exercise(
-            Variants(c.exercise_id, c.exercise_regression_id, c.exercise_progression_id), variants
+            Variants(c.exercise_id, c.regression_id, c.progression_id), variants
         )
-        if c.session.local_date == local:
-            session = c.session
+        if c.local_date == local:
+            session_of = c
         if credited is None:
             continue
-        done_days[credited].add(c.session.local_date)
-        if c.session.local_date == local and (
-            credited not in today_done or c.exercise_id == credited
-        ):
+        done_days[credited].add(c.local_date)
+        if c.local_date == local and (credited not in today_done or c.exercise_id == credited):
             today_done[credited] = c
+    # Model instances only for what the page shows: today's completions and their session.
+    shown = {credited: c.completion() for credited, c in today_done.items()}
+    session = session_of.session() if session_of is not None else None
     since = sessions_schedule.plan_start_day(plan.created_at, zone)
     rows = []
     for item in items:
@@ -122,7 +112,7 @@ def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
                 item=item,
                 due=due,
                 catch_up=due and not sessions_schedule.is_scheduled(local, item.sessions_per_week),
-                completion=today_done.get(item.exercise_id),
+                completion=shown.get(item.exercise_id),
                 done_this_week=len(days),
                 scheduled_this_week=item.sessions_per_week,
             )
@@ -131,12 +121,7 @@ def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
         plan=plan,
         items=items,
         done=[
-            (
-                c.exercise_id,
-                c.exercise_regression_id,
-                c.exercise_progression_id,
-                c.session.local_date,
-            )
+            (c.exercise_id, c.regression_id, c.progression_id, c.local_date)
             for c in week_completions
         ],
         today=local,
@@ -144,7 +129,14 @@ def today_for_patient(*, patient: User, now: datetime | None = None) -> Today:
     )
     if week is None:  # the current version is not yet in effect on `local`: the full reading
         week = adherence_weeks(patient=patient, today=local, weeks=1, plan=plan)[0]
-    return Today(local_date=local, plan=plan, items=rows, session=session, week=week)
+    return Today(
+        local_date=local,
+        plan=plan,
+        items=rows,
+        session=session,
+        week=week,
+        unread_messages=unread,
+    )
 
 
 @dataclass
@@ -226,7 +218,7 @@ def today_plan_rows(*, patient: User, now: datetime | None = None) -> dict[str, 
             version__plan__status=Plan.Status.ACTIVE,
             version__plan__current_version=F("version"),
         )
-        .order_by("order")
+        .order_by("order", "id")  # as the page (programs.selectors.today_sql)
         .values(*ITEM_FIELDS)
     )
     if not rows:
@@ -235,18 +227,22 @@ def today_plan_rows(*, patient: User, now: datetime | None = None) -> dict[str, 
     # The zone comes with the rows: one query fewer than reading the profile first.
     zone = rows[0]["version__plan__patient__patient_profile__time_zone"]
     local = sessions_schedule.local_today(zone, now)
-    completions = Completion.objects.filter(
-        session__patient=patient,
-        session__local_date__gte=sessions_schedule.week_start(local),
-        session__local_date__lte=local,
-    ).values(
-        "exercise_id",
-        "exercise__regression_id",
-        "exercise__progression_id",
-        "session__local_date",
-        "session__finished_at",
-        "pain",
-        "difficulty",
+    completions = (
+        Completion.objects.filter(
+            session__patient=patient,
+            session__local_date__gte=sessions_schedule.week_start(local),
+            session__local_date__lte=local,
+        )
+        .order_by("completed_at", "id")  # as the page: the last of today's decides
+        .values(
+            "exercise_id",
+            "exercise__regression_id",
+            "exercise__progression_id",
+            "session__local_date",
+            "session__finished_at",
+            "pain",
+            "difficulty",
+        )
     )
     variants = [
         Variants(r["exercise_id"], r["exercise__regression_id"], r["exercise__progression_id"])

@@ -2,17 +2,21 @@
 
 import functools
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
@@ -28,6 +32,7 @@ from therapy.http import AuthenticatedHtmxRequest
 from therapy.offline import OFFLINE_COPY_HEADER
 from therapy.permissions import require_role
 
+TODAY = "programs/sessions/today.html"
 COMPLETION_FIELDS = "programs/sessions/_completion_fields.html"
 CARD_FIXED = "programs/sessions/_card_fixed.html"
 
@@ -51,8 +56,9 @@ def completion_fields_html(*, prefix: str, form: CompletionForm | None = None) -
 @dataclass(frozen=True, slots=True)
 class CardContent:
     """Everything a card's fixed part is rendered from, and so its cache key: the exercise's
-    words as the library has them now, the item's dosage, and what the rendering itself depends
-    on (language, URL prefix and configuration). The fixed parts read nothing else
+    words and drawing as the library has them now, the item's dosage, and what the rendering
+    itself depends on (language, URL prefix and configuration; static files' URLs change only
+    with a deploy, which starts new processes). The fixed parts read nothing else
     (templates/programs/sessions/_card_fixed.html). No patient data: the PT's note, the
     patient's answers and the day's state are filled in on each request."""
 
@@ -60,6 +66,8 @@ class CardContent:
     name: str
     steps: tuple[str, ...]
     safety_cues: tuple[str, ...]
+    illustration: str
+    illustration_alt: str
     sets: int
     reps: int | None
     hold_seconds: int | None
@@ -76,6 +84,8 @@ class CardContent:
             name=exercise.name,
             steps=tuple(exercise.instruction_steps()),
             safety_cues=tuple(exercise.safety_cue_list()),
+            illustration=exercise.illustration,
+            illustration_alt=exercise.illustration_alt,
             sets=item.sets,
             reps=item.reps,
             hold_seconds=item.hold_seconds,
@@ -94,6 +104,8 @@ class CardContent:
 class CardFixed:
     """A card's parts that are the same for everyone with the same CardContent."""
 
+    image: SafeString
+    image_lazy: SafeString  # for every card but the first: the browser loads it when near
     dose: SafeString
     how_to: SafeString
     timer: SafeString
@@ -105,7 +117,7 @@ def _card_fixed_render(content: CardContent) -> CardFixed:
     context = {"c": content}
     parts = [
         render_to_string(f"{CARD_FIXED}#{name}", context)
-        for name in ("dose", "how-to", "timer", "form-open", "form-close")
+        for name in ("image", "image-lazy", "dose", "how-to", "timer", "form-open", "form-close")
     ]
     return CardFixed(*parts)
 
@@ -118,10 +130,10 @@ def _card_fixed_render(content: CardContent) -> CardFixed:
 _card_fixed_cached = functools.lru_cache(maxsize=2048)(_card_fixed_render)
 
 
-def card_fixed(item: PlanItem) -> CardFixed:
-    """The fixed parts of `item`'s card: name, how-to steps, safety cues, dose, timer, the
-    form's opening and its button."""
-    content = CardContent.of(item)
+def card_fixed(item: PlanItem, content: CardContent | None = None) -> CardFixed:
+    """The fixed parts of `item`'s card: drawing, dose, how-to steps, safety cues, timer, the
+    form's opening and its button. `content`: CardContent.of(item), when already made."""
+    content = content or CardContent.of(item)
     if settings.DEBUG:  # a template being edited shows at once
         return _card_fixed_render(content)
     return _card_fixed_cached(content)
@@ -131,22 +143,100 @@ def _card(row: TodayItem, form: CompletionForm | None = None) -> dict[str, Any]:
     # An unbound card needs no form instance: its fields are rendered once per process, and
     # it has no errors to show.
     prefix = f"ex{row.exercise.pk}"
+    content = CardContent.of(row.item)
     return {
         "row": row,
         "form": form,
         "fields": completion_fields_html(prefix=prefix, form=form),
-        "fixed": card_fixed(row.item),
+        "content": content,
+        "fixed": card_fixed(row.item, content),
+        "html": None,  # the whole card, when card_html gave it (the template renders it else)
     }
 
 
-def _today_context(patient: User, *, bound: CompletionForm | None = None) -> dict[str, Any]:
+# Stand-ins for what a card shows of the patient while its shape is rendered for the cache. No
+# text a card shows holds a NUL, and escaping and {% spaceless %} leave these as they are.
+_NOTE, _PAIN, _FEEL, _CSRF = "\x00note\x00", "\x00pain\x00", "\x00feel\x00", "\x00csrf\x00"
+
+
+@dataclass(frozen=True, slots=True)
+class CardShape:
+    """A whole card without the patient's data: its content (CardContent) and the day's state
+    as the card's markup branches on it. The PT's note, the answers (pain and how it felt) and
+    the CSRF token are filled in on each request."""
+
+    content: CardContent
+    done: bool
+    catch_up: bool
+    noted: bool
+    first: bool  # the first card of its list: its drawing loads at once
+
+
+def _card_shape_render(shape: CardShape) -> str:
+    c = shape.content
+    completion = SimpleNamespace(pain=_PAIN, get_difficulty_display=lambda: _FEEL)
+    row = SimpleNamespace(
+        completion=completion if shape.done else None,
+        catch_up=shape.catch_up,
+        item=SimpleNamespace(note=_NOTE if shape.noted else ""),
+        exercise=SimpleNamespace(pk=c.exercise_id, name=c.name),
+    )
+    card = {
+        "row": row,
+        "form": None,
+        "fields": completion_fields_html(prefix=f"ex{c.exercise_id}"),
+        "fixed": _card_fixed_cached(c),
+    }
+    context = {"card": card, "forloop": {"first": shape.first}, "csrf_token": _CSRF}
+    return render_to_string(f"{TODAY}#exercise-card", context)
+
+
+# As the fixed parts: keyed on everything the markup depends on, so nothing to invalidate.
+_card_shape_cached = functools.lru_cache(maxsize=4096)(_card_shape_render)
+
+
+def card_html(card: dict[str, Any], *, first: bool, csrf_token: str) -> SafeString | None:
+    """The whole card (today.html#exercise-card) from its cached shape with the patient's data
+    filled in, byte for byte what the template renders; None when the template must render it
+    (a form with answers or errors, DEBUG, or a note of blanks, which {% spaceless %} drops)."""
+    row: TodayItem = card["row"]
+    note = row.item.note
+    if card["form"] is not None or settings.DEBUG or (note and not note.strip()):
+        return None
+    shape = CardShape(
+        content=card["content"],
+        done=row.completion is not None,
+        catch_up=row.catch_up,
+        noted=bool(note),
+        first=first,
+    )
+    html = _card_shape_cached(shape).replace(_CSRF, csrf_token)
+    if shape.noted:
+        html = html.replace(_NOTE, conditional_escape(note))
+    if row.completion is not None:
+        feel = conditional_escape(row.completion.get_difficulty_display().lower())
+        html = html.replace(_PAIN, conditional_escape(localize(row.completion.pain)))
+        html = html.replace(_FEEL, feel)
+    return mark_safe(html)  # the template's output, the values escaped as it escapes them
+
+
+def _today_context(
+    patient: User, *, bound: CompletionForm | None = None, csrf_token: str | None = None
+) -> dict[str, Any]:
+    """Today's page context. With `csrf_token`, the unbound cards come whole (card_html)."""
     day = today_for_patient(patient=patient)
     bound_id = int((bound.prefix or "").removeprefix("ex")) if bound else None
     cards = [_card(r, bound if r.exercise.pk == bound_id else None) for r in day.items]
+    due = [c for c in cards if c["row"].due or c["row"].completion]
+    extra = [c for c in cards if not (c["row"].due or c["row"].completion)]
+    if csrf_token is not None:
+        for shown in (due, extra):
+            for n, card in enumerate(shown):
+                card["html"] = card_html(card, first=n == 0, csrf_token=csrf_token)
     return {
         "day": day,
-        "due_cards": [c for c in cards if c["row"].due or c["row"].completion],
-        "extra_cards": [c for c in cards if not (c["row"].due or c["row"].completion)],
+        "due_cards": due,
+        "extra_cards": extra,
         "saved_at": timezone.now(),  # named by the offline copy's notice, if it is kept
     }
 
@@ -154,7 +244,7 @@ def _today_context(patient: User, *, bound: CompletionForm | None = None) -> dic
 @login_required
 def today(request: AuthenticatedHtmxRequest) -> HttpResponse:
     patient = require_role(request, User.Role.PATIENT)
-    context = _today_context(patient)
+    context = _today_context(patient, csrf_token=get_token(request))
     plan = context["day"].plan
     # Versions are marked seen together, so a seen current version means nothing is unseen:
     # skip the locking transaction on the ordinary visit.
@@ -166,8 +256,8 @@ def today(request: AuthenticatedHtmxRequest) -> HttpResponse:
     # The week's figure by the one adherence definition, as Progress and the PT show it,
     # read from the rows Today already loaded.
     context["week"] = context["day"].week
-    if plan is not None:  # read with the plan: the navigation needs no query of its own
-        context["nav_unread"] = plan.unread_messages
+    # read with the plan: the navigation needs no query of its own
+    context["nav_unread"] = context["day"].unread_messages
     finished = context["day"].session is not None and context["day"].session.finished_at
     context["summary"] = session_summary(patient=patient, day=context["day"]) if finished else None
     audit_read(request, patient_id=patient.pk, obj=plan or patient)

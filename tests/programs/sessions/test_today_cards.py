@@ -285,6 +285,10 @@ def test_the_key_holds_every_dosage_and_library_field_the_card_shows(plan):
     )
     assert key.steps == tuple(item.exercise.instruction_steps())
     assert key.safety_cues == tuple(item.exercise.safety_cue_list())
+    assert (key.illustration, key.illustration_alt) == (
+        item.exercise.illustration,
+        item.exercise.illustration_alt,
+    )
 
 
 def test_the_fixed_template_reads_nothing_but_the_key():
