@@ -48,6 +48,8 @@ class RosterEntry(models.Model):
     coverage_end = models.DateField(null=True, blank=True)
     # Set when a later roster file no longer listed the person; cleared if they come back.
     ended_on = models.DateField(null=True, blank=True)
+    # Checked by a trigger (migration 0014) that skips the NULL of every row an import adds:
+    # a declared foreign key queued a check for each of them, to find nothing to check.
     ended_by_import = models.ForeignKey(
         "RosterImport",
         on_delete=models.SET_NULL,
@@ -55,6 +57,7 @@ class RosterEntry(models.Model):
         blank=True,
         related_name="+",
         db_index=False,  # only read through the entry; imports are never deleted
+        db_constraint=False,
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
-from accounts.models import RosterEntry, Sponsor
+from accounts.models import RosterEntry, RosterImport, Sponsor
 from accounts.services.rosters import roster_import_create, roster_import_process
 from tests.factories import RosterEntryFactory, SponsorFactory, roster_csv, roster_person
 
@@ -146,3 +146,40 @@ def test_a_sponsor_deleted_while_its_import_runs_waits_for_it_and_is_then_refuse
     assert len(outcome) == 1 and "has roster entries" in str(outcome[0])
     assert RosterEntry.objects.filter(sponsor_id=sponsor.pk).count() == 1
     assert Sponsor.objects.filter(pk=sponsor.pk).exists()
+
+
+def _ending_import(sponsor: Sponsor) -> RosterImport:
+    """An applied import that ended one of ten people on the sponsor's roster."""
+    for people in (10, 9):
+        _import(sponsor, people)
+    ended = RosterEntry.objects.get(sponsor=sponsor, ended_on__isnull=False)
+    assert ended.ended_by_import_id is not None
+    return RosterImport.objects.get(pk=ended.ended_by_import_id)
+
+
+def test_an_entry_cannot_name_an_ending_import_that_does_not_exist():
+    entry = RosterEntryFactory()
+    with pytest.raises(IntegrityError, match="names import"), transaction.atomic():
+        RosterEntry.objects.filter(pk=entry.pk).update(ended_by_import_id=MISSING)
+    entry.refresh_from_db()
+    assert entry.ended_by_import_id is None
+
+
+def test_an_import_that_ended_entries_cannot_be_deleted_in_sql_and_the_orm_clears_them_first():
+    sponsor = SponsorFactory()
+    ending = _ending_import(sponsor)
+    for sql in (
+        "DELETE FROM accounts_rosterimport WHERE id = %s",
+        "UPDATE accounts_rosterimport SET id = id + 1000000 WHERE id = %s",
+    ):
+        with (
+            pytest.raises(IntegrityError, match="ended roster entries"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [ending.pk])
+    assert RosterEntry.objects.filter(ended_by_import=ending).count() == 1
+    # through the ORM, on_delete=SET_NULL clears the entries' link before the delete
+    RosterImport.objects.filter(pk=ending.pk).delete()
+    assert RosterEntry.objects.filter(sponsor=sponsor, ended_on__isnull=False).count() == 1
+    assert not RosterEntry.objects.filter(ended_by_import_id=ending.pk).exists()
