@@ -77,7 +77,9 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "version": shell_version(),
         "shell_json": json.dumps([static(path) for path in SHELL]),
         "today_url": reverse("programs:today"),
-        "static_url": static(""),
+        # The prefix itself, not static(""): the production storage looks every name up in
+        # its manifest, and "" is not in it (a 500 for every browser, until a test said so).
+        "static_url": settings.STATIC_URL,
         "offline_copy_header": OFFLINE_COPY_HEADER,
     }
     response = render(request, "sw.js", context, content_type="text/javascript; charset=utf-8")
