@@ -17,11 +17,11 @@ from typing import IO, Any
 import psycopg
 from django.conf import settings
 from django.core.files import File
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.eligibility_matching import normalise_name
-from accounts.models import RosterImport, RosterImportRejection, Sponsor, User
+from accounts.models import RosterEntry, RosterImport, RosterImportRejection, Sponsor, User
 from accounts.services.audit import Action, audit_record
 from therapy.celery import task_send
 from therapy.errors import ApplicationError
@@ -251,11 +251,12 @@ def _save_rejections(roster_import: RosterImport, batch: list[Rejection]) -> Non
     )
 
 
-def _stage_file(roster_import: RosterImport) -> tuple[int, int]:
-    """Stage the file in the import's staging table. Returns (rows staged, rows rejected)."""
+def _stage_file(roster_import: RosterImport) -> tuple[int, int, bool]:
+    """Stage the file in the import's staging table. Returns (rows staged, rows rejected,
+    whether a member ID twice in the file was rejected yet: see _stage_file_sql)."""
     if _is_postgres():
         return _stage_file_sql(roster_import)
-    return _stage_file_python(roster_import)
+    return (*_stage_file_python(roster_import), True)
 
 
 def _stage_file_python(roster_import: RosterImport) -> tuple[int, int]:
@@ -574,7 +575,7 @@ def _checks_sql(width: int) -> list[tuple[str, str, str]]:
     return checks
 
 
-def _stage_file_sql(roster_import: RosterImport) -> tuple[int, int]:
+def _stage_file_sql(roster_import: RosterImport) -> tuple[int, int, bool]:
     table = roster_import.staging_table
     raw_table, lookup = f"{table}_raw", f"{table}_lookup"
     with connection.cursor() as django_cursor:
@@ -666,9 +667,7 @@ def _stage_file_sql(roster_import: RosterImport) -> tuple[int, int]:
         )
         copied = cursor.rowcount
         cursor.execute(f"DROP TABLE {raw_table}")
-        # The rejected rows to the report; then a member ID twice in one file: keep the first
-        # row, reject the later ones. Member IDs are grouped by their hash first: a hash table
-        # of a million integers stays in memory, one of a million texts did not.
+        # The rejected rows to the report.
         cursor.execute(
             f"""
             WITH rejected AS (
@@ -682,6 +681,26 @@ def _stage_file_sql(roster_import: RosterImport) -> tuple[int, int]:
             {"import_id": roster_import.pk},
         )
         rejected = cursor.rowcount
+        # No ANALYZE: with no statistics the planner sizes a table from its pages, which is
+        # all the hash joins of the apply need, and sampling a million rows took longer.
+    # A sponsor's first roster: its rows go in with nothing to compare them to, and the
+    # roster's unique index finds a member ID twice as they do (_apply_staged); only then is
+    # the file searched for it. Most files have none, and the search is a sixteenth of a large
+    # import. Any other roster is compared with the file, so the file must be searched first.
+    deduplicated = RosterEntry.objects.filter(sponsor_id=roster_import.sponsor_id).exists()
+    if deduplicated:
+        rejected += _reject_duplicates(roster_import)
+    return copied - rejected, rejected, deduplicated
+
+
+def _reject_duplicates(roster_import: RosterImport) -> int:
+    """A member ID twice in one file: keep the first row, reject the later ones (to the
+    report). Returns how many were rejected. PostgreSQL's staging table."""
+    table = roster_import.staging_table
+    with connection.cursor() as django_cursor:
+        cursor = django_cursor.cursor
+        # Member IDs are grouped by their hash first: a hash table of a million integers
+        # stays in memory, one of a million texts did not.
         cursor.execute(
             f"""
             WITH firsts AS (
@@ -702,10 +721,7 @@ def _stage_file_sql(roster_import: RosterImport) -> tuple[int, int]:
             """,
             {"import_id": roster_import.pk, "duplicate": _DUPLICATE},
         )
-        rejected += cursor.rowcount
-        # No ANALYZE: with no statistics the planner sizes a table from its pages, which is
-        # all the hash joins of the apply need, and sampling a million rows took longer.
-    return copied - rejected, rejected
+        return int(cursor.rowcount)
 
 
 def _count_would_end(roster_import: RosterImport) -> tuple[int, int]:
@@ -735,8 +751,10 @@ def _distinct(left: str, right: str) -> str:
     return f"{left} {op} {right}"
 
 
-def _apply_staged(roster_import: RosterImport) -> dict[str, int]:
-    """Apply the staged file to the roster with set-based SQL. Caller holds the sponsor lock."""
+def _apply_staged(roster_import: RosterImport, *, deduplicated: bool) -> dict[str, int]:
+    """Apply the staged file to the roster with set-based SQL. Caller holds the sponsor lock.
+    `deduplicated`: a member ID twice in the file was rejected at staging; if not, it is
+    here (counted in "duplicates")."""
     table = roster_import.staging_table
     sponsor_id = roster_import.sponsor_id
     today = timezone.localdate()
@@ -757,12 +775,30 @@ def _apply_staged(roster_import: RosterImport) -> dict[str, int]:
             "SELECT EXISTS (SELECT 1 FROM accounts_rosterentry WHERE sponsor_id = %s)",
             [sponsor_id],
         )
-        if not cursor.fetchone()[0]:
-            # The sponsor's first roster: every row is new, and nobody to compare or end.
+        first_roster = not cursor.fetchone()[0]
+        duplicates = 0
+        if first_roster and not deduplicated:
+            # The sponsor's first roster: every row is new, and nobody to compare or end. The
+            # unique index finds a member ID twice in the file; the file is then searched for
+            # it (keep the first row) and the rows go in again.
+            try:
+                with transaction.atomic():
+                    cursor.execute(insert, [sponsor_id, now, now])
+            except IntegrityError as exc:
+                if not isinstance(exc.__cause__, psycopg.errors.UniqueViolation):
+                    raise
+                duplicates = _reject_duplicates(roster_import)
+                cursor.execute(insert, [sponsor_id, now, now])
+            added = cursor.rowcount
+            cursor.execute(f"DROP TABLE {table}")
+            return {"added": added, "updated": 0, "ended": 0, "duplicates": duplicates}
+        if not deduplicated:  # the sponsor's roster arrived since the file was staged
+            duplicates = _reject_duplicates(roster_import)
+        if first_roster:
             cursor.execute(insert, [sponsor_id, now, now])
             added = cursor.rowcount
             cursor.execute(f"DROP TABLE {table}")
-            return {"added": added, "updated": 0, "ended": 0}
+            return {"added": added, "updated": 0, "ended": 0, "duplicates": duplicates}
         cursor.execute(
             f"""
             UPDATE accounts_rosterentry AS r
@@ -795,7 +831,7 @@ def _apply_staged(roster_import: RosterImport) -> dict[str, int]:
         )
         added = cursor.rowcount
         cursor.execute(f"DROP TABLE {table}")
-    return {"added": added, "updated": updated, "ended": ended}
+    return {"added": added, "updated": updated, "ended": ended, "duplicates": duplicates}
 
 
 def _file_discard(roster_import: RosterImport) -> None:
@@ -847,7 +883,7 @@ def _claim(import_id: int, *, from_status: str) -> bool:
     )
 
 
-def _apply_and_record(roster_import: RosterImport) -> RosterImport:
+def _apply_and_record(roster_import: RosterImport, *, deduplicated: bool = True) -> RosterImport:
     sponsor = Sponsor.objects.select_for_update().filter(pk=roster_import.sponsor_id).first()
     if sponsor is not None and _is_postgres():
         # Held until commit, the lock keeps the sponsor in place: the rows written here skip
@@ -856,7 +892,10 @@ def _apply_and_record(roster_import: RosterImport) -> RosterImport:
             cursor.execute(
                 "SELECT set_config('therapy.roster_locked_sponsor', %s, true)", [str(sponsor.pk)]
             )
-    counts = _apply_staged(roster_import)
+    counts = _apply_staged(roster_import, deduplicated=deduplicated)
+    late = counts.pop("duplicates")  # rows the report gained while applying
+    roster_import.rows_total -= late
+    roster_import.rejected += late
     for name, value in counts.items():
         setattr(roster_import, name, value)
     roster_import.unchanged = roster_import.rows_total - counts["added"] - counts["updated"]
@@ -909,7 +948,7 @@ def roster_import_process(*, import_id: int) -> RosterImport | None:
     try:
         with transaction.atomic():
             _plan_for_bulk()
-            staged, rejected = _stage_file(roster_import)
+            staged, rejected, deduplicated = _stage_file(roster_import)
             if staged == 0:
                 raise RosterFileError(
                     "No row of the file could be used, so nothing was changed."
@@ -919,12 +958,17 @@ def roster_import_process(*, import_id: int) -> RosterImport | None:
             roster_import.rows_total = staged
             roster_import.rejected = rejected
             would_end, current = _count_would_end(roster_import)
+            if current and not deduplicated:  # a roster arrived since: compare with the file
+                late = _reject_duplicates(roster_import)
+                roster_import.rows_total -= late
+                roster_import.rejected += late
+                deduplicated = True
             if current and would_end / current > settings.ROSTER_MAX_END_FRACTION:
                 roster_import.ended = would_end
                 roster_import.status = RosterImport.Status.AWAITING_CONFIRMATION
                 roster_import.save()
                 return roster_import
-            return _apply_and_record(roster_import)
+            return _apply_and_record(roster_import, deduplicated=deduplicated)
     except RosterFileError as exc:
         _drop_staging(roster_import)
         # The failed transaction took any saved rejections with it: the message says it all.

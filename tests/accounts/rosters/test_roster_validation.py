@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import RosterEntry, RosterImport
@@ -15,7 +16,9 @@ from accounts.services.rosters import (
     _WHITESPACE,
     COLUMNS,
     RELATIONSHIPS,
+    _apply_and_record,
     _read_rows,
+    _stage_file,
     roster_import_create,
     roster_import_process,
 )
@@ -336,3 +339,59 @@ def test_the_python_path_sqlite_uses_stages_the_same_rows_and_rejections():
     assert python_report == sorted(_report(done))
     stored = RosterEntry.objects.filter(sponsor=done.sponsor).values_list(*STAGED)
     assert sorted(stored) == python_rows
+
+
+# --- a member ID twice: found at staging, or by the roster's unique index -------------------
+#
+# A sponsor's first roster is searched for a member ID twice only when the roster's unique
+# index finds one as its rows go in (accounts.services.rosters._apply_staged); any other
+# roster is searched at staging. The outcome must not depend on which.
+
+
+def _stored(sponsor) -> list[tuple]:
+    return sorted(
+        RosterEntry.objects.filter(sponsor=sponsor).values_list("member_id", "first_name", "email")
+    )
+
+
+@pytest.mark.parametrize("plain", [True, False])
+def test_a_first_roster_and_a_later_one_reject_the_same_repeated_member_ids(plain):
+    content = _awkward_file(400, 5, plain=plain)
+    expected_staged, expected_rejections = _python_path(content)
+    sponsor = SponsorFactory()
+    # the sponsor's first roster: the repeats found by the unique index, then searched for
+    first = _import(sponsor, content)
+    stored = _stored(sponsor)
+    # the same file again, now a later roster: searched for repeats at staging
+    later = _import(sponsor, content)
+    for done in (first, later):
+        assert sorted(_report(done)) == expected_rejections
+        assert (done.status, done.rows_total) == (RosterImport.Status.APPLIED, len(expected_staged))
+    assert (first.added, later.added, later.updated, later.unchanged) == (
+        len(expected_staged),
+        0,
+        0,
+        len(expected_staged),
+    )
+    assert _stored(sponsor) == stored
+
+
+def test_a_roster_that_arrives_while_a_first_file_is_staged_is_compared_after_the_search():
+    # given: a file staged as the sponsor's first roster (not yet searched for repeats), then
+    # another import gives the sponsor a roster before this one is applied
+    sponsor = SponsorFactory()
+    rows = [roster_person(1), roster_person(2), roster_person(1, first_name="Again")]
+    created = roster_import_create(
+        sponsor=sponsor, file=ContentFile(roster_csv(rows), name="r.csv"), uploaded_by=None
+    )
+    with transaction.atomic():
+        staged, rejected, deduplicated = _stage_file(created)
+        assert (staged, rejected, deduplicated) == (3, 0, False)
+        _import(sponsor, roster_csv([roster_person(1), roster_person(2)]))
+        created.rows_total, created.rejected = staged, rejected
+        # when
+        done = _apply_and_record(created, deduplicated=False)
+    # then: the repeat is rejected, as on any roster, and the first row is kept
+    assert (done.rows_total, done.rejected, done.added, done.unchanged) == (2, 1, 0, 2)
+    assert _report(done) == [(4, "member_id", "The same member ID is already on row 2.")]
+    assert RosterEntry.objects.get(sponsor=sponsor, member_id=roster_person(1)["member_id"])
