@@ -19,6 +19,8 @@ guard, as it is for every foreign key there.
 import django.db.models.deletion
 from django.db import migrations, models
 
+from accounts.migrations._postgresql import postgresql_only
+
 FORWARD = """
 CREATE FUNCTION accounts_roster_sponsor_exists() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -66,14 +68,6 @@ DROP FUNCTION IF EXISTS accounts_roster_sponsor_exists();
 """
 
 
-def _run(sql: str):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, None)  # None: the format() %s are not parameters
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0012_merge_security_and_pathway"),
@@ -91,5 +85,5 @@ class Migration(migrations.Migration):
                 to="accounts.sponsor",
             ),
         ),
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD)),
+        migrations.RunPython(postgresql_only(FORWARD), postgresql_only(BACKWARD)),
     ]

@@ -11,6 +11,8 @@ clears the entries first, as before). As in 0013: PostgreSQL only.
 import django.db.models.deletion
 from django.db import migrations, models
 
+from accounts.migrations._postgresql import postgresql_only
+
 FORWARD = """
 CREATE FUNCTION accounts_roster_ending_import_exists() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -58,14 +60,6 @@ DROP FUNCTION IF EXISTS accounts_roster_ending_import_exists();
 """
 
 
-def _run(sql: str):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, None)  # None: the format() %s are not parameters
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0013_roster_sponsor_checked_by_trigger"),
@@ -85,5 +79,5 @@ class Migration(migrations.Migration):
                 to="accounts.rosterimport",
             ),
         ),
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD)),
+        migrations.RunPython(postgresql_only(FORWARD), postgresql_only(BACKWARD)),
     ]
