@@ -251,12 +251,11 @@ def _save_rejections(roster_import: RosterImport, batch: list[Rejection]) -> Non
     )
 
 
-def _stage_file(roster_import: RosterImport) -> tuple[int, int, bool]:
-    """Stage the file in the import's staging table. Returns (rows staged, rows rejected,
-    whether a member ID twice in the file was rejected yet: see _stage_file_sql)."""
+def _stage_file(roster_import: RosterImport) -> tuple[int, int]:
+    """Stage the file in the import's staging table. Returns (rows staged, rows rejected)."""
     if _is_postgres():
         return _stage_file_sql(roster_import)
-    return (*_stage_file_python(roster_import), True)
+    return _stage_file_python(roster_import)
 
 
 def _stage_file_python(roster_import: RosterImport) -> tuple[int, int]:
@@ -575,7 +574,7 @@ def _checks_sql(width: int) -> list[tuple[str, str, str]]:
     return checks
 
 
-def _stage_file_sql(roster_import: RosterImport) -> tuple[int, int, bool]:
+def _stage_file_sql(roster_import: RosterImport) -> tuple[int, int]:
     table = roster_import.staging_table
     raw_table, lookup = f"{table}_raw", f"{table}_lookup"
     with connection.cursor() as django_cursor:
@@ -687,10 +686,15 @@ def _stage_file_sql(roster_import: RosterImport) -> tuple[int, int, bool]:
     # roster's unique index finds a member ID twice as they do (_apply_staged); only then is
     # the file searched for it. Most files have none, and the search is a sixteenth of a large
     # import. Any other roster is compared with the file, so the file must be searched first.
-    deduplicated = RosterEntry.objects.filter(sponsor_id=roster_import.sponsor_id).exists()
-    if deduplicated:
+    # (The caller holds the sponsor locked from before staging to the apply: the answer cannot
+    # change in between.)
+    if _sponsor_has_roster(roster_import.sponsor_id):
         rejected += _reject_duplicates(roster_import)
-    return copied - rejected, rejected, deduplicated
+    return copied - rejected, rejected
+
+
+def _sponsor_has_roster(sponsor_id: int) -> bool:
+    return RosterEntry.objects.filter(sponsor_id=sponsor_id).exists()
 
 
 def _reject_duplicates(roster_import: RosterImport) -> int:
@@ -751,10 +755,10 @@ def _distinct(left: str, right: str) -> str:
     return f"{left} {op} {right}"
 
 
-def _apply_staged(roster_import: RosterImport, *, deduplicated: bool) -> dict[str, int]:
-    """Apply the staged file to the roster with set-based SQL. Caller holds the sponsor lock.
-    `deduplicated`: a member ID twice in the file was rejected at staging; if not, it is
-    here (counted in "duplicates")."""
+def _apply_staged(roster_import: RosterImport) -> dict[str, int]:
+    """Apply the staged file to the roster with set-based SQL. Caller holds the sponsor lock,
+    as it did when the file was staged. "duplicates": rows rejected here for a member ID twice
+    in a sponsor's first roster (the other rosters' were rejected at staging)."""
     table = roster_import.staging_table
     sponsor_id = roster_import.sponsor_id
     today = timezone.localdate()
@@ -771,16 +775,11 @@ def _apply_staged(roster_import: RosterImport, *, deduplicated: bool) -> dict[st
         SELECT %s, {selected}, %s, %s FROM {table} s
     """
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT EXISTS (SELECT 1 FROM accounts_rosterentry WHERE sponsor_id = %s)",
-            [sponsor_id],
-        )
-        first_roster = not cursor.fetchone()[0]
-        duplicates = 0
-        if first_roster and not deduplicated:
+        if not _sponsor_has_roster(sponsor_id):
             # The sponsor's first roster: every row is new, and nobody to compare or end. The
             # unique index finds a member ID twice in the file; the file is then searched for
             # it (keep the first row) and the rows go in again.
+            duplicates = 0
             try:
                 with transaction.atomic():
                     cursor.execute(insert, [sponsor_id, now, now])
@@ -789,13 +788,6 @@ def _apply_staged(roster_import: RosterImport, *, deduplicated: bool) -> dict[st
                     raise
                 duplicates = _reject_duplicates(roster_import)
                 cursor.execute(insert, [sponsor_id, now, now])
-            added = cursor.rowcount
-            cursor.execute(f"DROP TABLE {table}")
-            return {"added": added, "updated": 0, "ended": 0, "duplicates": duplicates}
-        if not deduplicated:  # the sponsor's roster arrived since the file was staged
-            duplicates = _reject_duplicates(roster_import)
-        if first_roster:
-            cursor.execute(insert, [sponsor_id, now, now])
             added = cursor.rowcount
             cursor.execute(f"DROP TABLE {table}")
             return {"added": added, "updated": 0, "ended": 0, "duplicates": duplicates}
@@ -831,7 +823,7 @@ def _apply_staged(roster_import: RosterImport, *, deduplicated: bool) -> dict[st
         )
         added = cursor.rowcount
         cursor.execute(f"DROP TABLE {table}")
-    return {"added": added, "updated": updated, "ended": ended, "duplicates": duplicates}
+    return {"added": added, "updated": updated, "ended": ended, "duplicates": 0}
 
 
 def _file_discard(roster_import: RosterImport) -> None:
@@ -883,16 +875,22 @@ def _claim(import_id: int, *, from_status: str) -> bool:
     )
 
 
-def _apply_and_record(roster_import: RosterImport, *, deduplicated: bool = True) -> RosterImport:
+def _lock_sponsor(roster_import: RosterImport) -> None:
+    """Hold the import's sponsor until commit: one import of a sponsor at a time, from its
+    staging (which looks at the sponsor's roster) to its apply. The lock also keeps the sponsor
+    in place, so the rows written here skip the per-row sponsor check (accounts migration
+    0013), a third of a large import."""
     sponsor = Sponsor.objects.select_for_update().filter(pk=roster_import.sponsor_id).first()
     if sponsor is not None and _is_postgres():
-        # Held until commit, the lock keeps the sponsor in place: the rows written here skip
-        # the per-row sponsor check (accounts migration 0013), a third of a large import.
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT set_config('therapy.roster_locked_sponsor', %s, true)", [str(sponsor.pk)]
             )
-    counts = _apply_staged(roster_import, deduplicated=deduplicated)
+
+
+def _apply_and_record(roster_import: RosterImport) -> RosterImport:
+    _lock_sponsor(roster_import)  # a confirmed import's new transaction takes it again
+    counts = _apply_staged(roster_import)
     late = counts.pop("duplicates")  # rows the report gained while applying
     roster_import.rows_total -= late
     roster_import.rejected += late
@@ -947,8 +945,9 @@ def roster_import_process(*, import_id: int) -> RosterImport | None:
     roster_import = RosterImport.objects.get(pk=import_id)
     try:
         with transaction.atomic():
+            _lock_sponsor(roster_import)
             _plan_for_bulk()
-            staged, rejected, deduplicated = _stage_file(roster_import)
+            staged, rejected = _stage_file(roster_import)
             if staged == 0:
                 raise RosterFileError(
                     "No row of the file could be used, so nothing was changed."
@@ -958,17 +957,12 @@ def roster_import_process(*, import_id: int) -> RosterImport | None:
             roster_import.rows_total = staged
             roster_import.rejected = rejected
             would_end, current = _count_would_end(roster_import)
-            if current and not deduplicated:  # a roster arrived since: compare with the file
-                late = _reject_duplicates(roster_import)
-                roster_import.rows_total -= late
-                roster_import.rejected += late
-                deduplicated = True
             if current and would_end / current > settings.ROSTER_MAX_END_FRACTION:
                 roster_import.ended = would_end
                 roster_import.status = RosterImport.Status.AWAITING_CONFIRMATION
                 roster_import.save()
                 return roster_import
-            return _apply_and_record(roster_import, deduplicated=deduplicated)
+            return _apply_and_record(roster_import)
     except RosterFileError as exc:
         _drop_staging(roster_import)
         # The failed transaction took any saved rejections with it: the message says it all.

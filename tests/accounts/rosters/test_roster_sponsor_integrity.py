@@ -33,6 +33,17 @@ def _insert(sponsor_id: int, member_id: str = "X1") -> None:
         )
 
 
+def _dsn() -> dict[str, object]:
+    """The test database, for a connection of its own (another session's transaction)."""
+    settings = connection.settings_dict
+    return {
+        "dbname": settings["NAME"],
+        "user": settings["USER"],
+        "host": settings["HOST"],
+        "port": settings["PORT"] or 5432,
+    }
+
+
 def _import(sponsor: Sponsor, people: int = 3) -> None:
     created = roster_import_create(
         sponsor=sponsor,
@@ -102,13 +113,7 @@ def test_the_imports_exemption_covers_its_locked_sponsor_only_and_ends_with_its_
 def test_a_sponsor_deleted_while_its_import_runs_waits_for_it_and_is_then_refused():
     # given: an import's transaction holding its sponsor, with its rows written unchecked
     sponsor = SponsorFactory()
-    settings = connection.settings_dict
-    dsn = {
-        "dbname": settings["NAME"],
-        "user": settings["USER"],
-        "host": settings["HOST"],
-        "port": settings["PORT"] or 5432,
-    }
+    dsn = _dsn()
     with psycopg.connect(**dsn) as importer:
         importer.execute("SELECT id FROM accounts_sponsor WHERE id = %s FOR UPDATE", [sponsor.pk])
         importer.execute(
@@ -183,3 +188,35 @@ def test_an_import_that_ended_entries_cannot_be_deleted_in_sql_and_the_orm_clear
     RosterImport.objects.filter(pk=ending.pk).delete()
     assert RosterEntry.objects.filter(sponsor=sponsor, ended_on__isnull=False).count() == 1
     assert not RosterEntry.objects.filter(ended_by_import_id=ending.pk).exists()
+
+
+def test_an_import_holds_its_sponsor_from_staging_so_two_imports_of_a_sponsor_take_turns():
+    # given: another transaction holds the sponsor (as a running import of it does)
+    sponsor = SponsorFactory()
+    created = roster_import_create(
+        sponsor=sponsor,
+        file=ContentFile(roster_csv([roster_person(i) for i in range(3)]), name="r.csv"),
+        uploaded_by=None,
+    )
+    with psycopg.connect(**_dsn()) as other:
+        other.execute("SELECT id FROM accounts_sponsor WHERE id = %s FOR UPDATE", [sponsor.pk])
+        # when: this import starts
+        running = threading.Thread(target=roster_import_process, kwargs={"import_id": created.pk})
+        running.start()
+        running.join(timeout=1.0)
+        # then: it waits before staging anything (so what it reads of the sponsor's roster
+        # stays true until it applies), and goes on once the other transaction ends
+        assert running.is_alive()
+        waiting = other.execute(
+            """
+            SELECT count(*) FILTER (WHERE l.mode = 'AccessExclusiveLock' AND l.granted)
+            FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid
+            WHERE a.wait_event_type = 'Lock' AND a.query LIKE '%%accounts_sponsor%%'
+              AND l.locktype = 'relation'
+            GROUP BY a.pid
+            """
+        ).fetchall()
+        assert waiting == [(0,)]  # waiting on the sponsor, having made no staging table
+        other.commit()
+    running.join(timeout=20)
+    assert RosterEntry.objects.filter(sponsor=sponsor).count() == 3

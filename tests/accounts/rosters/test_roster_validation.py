@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import RosterEntry, RosterImport
@@ -16,9 +15,7 @@ from accounts.services.rosters import (
     _WHITESPACE,
     COLUMNS,
     RELATIONSHIPS,
-    _apply_and_record,
     _read_rows,
-    _stage_file,
     roster_import_create,
     roster_import_process,
 )
@@ -376,21 +373,13 @@ def test_a_first_roster_and_a_later_one_reject_the_same_repeated_member_ids(plai
     assert _stored(sponsor) == stored
 
 
-def test_a_roster_that_arrives_while_a_first_file_is_staged_is_compared_after_the_search():
-    # given: a file staged as the sponsor's first roster (not yet searched for repeats), then
-    # another import gives the sponsor a roster before this one is applied
+def test_a_later_roster_rejects_a_repeat_at_staging_and_keeps_the_first_row():
+    # given: a sponsor with a roster, and a file that repeats a member ID
     sponsor = SponsorFactory()
+    _import(sponsor, roster_csv([roster_person(1), roster_person(2)]))
     rows = [roster_person(1), roster_person(2), roster_person(1, first_name="Again")]
-    created = roster_import_create(
-        sponsor=sponsor, file=ContentFile(roster_csv(rows), name="r.csv"), uploaded_by=None
-    )
-    with transaction.atomic():
-        staged, rejected, deduplicated = _stage_file(created)
-        assert (staged, rejected, deduplicated) == (3, 0, False)
-        _import(sponsor, roster_csv([roster_person(1), roster_person(2)]))
-        created.rows_total, created.rejected = staged, rejected
-        # when
-        done = _apply_and_record(created, deduplicated=False)
+    # when
+    done = _import(sponsor, roster_csv(rows))
     # then: the repeat is rejected, as on any roster, and the first row is kept
     assert (done.rows_total, done.rejected, done.added, done.unchanged) == (2, 1, 0, 2)
     assert _report(done) == [(4, "member_id", "The same member ID is already on row 2.")]
