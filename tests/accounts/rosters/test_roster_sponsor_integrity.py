@@ -19,18 +19,19 @@ pytestmark = pytest.mark.django_db(transaction=True)
 MISSING = 987_654_321
 
 
+# One roster row in plain SQL, past the ORM (its sponsor id and member ID as parameters).
+INSERT = """
+    INSERT INTO accounts_rosterentry (sponsor_id, member_id, first_name, last_name,
+        first_name_norm, last_name_norm, date_of_birth, email, postal_code,
+        relationship, coverage_start, created_at, updated_at)
+    VALUES (%s, %s, 'A', 'B', 'a', 'b', '1980-01-01', '', '', 'employee',
+        '2020-01-01', now(), now())
+"""
+
+
 def _insert(sponsor_id: int, member_id: str = "X1") -> None:
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO accounts_rosterentry (sponsor_id, member_id, first_name, last_name,
-                first_name_norm, last_name_norm, date_of_birth, email, postal_code,
-                relationship, coverage_start, created_at, updated_at)
-            VALUES (%s, %s, 'A', 'B', 'a', 'b', '1980-01-01', '', '', 'employee',
-                '2020-01-01', now(), now())
-            """,
-            [sponsor_id, member_id],
-        )
+        cursor.execute(INSERT, [sponsor_id, member_id])
 
 
 def _dsn() -> dict[str, object]:
@@ -119,16 +120,7 @@ def test_a_sponsor_deleted_while_its_import_runs_waits_for_it_and_is_then_refuse
         importer.execute(
             "SELECT set_config('therapy.roster_locked_sponsor', %s, true)", [str(sponsor.pk)]
         )
-        importer.execute(
-            """
-            INSERT INTO accounts_rosterentry (sponsor_id, member_id, first_name, last_name,
-                first_name_norm, last_name_norm, date_of_birth, email, postal_code,
-                relationship, coverage_start, created_at, updated_at)
-            VALUES (%s, 'M1', 'A', 'B', 'a', 'b', '1980-01-01', '', '', 'employee',
-                '2020-01-01', now(), now())
-            """,
-            [sponsor.pk],
-        )
+        importer.execute(INSERT, [sponsor.pk, "M1"])
         # when: someone deletes the sponsor meanwhile, in plain SQL
         outcome: list[object] = []
 
